@@ -1,0 +1,357 @@
+/**
+ * Hookflow benchmarks. One JSON line per result on stdout; progress on stderr.
+ *
+ *   npm run bench                       # builds, then runs everything (~4 minutes)
+ *   node bench/run.js                   # without rebuilding
+ *
+ * Environment:
+ *   BENCH_ONLY=a,b        run only these: bare_http, webhook_ack, webhook_ack_with_workers,
+ *                         jobs_e2e, memory_10mb_body, memory_100k_queued
+ *   BENCH_STORES=sqlite,postgres   which stores (default both; postgres is skipped when unreachable)
+ *   BENCH_DURATION_S=10   measured seconds of each throughput run (after BENCH_WARMUP_S=2)
+ *   BENCH_CONCURRENCY=50  in-flight requests of the load generator
+ *   BENCH_CLIENT=undici   or http (node:http keep-alive Agent)
+ *   BENCH_E2E_JOBS=30000, BENCH_QUEUED_JOBS=100000
+ *   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test
+ *   BENCH_PROFILE=1       run every hookflow server under `node --cpu-prof` and print a summary
+ *                         of where its time went (numbers are then not comparable)
+ *   BENCH_VERBOSE=1       echo the servers' own output
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { runLoad } from './loadgen.js';
+import {
+  log, sleep, tempDir, removeDir, rssMb, rssSampler, startHookflow, startBare,
+  pgReachable, pgSchemaName, pgDropSchema, PG_URL,
+} from './server.js';
+import { summarise } from './profile.js';
+
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const CLIENT = process.env.BENCH_CLIENT ?? 'undici';
+const E2E_JOBS = Number(process.env.BENCH_E2E_JOBS ?? 30_000);
+const QUEUED_JOBS = Number(process.env.BENCH_QUEUED_JOBS ?? 100_000);
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim()).filter(Boolean)) : null;
+const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',').map((s) => s.trim());
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const PROFILE_DIR = PROFILE ? tempDir('hookflow-prof-') : null;
+
+const RECIPE_TWO_STEPS = `name: bench-two-steps
+trigger:
+  type: webhook
+steps:
+  - id: first
+    action: transform
+    with: { a: "{{ trigger.body.n }}" }
+  - id: second
+    action: transform
+    with: { b: "{{ steps.first.a + 1 }}" }
+`;
+
+const RECIPE_BIG = `name: bench-big-body
+trigger:
+  type: webhook
+steps:
+  - id: count
+    action: transform
+    with: { items: "{{ $count(trigger.body) }}" }
+`;
+
+const round = (x, d = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
+const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+
+function loadLine(r) {
+  return { rps: r.rps, p50_ms: r.p50_ms, p90_ms: r.p90_ms, p99_ms: r.p99_ms, max_ms: r.max_ms, requests: r.requests, errors: r.errors, concurrency: CONCURRENCY };
+}
+
+function progress(label) {
+  return ({ done }) => log(`  ${label}: ${done} recorded`);
+}
+
+/** Starts hookflow for one store; returns the handle plus a cleanup for its data. */
+async function hookflow(store, { workers, recipe, dataDir, schema, label }) {
+  const env = {};
+  if (!workers) env.HOOKFLOW_WORKER_CONCURRENCY = '0';
+  if (store === 'postgres') {
+    env.HOOKFLOW_DATABASE_URL = PG_URL;
+    env.HOOKFLOW_PG_SCHEMA = schema;
+  }
+  const nodeArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${label}.${Date.now()}.cpuprofile`] : [];
+  return startHookflow({ env, dataDir, recipe, nodeArgs, label });
+}
+
+async function stopAndProfile(h, label) {
+  await h.stop();
+  if (!PROFILE) return;
+  const files = readdirSync(PROFILE_DIR).filter((f) => f.startsWith(`${label}.`)).map((f) => join(PROFILE_DIR, f));
+  files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (files[0]) log(`\n${summarise(files[0])}\n`);
+  else log(`no profile written for ${label}`);
+}
+
+/** A fresh place for a store's data: a temp dir, and for PostgreSQL a schema dropped afterwards. */
+async function withStore(store, fn) {
+  const dataDir = tempDir();
+  const schema = store === 'postgres' ? pgSchemaName() : undefined;
+  try {
+    return await fn({ dataDir, schema });
+  } finally {
+    if (schema) await pgDropSchema(schema).catch((e) => log(`drop schema ${schema} failed: ${e.message}`));
+    removeDir(dataDir);
+  }
+}
+
+// ---------------------------------------------------------------- benchmarks
+
+let bareRps = null;
+
+async function benchBare() {
+  log('bare_http: reference node:http server');
+  const bare = await startBare();
+  try {
+    const r = await runLoad({ url: bare.url, concurrency: CONCURRENCY, durationS: DURATION_S, warmupS: WARMUP_S, client: CLIENT, onProgress: progress('bare_http') });
+    bareRps = r.rps;
+    emit({ bench: 'bare_http', client: CLIENT, ...loadLine(r), duration_s: r.elapsed_s });
+  } finally {
+    await bare.stop();
+  }
+}
+
+async function benchAck(store, workers) {
+  const bench = workers ? 'webhook_ack_with_workers' : 'webhook_ack';
+  const label = `${bench}-${store}`;
+  log(`${bench} (${store}): workers ${workers ? 'default' : 'off'}, recipe of two transform steps`);
+  await withStore(store, async ({ dataDir, schema }) => {
+    const h = await hookflow(store, { workers, recipe: RECIPE_TWO_STEPS, dataDir, schema, label });
+    try {
+      const r = await runLoad({ url: h.recipe.trigger_url, concurrency: CONCURRENCY, durationS: DURATION_S, warmupS: WARMUP_S, client: CLIENT, onProgress: progress(label) });
+      const tm = performance.now();
+      const counts = await h.jobCounts();
+      const line = { bench, store, ...loadLine(r), duration_s: r.elapsed_s, ratio_to_bare: bareRps ? round(r.rps / bareRps, 3) : null };
+      // metrics_wait_ms: how long /metrics took to answer right after the load; long when the job
+      // loop holds the event loop (then the counts are as of the end of that wait).
+      if (workers) Object.assign(line, { jobs_succeeded_by_end: counts.succeeded ?? 0, jobs_queued_at_end: counts.queued ?? 0, metrics_wait_ms: Math.round(performance.now() - tm) });
+      if (r.first_error) line.first_error = r.first_error;
+      if (store === 'sqlite' && !workers) {
+        line.target = 'rps>=8000, ratio_to_bare>=0.5, p99_ms<=25';
+        line.meets_target = r.rps >= 8000 && (line.ratio_to_bare ?? 0) >= 0.5 && r.p99_ms <= 25 && r.errors === 0;
+      } else if (store === 'postgres' && !workers) {
+        line.target = 'rps>=3000';
+        line.meets_target = r.rps >= 3000 && r.errors === 0;
+      }
+      emit(line);
+    } finally {
+      await stopAndProfile(h, label);
+    }
+  });
+}
+
+async function benchE2e(store) {
+  const label = `jobs_e2e-${store}`;
+  log(`jobs_e2e (${store}): enqueue ${E2E_JOBS} with workers off, then restart with workers and time the drain`);
+  await withStore(store, async ({ dataDir, schema }) => {
+    const h1 = await hookflow(store, { workers: false, recipe: RECIPE_TWO_STEPS, dataDir, schema, label: `${label}-enqueue` });
+    let enq;
+    try {
+      enq = await runLoad({ url: h1.recipe.trigger_url, concurrency: CONCURRENCY, total: E2E_JOBS, client: CLIENT, onProgress: progress(`${label} enqueue`) });
+      const c = await h1.jobCounts();
+      log(`  enqueued ${enq.requests} (${enq.errors} errors) at ${enq.rps} rps; store holds ${JSON.stringify(c)}`);
+    } finally {
+      await stopAndProfile(h1, `${label}-enqueue`);
+    }
+    const h2 = await hookflow(store, { workers: true, dataDir, schema, label: `${label}-run` });
+    try {
+      const deadline = performance.now() + 180_000;
+      let counts = {};
+      let readyDone = null;
+      let doneAt = null;
+      for (;;) {
+        counts = await h2.jobCounts();
+        const finished = (counts.succeeded ?? 0) + (counts.failed ?? 0);
+        readyDone ??= finished;
+        if (finished >= enq.requests - enq.errors) { doneAt = performance.now(); break; }
+        if (performance.now() > deadline) break;
+        await sleep(200);
+      }
+      const n = enq.requests - enq.errors;
+      const fromSpawn = doneAt ? (doneAt - h2.spawnedAt) / 1000 : null;
+      const fromReady = doneAt ? (doneAt - h2.readyAt) / 1000 : null;
+      const line = {
+        bench: 'jobs_e2e', store, jobs: n,
+        // From process spawn: the workers start before the HTTP port answers.
+        jobs_per_s: fromSpawn ? Math.round(n / fromSpawn) : null,
+        seconds: round(fromSpawn, 2),
+        first_http_answer_ms: Math.round(h2.readyAt - h2.spawnedAt),
+        jobs_done_at_first_answer: readyDone,
+        // /healthz answered only once every job was done: the job loop kept HTTP waiting.
+        http_starved_until_done: readyDone >= n,
+        jobs_per_s_after_first_answer: fromReady && readyDone < n ? Math.round((n - readyDone) / fromReady) : null,
+        succeeded: counts.succeeded ?? 0, failed: counts.failed ?? 0,
+        enqueue_rps: enq.rps, enqueue_errors: enq.errors, enqueue_p99_ms: enq.p99_ms,
+        ...(doneAt ? {} : { timed_out: true, counts }),
+      };
+      if (store === 'sqlite') {
+        line.target = 'jobs_per_s>=3000';
+        line.meets_target = (line.jobs_per_s ?? 0) >= 3000 && line.failed === 0;
+      }
+      emit(line);
+    } finally {
+      await stopAndProfile(h2, `${label}-run`);
+    }
+  });
+}
+
+/** A JSON array of objects just under the default body limit (10 MiB). */
+function bigBody(limit = 10 * 1024 * 1024 - 4096) {
+  const parts = [];
+  let size = 2;
+  for (let i = 0; ; i++) {
+    const s = JSON.stringify({
+      id: i, name: `item-${i}`, email: `user${i}@example.com`, active: i % 2 === 0, score: i * 1.5,
+      tags: ['alpha', 'beta', 'gamma'], address: { city: 'Amsterdam', zip: `10${i % 100}AB` }, note: 'lorem ipsum dolor sit amet',
+    });
+    if (size + s.length + 1 > limit) break;
+    parts.push(s);
+    size += s.length + 1;
+  }
+  return { body: `[${parts.join(',')}]`, items: parts.length };
+}
+
+/** Waits until `want` jobs are finished, by /metrics only: reading the job would copy its trigger. */
+async function waitFinished(h, want, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const c = await h.jobCounts();
+    const done = (c.succeeded ?? 0) + (c.failed ?? 0) + (c.canceled ?? 0);
+    if (done >= want || Date.now() > deadline) return c;
+    await sleep(50);
+  }
+}
+
+async function benchBigBody() {
+  const label = 'memory_10mb_body-sqlite';
+  log('memory_10mb_body (sqlite): one ~10 MB JSON array to a webhook recipe, workers on');
+  const { body, items } = bigBody();
+  await withStore('sqlite', async ({ dataDir }) => {
+    const h = await hookflow('sqlite', { workers: true, recipe: RECIPE_TWO_STEPS, dataDir, label });
+    try {
+      const big = await h.applyRecipe(RECIPE_BIG);
+      // Warm-up: JIT, pools and caches settle; let the jobs finish before the baseline.
+      const warm = await runLoad({ url: h.recipe.trigger_url, concurrency: CONCURRENCY, total: 3000, client: CLIENT });
+      await waitFinished(h, warm.requests - warm.errors);
+      await sleep(1000);
+      const baseline = rssMb(h.pid);
+      const sampler = rssSampler(h.pid, 20);
+      const t0 = performance.now();
+      const res = await fetch(big.trigger_url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const ack = await res.json();
+      const ackMs = performance.now() - t0;
+      const peakAtAck = sampler.peak;
+      if (res.status === 200) await waitFinished(h, warm.requests - warm.errors + 1);
+      const doneMs = performance.now() - t0;
+      await sleep(1000);
+      const { peak, samples } = sampler.stop();
+      const after = rssMb(h.pid);
+      // Only now read the job back (its answer holds the 10 MB trigger again).
+      const job = ack.job_id ? await h.api(`/jobs/${ack.job_id}`).catch(() => null) : null;
+      const line = {
+        bench: 'memory_10mb_body', store: 'sqlite', body_bytes: Buffer.byteLength(body), body_items: items,
+        status: res.status, ack_ms: round(ackMs, 1), job_done_ms: round(doneMs, 1), job_status: job?.status ?? null,
+        job_output_items: job?.steps?.[0]?.output?.items ?? null,
+        rss_baseline_mb: round(baseline), rss_peak_until_ack_mb: round(peakAtAck), rss_peak_mb: round(peak), rss_after_mb: round(after),
+        rss_growth_mb: round(peak - baseline), rss_samples: samples,
+        target: 'rss_growth_mb<100',
+        meets_target: res.status === 200 && peak - baseline < 100,
+      };
+      if (res.status !== 200) line.answer = ack;
+      emit(line);
+    } finally {
+      await stopAndProfile(h, label);
+    }
+  });
+}
+
+async function benchQueued() {
+  const label = 'memory_100k_queued-sqlite';
+  log(`memory_100k_queued (sqlite): workers off, enqueue ${QUEUED_JOBS} small events`);
+  await withStore('sqlite', async ({ dataDir }) => {
+    const h = await hookflow('sqlite', { workers: false, recipe: RECIPE_TWO_STEPS, dataDir, label });
+    try {
+      const ready = rssMb(h.pid);
+      const sampler = rssSampler(h.pid, 100);
+      const first = Math.min(10_000, QUEUED_JOBS);
+      const a = await runLoad({ url: h.recipe.trigger_url, concurrency: CONCURRENCY, total: first, client: CLIENT });
+      const at10k = rssMb(h.pid);
+      log(`  ${first} queued: RSS ${round(at10k)} MB`);
+      const b = await runLoad({ url: h.recipe.trigger_url, concurrency: CONCURRENCY, total: QUEUED_JOBS - first, startN: first, client: CLIENT, onProgress: progress(label) });
+      const atAll = rssMb(h.pid);
+      const { peak } = sampler.stop();
+      const counts = await h.jobCounts();
+      emit({
+        bench: 'memory_100k_queued', store: 'sqlite', jobs_queued: counts.queued ?? 0,
+        errors: a.errors + b.errors,
+        enqueue_rps: Math.round((a.requests + b.requests) / (a.elapsed_s + b.elapsed_s)),
+        enqueue_p99_ms: b.p99_ms,
+        rss_ready_mb: round(ready), rss_10k_mb: round(at10k), rss_100k_mb: round(atAll), rss_peak_mb: round(peak),
+        rss_growth_10k_to_100k_mb: round(atAll - at10k),
+      });
+    } finally {
+      await stopAndProfile(h, label);
+    }
+  });
+}
+
+// ---------------------------------------------------------------- main
+
+const want = (name) => !ONLY || ONLY.has(name);
+
+async function main() {
+  const t0 = Date.now();
+  log(`duration ${DURATION_S} s (+${WARMUP_S} s warm-up), concurrency ${CONCURRENCY}, client ${CLIENT}${PROFILE ? `, profiles in ${PROFILE_DIR}` : ''}`);
+  const stores = [];
+  if (STORES.includes('sqlite')) stores.push('sqlite');
+  let pgOk = false;
+  if (STORES.includes('postgres')) {
+    pgOk = await pgReachable();
+    stores.push('postgres');
+  }
+  const steps = [];
+  const needAck = want('webhook_ack') || want('webhook_ack_with_workers');
+  // webhook_ack's ratio_to_bare needs the reference from the same run.
+  if (want('bare_http') || needAck) steps.push(['bare_http', null, benchBare]);
+  for (const store of stores) {
+    if (want('webhook_ack')) steps.push(['webhook_ack', store, () => benchAck(store, false)]);
+    if (want('webhook_ack_with_workers')) steps.push(['webhook_ack_with_workers', store, () => benchAck(store, true)]);
+  }
+  for (const store of stores) if (want('jobs_e2e')) steps.push(['jobs_e2e', store, () => benchE2e(store)]);
+  if (STORES.includes('sqlite')) {
+    if (want('memory_10mb_body')) steps.push(['memory_10mb_body', 'sqlite', benchBigBody]);
+    if (want('memory_100k_queued')) steps.push(['memory_100k_queued', 'sqlite', benchQueued]);
+  }
+
+  let failures = 0;
+  for (const [bench, store, fn] of steps) {
+    if (store === 'postgres' && !pgOk) {
+      emit({ bench, store, skipped: 'postgres unreachable' });
+      continue;
+    }
+    const t = Date.now();
+    try {
+      await fn();
+    } catch (e) {
+      failures++;
+      log(`${bench}${store ? ` (${store})` : ''} FAILED: ${e.stack ?? e}`);
+      emit({ bench, ...(store ? { store } : {}), error: String(e.message ?? e).slice(0, 500) });
+    }
+    log(`  ${bench}${store ? ` (${store})` : ''} took ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
+  log(`all done in ${((Date.now() - t0) / 1000).toFixed(0)} s${failures ? `, ${failures} failed` : ''}`);
+  if (PROFILE) log(`profiles kept in ${PROFILE_DIR}`);
+  process.exitCode = failures ? 1 : 0;
+}
+
+main().catch((e) => {
+  log(e.stack ?? e);
+  process.exit(1);
+});

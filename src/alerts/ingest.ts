@@ -1,0 +1,60 @@
+/**
+ * @module alerts/ingest
+ * Applies one event to a source's alerts in one transaction: dedup of the delivery, grouping,
+ * open/join/accept/resolve, the log, the outbox and the first escalation step all commit
+ * together, so the sender's 2xx means it is all there. On PostgreSQL the source row is locked
+ * first: two processes grouping events of the same source must see each other's new alert.
+ */
+import type { Source } from './sources.js';
+import type { AlertDeps } from './deps.js';
+import type { AlertEvent } from './types.js';
+import { groupFor, byKey } from './grouping.js';
+import { acceptAlert, joinAlert, openAlert, resolveAlert, type Ctx } from './transitions.js';
+import { loadAlert, type AlertRow } from './records.js';
+
+export type ResponseCode = 'NEW_ALERT_CREATED' | 'EVENT_ADDED_TO_ALERT' | 'ALERT_ACCEPTED' | 'ALERT_RESOLVED' | 'NO_OPEN_ALERT_WITH_KEY' | 'ALERT_ALREADY_ACCEPTED' | 'ALERT_ALREADY_RESOLVED' | 'DUPLICATE_DELIVERY';
+
+export interface IngestResult {
+  alert: AlertRow | null;
+  code: ResponseCode;
+  duplicate: boolean;
+}
+
+export async function ingest(deps: AlertDeps, src: Source, ev: AlertEvent): Promise<IngestResult> {
+  const res = await deps.store.tx(async (trx) => {
+    if (deps.store.dialect === 'postgres') await trx.selectFrom('alert_sources').select('id').where('id', '=', src.id).forUpdate().execute();
+    const c: Ctx = { trx, now: deps.now(), publicUrl: deps.publicUrl };
+    if (ev.dedupKey) {
+      const seen = await trx.selectFrom('alert_dedup').select('alert_id').where('source_id', '=', src.id).where('key', '=', ev.dedupKey).executeTakeFirst();
+      if (seen) return { alert: seen.alert_id === null ? null : await loadAlert(trx, Number(seen.alert_id)), code: 'DUPLICATE_DELIVERY' as const, duplicate: true };
+    }
+    const out = await apply(c, src, ev);
+    if (ev.dedupKey) await trx.insertInto('alert_dedup').values({ source_id: src.id, key: ev.dedupKey, alert_id: out.alert?.id ?? null, created_at: c.now }).execute();
+    return { ...out, alert: out.alert ? await loadAlert(trx, out.alert.id) : null, duplicate: false };
+  });
+  if (!res.duplicate) deps.kick?.();
+  return res;
+}
+
+async function apply(c: Ctx, src: Source, ev: AlertEvent): Promise<{ alert: AlertRow | null; code: ResponseCode }> {
+  const change = { actor: ev.actor, src };
+  if (ev.type === 'ALERT') {
+    const group = await groupFor(c.trx, src, ev, c.now);
+    if (group) { await joinAlert(c, group, ev); return { alert: group, code: 'EVENT_ADDED_TO_ALERT' }; }
+    return { alert: await openAlert(c, src, ev), code: 'NEW_ALERT_CREATED' };
+  }
+  let targets = ev.alertKey ? await byKey(c.trx, src.id, ev.alertKey, !ev.record) : [];
+  if (ev.record) targets = targets.slice(0, 1);
+  if (!targets.length) {
+    // A 4me update before its create: the record's alert is opened from the update, then changed.
+    if (!ev.record) return { alert: null, code: 'NO_OPEN_ALERT_WITH_KEY' };
+    targets = [await openAlert(c, src, { ...ev, type: 'ALERT' })];
+  } else if (ev.record) {
+    await joinAlert(c, targets[0]!, ev);
+  }
+  let changed = false;
+  for (const a of targets) changed = (ev.type === 'ACCEPT' ? await acceptAlert(c, a, change) : await resolveAlert(c, a, change)) || changed;
+  const a = targets[0]!;
+  if (ev.type === 'ACCEPT') return { alert: a, code: changed ? 'ALERT_ACCEPTED' : a.status === 'resolved' ? 'ALERT_ALREADY_RESOLVED' : 'ALERT_ALREADY_ACCEPTED' };
+  return { alert: a, code: changed ? 'ALERT_RESOLVED' : 'ALERT_ALREADY_RESOLVED' };
+}

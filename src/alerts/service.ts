@@ -1,0 +1,172 @@
+/**
+ * @module alerts/service
+ * The alerting facade the server, CLI and runtime use: the Events API, 4me source deliveries,
+ * alerts (list, show, accept, resolve, comment) and the ticking part that fires escalation steps
+ * and sends notifications. `deps.now` is the one clock: tests move it and call `tick()`.
+ */
+import { HookflowError } from '../errors.js';
+import type { InboundRequest } from '../verify/index.js';
+import { iso, parseJson, type AlertDeps } from './deps.js';
+import { TeamService } from './teams.js';
+import { PolicyService } from './policies.js';
+import { SourceService, type Source } from './sources.js';
+import { ingest } from './ingest.js';
+import { DEFAULT_RATE_PER_MINUTE, RateLimiter, eventFromBody, type EventsBody } from './events-api.js';
+import { handshake, parseFourme } from './fourme-source.js';
+import { fetchRecord, type FourmeRecordInfo } from './fourme-record.js';
+import { render } from './render.js';
+import { alertUrl, alertView, loadAlert, sourceName } from './records.js';
+import { acceptAlert, commentAlert, resolveAlert } from './transitions.js';
+import { fireDueTimers } from './escalation.js';
+import { deliverDue } from './notifier.js';
+import { STATUSES } from './types.js';
+
+export class AlertService {
+  readonly teams: TeamService;
+  readonly policies: PolicyService;
+  readonly sources: SourceService;
+  readonly #limiter = new RateLimiter();
+  #timer: NodeJS.Timeout | null = null;
+  #busy: Promise<void> | null = null;
+  #again = false;
+
+  constructor(readonly deps: AlertDeps) {
+    this.teams = new TeamService(deps);
+    this.policies = new PolicyService(deps);
+    this.sources = new SourceService(deps, this.teams, this.policies);
+    deps.kick ??= () => undefined;
+  }
+
+  /** `POST /api/events`: answers ilert's `{alertKey, alertUrl, responseCode}`. */
+  async eventsApi(body: EventsBody) {
+    const src = await this.sources.byKey(body.integrationKey);
+    if (!src || src.kind !== 'events') throw new HookflowError('HF_ERR_ALERT_KEY_UNKNOWN');
+    if (!src.enabled) throw new HookflowError('HF_ERR_HOOK_DISABLED');
+    const limit = Number(src.config.rate_limit_per_minute ?? DEFAULT_RATE_PER_MINUTE);
+    const taken = this.#limiter.take(src.id, limit, this.deps.now());
+    if (!taken.ok) throw new HookflowError('HF_ERR_ALERT_RATE_LIMITED', { limit, seconds: taken.retryAfterS }, { retryAfter: taken.retryAfterS });
+    let ev = eventFromBody(body);
+    if (body.routingKey) ev.policyId = (await this.policies.get(body.routingKey).catch(() => null))?.id ?? null;
+    ev = await render(this.deps, src, ev, { ...body, integrationKey: undefined });
+    const res = await ingest(this.deps, src, ev);
+    return { alertKey: res.alert?.alert_key ?? body.alertKey ?? null, alertUrl: res.alert ? alertUrl(this.deps.publicUrl, res.alert.id) : null, responseCode: res.code };
+  }
+
+  /** A 4me source's `/hooks/{token}`; null when the token is not one. */
+  async hook(token: string, req: InboundRequest & { contentType?: string }) {
+    const src = await this.sources.byToken(token);
+    if (!src) return null;
+    if (!src.enabled) throw new HookflowError('HF_ERR_HOOK_DISABLED');
+    const p = await parseFourme(this.deps, src, req);
+    if (p.kind === 'verify') { await handshake(this.deps, src, p); return { status: 'verified', webhook_id: p.webhookId }; }
+    if (p.kind === 'ignored') return { status: 'ignored', event: p.event };
+    let info: FourmeRecordInfo | null = null;
+    if (typeof src.config.connection === 'string' && p.event.record?.nodeID && !(await this.#seen(src, p.event.dedupKey))) {
+      info = await fetchRecord(this.deps.connections, src.config.connection, p.recordType, p.event.record.nodeID)
+        .catch((e: unknown) => { this.deps.log?.warn({ err: e, source: src.name }, '4me record read failed; the delivery fills the alert'); return null; });
+    }
+    let ev = p.event;
+    if (info?.subject) {
+      ev = { ...ev, summary: info.subject, details: [info.impact && `Impact: ${info.impact}`, info.team && `Team: ${info.team}`, info.status && `Status: ${info.status}`, ev.record?.url].filter(Boolean).join('\n'),
+        customDetails: { ...ev.customDetails, subject: info.subject, impact: info.impact, team: info.team } };
+    }
+    ev = await render(this.deps, src, ev, p.delivery, info);
+    const res = await ingest(this.deps, src, ev);
+    return { status: 'accepted', alert_id: res.alert?.id ?? null, alert_key: ev.alertKey, response_code: res.code, ...(res.duplicate ? { duplicate: true } : {}) };
+  }
+
+  async #seen(src: Source, key: string | null): Promise<boolean> {
+    if (!key) return false;
+    return !!(await this.deps.store.db.selectFrom('alert_dedup').select('key').where('source_id', '=', src.id).where('key', '=', key).executeTakeFirst());
+  }
+
+  async list(q: { status?: string; source?: string; limit?: number; cursor?: string }) {
+    const db = this.deps.store.db;
+    let query = db.selectFrom('alerts').selectAll().orderBy('id', 'desc').limit((q.limit ?? 50) + 1);
+    if (q.status) {
+      if (!(STATUSES as readonly string[]).includes(q.status)) throw new HookflowError('HF_ERR_VALIDATION', { reason: `status is one of ${STATUSES.join(', ')}` });
+      query = query.where('status', '=', q.status);
+    }
+    if (q.source) query = query.where('source_id', '=', (await this.sources.get(q.source)).id);
+    if (q.cursor) query = query.where('id', '<', Number(q.cursor));
+    const rows = await query.execute();
+    const limit = q.limit ?? 50;
+    const names = new Map<string, string>();
+    const items = [];
+    for (const r of rows.slice(0, limit)) {
+      if (!names.has(r.source_id)) names.set(r.source_id, await sourceName(db as never, r.source_id));
+      items.push(alertView({ ...r, id: Number(r.id) }, names.get(r.source_id)!, this.deps.publicUrl));
+    }
+    return { items, next_cursor: rows.length > limit ? String(items[items.length - 1]!.id) : null };
+  }
+
+  async show(id: number) {
+    const db = this.deps.store.db;
+    const a = await loadAlert(db as never, id);
+    if (!a) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Alert ${id}` });
+    const logRows = await db.selectFrom('alert_log').selectAll().where('alert_id', '=', id).orderBy('id').execute();
+    const notes = await db.selectFrom('alert_notifications').select(['id', 'channel', 'action', 'status', 'attempts', 'last_status', 'last_error', 'created_at', 'sent_at', 'next_attempt_at'])
+      .where('alert_id', '=', id).orderBy('id').execute();
+    const keys = await db.selectFrom('alert_keys').select('alert_key').where('alert_id', '=', id).execute();
+    return {
+      ...alertView(a, await sourceName(db as never, a.source_id), this.deps.publicUrl),
+      keys: keys.map((k) => k.alert_key),
+      log: logRows.map((l) => ({ at: iso(l.at)!, kind: l.kind, actor: l.actor, text: l.text, data: parseJson(l.data, null) })),
+      notifications: notes.map((n) => ({ ...n, id: Number(n.id), created_at: iso(n.created_at)!, sent_at: iso(n.sent_at), next_attempt_at: n.status === 'pending' ? iso(n.next_attempt_at) : null })),
+    };
+  }
+
+  async #change(id: number, action: 'accept' | 'resolve' | 'comment', actor: string, text?: string) {
+    await this.deps.store.tx(async (trx) => {
+      const a = await loadAlert(trx, id);
+      if (!a) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Alert ${id}` });
+      const c = { trx, now: this.deps.now(), publicUrl: this.deps.publicUrl };
+      if (action === 'comment') return commentAlert(c, a, actor, text!);
+      const src = await this.sources.byId(a.source_id);
+      const o = { actor, src, fromHookflow: true, note: text };
+      const ok = action === 'accept' ? await acceptAlert(c, a, o) : await resolveAlert(c, a, o);
+      if (!ok) throw new HookflowError('HF_ERR_ALERT_STATE', { id, status: a.status, action: action === 'accept' ? 'accepted' : 'resolved' });
+    });
+    this.deps.kick?.();
+    return this.show(id);
+  }
+
+  accept(id: number, actor: string, note?: string) { return this.#change(id, 'accept', actor, note); }
+  resolve(id: number, actor: string, note?: string) { return this.#change(id, 'resolve', actor, note); }
+  comment(id: number, actor: string, text: string) {
+    if (!text?.trim()) throw new HookflowError('HF_ERR_VALIDATION', { reason: 'a comment needs text' });
+    return this.#change(id, 'comment', actor, text);
+  }
+
+  /** One round: due escalation steps, then due notifications. Overlapping calls share a round. */
+  tick(): Promise<void> {
+    if (this.#busy) { this.#again = true; return this.#busy; }
+    this.#busy = (async () => {
+      try {
+        do {
+          this.#again = false;
+          await fireDueTimers(this.deps, this.policies);
+          await deliverDue(this.deps);
+        } while (this.#again);
+      } catch (e) {
+        this.deps.log?.error({ err: e }, 'alert tick failed');
+      } finally {
+        this.#busy = null;
+      }
+    })();
+    return this.#busy;
+  }
+
+  start(tickMs = 1000): void {
+    this.deps.kick = () => { setImmediate(() => void this.tick()); };
+    this.#timer = setInterval(() => void this.tick(), tickMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    this.deps.kick = () => undefined;
+    await this.#busy;
+  }
+}

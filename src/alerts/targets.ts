@@ -1,0 +1,65 @@
+/**
+ * @module alerts/targets
+ * One escalation level's targets turned into notifications, in the step's transaction: users,
+ * team members and the on-call user of a rotation get an email; an email channel its addresses;
+ * a webhook channel an `alert.notified` outbox event; ilert and PagerDuty channels a forwarded
+ * ALERT/trigger. Each row has a dedup key, so a step fired twice notifies once; a forwarding
+ * channel is keyed by its place in the policy, so a repeated round does not trigger it again.
+ */
+import type { AlertDeps } from './deps.js';
+import type { Policy, Target } from './types.js';
+import { alertView, log, outbox, sourceName, type AlertRow, type Trx } from './records.js';
+
+/** The user on call now: shifts of `shift_hours` from `start`, through the list in order. */
+export function onCall(t: Extract<Target, { type: 'rotation' }>, now: number): string {
+  const shift = Math.floor((now - Date.parse(t.start)) / (t.shift_hours * 3_600_000));
+  const n = t.users.length;
+  return t.users[((shift % n) + n) % n]!;
+}
+
+async function usersByName(trx: Trx, names: string[]) {
+  return names.length ? trx.selectFrom('users').select(['username', 'email']).where('username', 'in', names).execute() : [];
+}
+
+async function teamMembers(trx: Trx, team: string) {
+  return trx.selectFrom('teams').innerJoin('team_members', 'team_members.team_id', 'teams.id').innerJoin('users', 'users.id', 'team_members.user_id')
+    .select(['users.username', 'users.email']).where('teams.name', '=', team).execute();
+}
+
+export async function notifyLevel(deps: AlertDeps, trx: Trx, a: AlertRow, policy: Policy, level: number, round: number, now: number): Promise<string[]> {
+  const step = `L${level + 1}R${round}`;
+  const names: string[] = [];
+  const row = (dedup: string, channel: string, target: Record<string, unknown>) => trx.insertInto('alert_notifications').values({
+    alert_id: a.id, dedup, channel, action: 'ALERT', target: JSON.stringify(target), status: 'pending', attempts: 0,
+    next_attempt_at: now, locked_until: null, last_status: null, last_error: null, created_at: now, sent_at: null,
+  }).onConflict((oc) => oc.doNothing()).execute();
+  const people = async (users: Array<{ username: string; email: string | null }>, via: string) => {
+    for (const u of users) {
+      names.push(u.username);
+      if (!u.email || !deps.mailer) {
+        await log(trx, a.id, now, 'notification', `${u.username} (${via}) not emailed: ${u.email ? 'HOOKFLOW_SMTP_URL is not set' : 'no email address'}`, null, { level: level + 1, round });
+        continue;
+      }
+      await row(`${step}:user:${u.username}`, 'email', { to: [u.email], user: u.username });
+    }
+  };
+  for (const [j, t] of policy.levels[level]!.targets.entries()) {
+    switch (t.type) {
+      case 'user': await people(await usersByName(trx, [t.username]), 'user'); break;
+      case 'team': await people(await teamMembers(trx, t.team), `team ${t.team}`); break;
+      case 'rotation': await people(await usersByName(trx, [onCall(t, now)]), 'on call'); break;
+      case 'email': names.push(t.to.join(', ')); await row(`${step}:T${j}:email`, 'email', { to: t.to }); break;
+      case 'webhook':
+        names.push('webhook');
+        await outbox(trx, 'alert.notified', { alert: alertView(a, await sourceName(trx, a.source_id), deps.publicUrl), level: level + 1, round }, now);
+        await log(trx, a.id, now, 'notification', 'Webhook event alert.notified sent to subscribers', null, { level: level + 1, round });
+        break;
+      case 'ilert': case 'pagerduty':
+        names.push(t.type);
+        // Keys stay sealed in the row (with the policy's name to open them).
+        await row(`fwd:L${level + 1}T${j}`, t.type, { ...t, policy: policy.name });
+        break;
+    }
+  }
+  return names;
+}

@@ -1,0 +1,70 @@
+/**
+ * @module cli/commands/jobs
+ * `hookflow jobs list|show|repeat|cancel`: the same views as `GET /api/v1/jobs`.
+ */
+import { Option, type Command } from 'commander';
+import type { JobView } from '../../services/jobs.js';
+import type { Runtime } from '../../runtime.js';
+import { emit, errorText, fields, out, positiveInt, sub, table, withRuntime, type JsonOpt } from './shared.js';
+
+const STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'];
+
+function printJob(job: JobView): void {
+  out(fields([
+    ['Job', `${job.number} (${job.id})`], ['Recipe', `${job.recipe} version ${job.recipe_version}`], ['Status', job.status],
+    ['Created', job.created_at], ['Started', job.started_at], ['Finished', job.finished_at],
+    ...(job.repeat_of ? [['Repeat of', job.repeat_of] as [string, unknown]] : []),
+    ...(job.error ? [['Error', errorText(job.error)] as [string, unknown]] : []),
+  ]));
+  if (job.steps?.length) {
+    out();
+    out(table(['STEP', 'STATUS', 'ATTEMPTS', 'STARTED', 'FINISHED', 'ERROR'],
+      job.steps.map((s) => [s.id, s.status, s.attempts, s.started_at, s.finished_at, s.error ? errorText(s.error) : ''])));
+  }
+}
+
+/** As the API does: a repeat runs under the recipe's current version and concurrency. */
+function currentVersion(rt: Runtime) {
+  return async (recipe: string) => {
+    const s = await rt.recipes.summary(recipe);
+    const d = await rt.recipes.definition(recipe, s.version);
+    return { version: s.version, concurrency: d.recipe.concurrency ?? null };
+  };
+}
+
+export function registerJobCommands(program: Command): void {
+  const jobs = program.command('jobs').description('Inspect, repeat and cancel jobs');
+
+  sub(jobs, 'list', 'List jobs, newest first')
+    .option('--recipe <name>', 'only jobs of this recipe')
+    .addOption(new Option('--status <status>', 'only jobs in this status').choices(STATUSES))
+    .option('--limit <n>', 'at most this many (1-500, default 50)', positiveInt)
+    .option('--cursor <cursor>', 'continue after the page that printed this cursor')
+    .action(async (opts: JsonOpt & { recipe?: string; status?: string; limit?: number; cursor?: string }) => {
+      const page = await withRuntime((rt) => rt.jobs.list({ recipe: opts.recipe, status: opts.status, limit: opts.limit, cursor: opts.cursor }));
+      emit(opts, page, () => {
+        if (page.items.length === 0) out('No jobs.');
+        else out(table(['NUMBER', 'ID', 'RECIPE', 'VERSION', 'STATUS', 'CREATED', 'FINISHED'],
+          page.items.map((j) => [j.number, j.id, j.recipe, j.recipe_version, j.status, j.created_at, j.finished_at])));
+        if (page.next_cursor) out(`\nMore: hookflow jobs list --cursor ${page.next_cursor}`);
+      });
+    });
+
+  sub(jobs, 'show <id>', 'Show a job (by id or number) with the status, attempts and error of each step')
+    .action(async (id: string, opts: JsonOpt) => {
+      const job = await withRuntime((rt) => rt.jobs.show(id));
+      emit(opts, job, () => printJob(job));
+    });
+
+  sub(jobs, 'repeat <id>', "Run a job's trigger data again as a new job, with the recipe's current version")
+    .action(async (id: string, opts: JsonOpt) => {
+      const job = await withRuntime((rt) => rt.jobs.repeat(id, currentVersion(rt)));
+      emit(opts, job, () => out(`Job ${job.number} (${job.id}) ${job.status}: repeat of ${job.repeat_of} with ${job.recipe} version ${job.recipe_version}`));
+    });
+
+  sub(jobs, 'cancel <id>', 'Stop a queued, waiting or running job (a running one stops before its next step)')
+    .action(async (id: string, opts: JsonOpt) => {
+      const job = await withRuntime((rt) => rt.jobs.cancel(id));
+      emit(opts, job, () => out(`Job ${job.number} (${job.id}) ${job.status}`));
+    });
+}

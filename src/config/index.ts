@@ -1,0 +1,116 @@
+/**
+ * @module config
+ * Settings from the environment (and an optional JSON file named by HOOKFLOW_CONFIG), validated
+ * once at start-up: a wrong setting stops the process with its name, not a failure later.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { HookflowError } from '../errors.js';
+
+export interface Settings {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  pgSchema?: string;
+  adminToken?: string;
+  secretKey?: string;
+  publicUrl: string;
+  tls?: { cert: string; key: string };
+  smtpUrl?: string;
+  /** Outbound webhooks: attempt timeout, requests in flight per endpoint, auto-disable rule, notice sender. */
+  webhookTimeoutMs: number;
+  webhookConcurrency: number;
+  webhookDisableFailures: number;
+  webhookDisableHours: number;
+  mailFrom: string;
+  bodyLimit: number;
+  stepOutputLimit: number;
+  workerConcurrency: number;
+  leaseMs: number;
+  pollMs: number;
+  jobTimeoutSeconds: number;
+  retentionDays: number;
+  shutdownGraceMs: number;
+  trustProxy: boolean;
+  logLevel: string;
+  /** Operations API: who acts for an application without an impersonated user; where `file://` parameters may come from, and how big. */
+  ops: { defaultUser?: string; fileFolders: string[]; maxFileSize: number };
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, dflt: number, min = 0): number {
+  const v = env[name];
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new HookflowError('HF_ERR_CONFIG', { name, reason: `must be an integer ≥ ${min}, got ${v}` });
+  return n;
+}
+
+/** A PEM given inline or as a file path. */
+function pem(env: Env, name: string): string | undefined {
+  const v = env[name];
+  if (!v) return undefined;
+  if (v.includes('-----BEGIN')) return v;
+  try {
+    return fs.readFileSync(v, 'utf8');
+  } catch (e) {
+    throw new HookflowError('HF_ERR_CONFIG', { name, reason: `cannot read ${v}: ${(e as Error).message}` });
+  }
+}
+
+export function loadSettings(envIn: Env = process.env): Settings {
+  let env: Env = envIn;
+  if (envIn.HOOKFLOW_CONFIG) {
+    const file = JSON.parse(fs.readFileSync(envIn.HOOKFLOW_CONFIG, 'utf8')) as Record<string, unknown>;
+    env = { ...Object.fromEntries(Object.entries(file).map(([k, v]) => [k, String(v)])), ...envIn };
+  }
+  const port = int(env, 'HOOKFLOW_PORT', 8080);
+  if (port > 65535) throw new HookflowError('HF_ERR_CONFIG', { name: 'HOOKFLOW_PORT', reason: 'must be ≤ 65535' });
+  const cert = pem(env, 'HOOKFLOW_TLS_CERT');
+  const key = pem(env, 'HOOKFLOW_TLS_KEY');
+  if (!!cert !== !!key) throw new HookflowError('HF_ERR_CONFIG', { name: 'HOOKFLOW_TLS_CERT', reason: 'HOOKFLOW_TLS_CERT and HOOKFLOW_TLS_KEY go together' });
+  const databaseUrl = env.HOOKFLOW_DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new HookflowError('HF_ERR_CONFIG', { name: 'HOOKFLOW_DATABASE_URL', reason: 'must be a postgres:// URL' });
+  const smtpUrl = env.HOOKFLOW_SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new HookflowError('HF_ERR_CONFIG', { name: 'HOOKFLOW_SMTP_URL', reason: 'must be smtp:// or smtps://' });
+  const publicUrl = (env.HOOKFLOW_PUBLIC_URL || `${cert ? 'https' : 'http'}://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new HookflowError('HF_ERR_CONFIG', { name: 'HOOKFLOW_PUBLIC_URL', reason: `${publicUrl} is not a URL` });
+  }
+  return {
+    port,
+    host: env.HOOKFLOW_HOST || '0.0.0.0',
+    dataDir: path.resolve(env.HOOKFLOW_DATA_DIR || './data'),
+    databaseUrl,
+    pgSchema: env.HOOKFLOW_PG_SCHEMA || undefined,
+    adminToken: env.HOOKFLOW_ADMIN_TOKEN || undefined,
+    secretKey: env.HOOKFLOW_SECRET_KEY || undefined,
+    publicUrl,
+    tls: cert && key ? { cert, key } : undefined,
+    smtpUrl,
+    webhookTimeoutMs: int(env, 'HOOKFLOW_WEBHOOK_TIMEOUT_MS', 10_000, 100),
+    webhookConcurrency: int(env, 'HOOKFLOW_WEBHOOK_CONCURRENCY', 16, 1),
+    webhookDisableFailures: int(env, 'HOOKFLOW_WEBHOOK_DISABLE_FAILURES', 20, 1),
+    webhookDisableHours: int(env, 'HOOKFLOW_WEBHOOK_DISABLE_HOURS', 168, 0),
+    mailFrom: env.HOOKFLOW_MAIL_FROM || `hookflow@${new URL(publicUrl).hostname}`,
+    bodyLimit: int(env, 'HOOKFLOW_BODY_LIMIT', 10 * 1024 * 1024, 1024),
+    stepOutputLimit: int(env, 'HOOKFLOW_STEP_OUTPUT_LIMIT', 5 * 1024 * 1024, 1024),
+    workerConcurrency: int(env, 'HOOKFLOW_WORKER_CONCURRENCY', 64, 0),
+    leaseMs: int(env, 'HOOKFLOW_LEASE_MS', 30_000, 100),
+    pollMs: int(env, 'HOOKFLOW_POLL_MS', 250, 10),
+    jobTimeoutSeconds: int(env, 'HOOKFLOW_JOB_TIMEOUT_SECONDS', 3600, 1),
+    retentionDays: int(env, 'HOOKFLOW_RETENTION_DAYS', 30, 0),
+    shutdownGraceMs: int(env, 'HOOKFLOW_SHUTDOWN_GRACE_MS', 10_000, 0),
+    trustProxy: env.HOOKFLOW_TRUST_PROXY === 'true',
+    logLevel: env.HOOKFLOW_LOG_LEVEL || 'info',
+    ops: {
+      defaultUser: env.HOOKFLOW_OPS_DEFAULT_USER || undefined,
+      fileFolders: (env.HOOKFLOW_OPS_FILE_FOLDERS ?? '').split(path.delimiter).filter(Boolean).map((p) => path.resolve(p)),
+      maxFileSize: int(env, 'HOOKFLOW_OPS_MAX_FILE_SIZE', 10 * 1024 * 1024, 1),
+    },
+  };
+}

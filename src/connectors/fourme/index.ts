@@ -1,0 +1,12 @@
+/**
+ * @module connectors/fourme
+ * The 4me (Xurrent) connector: connection type `4me`, GraphQL client, generic record actions, and
+ * the task-automation best practice. Importing it registers the actions.
+ */
+import './actions.js';
+import './task-automation.js';
+export { fourmeEndpoints, validateFourmeConnection, type FourmeConfig, type FourmeEndpoints } from './config.js';
+export { gql, payloadOrThrow } from './client.js';
+export { schemaFor, forgetSchema } from './schema.js';
+export { testFourme } from './actions.js';
+export { recordStepSchema } from './records.js';

@@ -1,0 +1,39 @@
+/**
+ * @module connectors/http/response
+ * Reads a response as JSON, text or binary. JSON and text are read up to a limit (the step output
+ * is kept in the database); binary goes to the store chunk by chunk and the step keeps a reference.
+ */
+import { HookflowError } from '../../errors.js';
+import { displayUrl } from '../../security/index.js';
+import { writeBlob, type BlobRef } from './blobs.js';
+import type { CallResult } from './client.js';
+import { httpServices } from './services.js';
+
+export type ResponseType = 'auto' | 'json' | 'text' | 'binary';
+
+/** Binary bodies may be much larger than a step's JSON output. */
+const BINARY_LIMIT = 1024 * 1024 * 1024;
+
+export async function readBody(res: CallResult, type: ResponseType = 'auto', limit: number): Promise<unknown> {
+  const ct = String(res.headers['content-type'] ?? '') || null;
+  if (type === 'binary') return writeBlob(httpServices().store, res.body, ct, BINARY_LIMIT) as Promise<BlobRef>;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of res.body) {
+    size += (c as Buffer).byteLength;
+    if (size > limit) {
+      res.body.destroy();
+      throw new HookflowError('HF_ERR_HTTP_TOO_LARGE', { url: displayUrl(new URL(res.url)), limit }, { details: { hint: 'read it with response_type: binary' } });
+    }
+    chunks.push(c as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  const wantJson = type === 'json' || (type === 'auto' && /[/+]json\b/i.test(ct ?? ''));
+  if (!wantJson || text === '') return text;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    if (type === 'auto') return text;
+    throw new HookflowError('HF_ERR_HTTP_REQUEST', { url: displayUrl(new URL(res.url)), reason: `the body is not JSON: ${(e as Error).message}` });
+  }
+}

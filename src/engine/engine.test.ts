@@ -1,0 +1,174 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { DIALECTS, dialectAvailable } from '../../test/dialects.js';
+import { testRuntime, waitJob, waitFor, type TestRuntime } from '../../test/runtime-helpers.js';
+import { registerAction } from './actions.js';
+
+// A test action whose behaviour each job chooses: fail N times, then succeed.
+const calls = new Map<string, number>();
+registerAction({
+  name: 'test.flaky',
+  async run(input, ctx) {
+    const n = (calls.get(ctx.idempotencyKey) ?? 0) + 1;
+    calls.set(ctx.idempotencyKey, n);
+    const { failures = 0, retryAfter } = input as { failures?: number; retryAfter?: number };
+    if (n <= failures) {
+      const { HookflowError } = await import('../errors.js');
+      throw new HookflowError('HF_ERR_HTTP_STATUS', { status: 503, url: 'test' }, { retryable: true, retryAfter });
+    }
+    return { calls: n, key: ctx.idempotencyKey };
+  },
+});
+
+for (const dialect of DIALECTS) {
+  describe.skipIf(!dialectAvailable(dialect))(`engine on ${dialect}`, () => {
+    let t: TestRuntime;
+    beforeAll(async () => { t = await testRuntime(dialect); });
+    afterAll(async () => { await t?.close(); });
+
+    const enqueue = async (recipe: string, body: unknown) => {
+      const s = await t.rt.recipes.summary(recipe);
+      const r = await t.rt.queue.enqueue({ recipe, recipe_version: s.version, trigger: { body } });
+      t.rt.worker?.notify();
+      return r.id;
+    };
+
+    it('runs transform and if steps with typed expressions, recording each step', async () => {
+      await t.rt.recipes.apply({
+        name: 'calc', trigger: { type: 'webhook' },
+        steps: [
+          { id: 'first', action: 'transform', with: { a: '{{ trigger.body.n }}', label: 'n={{ trigger.body.n }}' } },
+          { id: 'check', action: 'if', with: { condition: '{{ steps.first.a > 10 }}' },
+            then: [{ id: 'big', action: 'transform', with: { b: '{{ steps.first.a * 2 }}' } }],
+            else: [{ id: 'small', action: 'transform', with: { b: 0 } }] },
+        ],
+      });
+      const big = await waitJob(t.rt, await enqueue('calc', { n: 21 }));
+      expect(big.status).toBe('succeeded');
+      expect(big.steps!.map((s) => s.id)).toEqual(['first', 'check', 'big']);
+      expect(big.steps![0]!.output).toEqual({ a: 21, label: 'n=21' });
+      expect(big.steps![2]!.output).toEqual({ b: 42 });
+      const small = await waitJob(t.rt, await enqueue('calc', { n: 3 }));
+      expect(small.steps!.map((s) => s.id)).toEqual(['first', 'check', 'small']);
+      expect(small.recipe_version).toBe(1);
+    });
+
+    it('retries a retryable failure with the same idempotency key, then succeeds', async () => {
+      await t.rt.recipes.apply({ name: 'flaky', trigger: { type: 'webhook' }, steps: [
+        { id: 'call', action: 'test.flaky', with: { failures: 2 }, retry: { attempts: 5, backoff: 'fixed', delay_ms: 10 } },
+      ] });
+      const job = await waitJob(t.rt, await enqueue('flaky', {}));
+      expect(job.status).toBe('succeeded');
+      expect(job.steps![0]!.attempts).toBe(3);
+      expect(job.steps![0]!.output).toEqual({ calls: 3, key: `${job.id}:call:1` });
+    });
+
+    it('fails after the last attempt and runs on_error steps with the error', async () => {
+      await t.rt.recipes.apply({ name: 'doomed', trigger: { type: 'webhook' }, steps: [
+        { id: 'call', action: 'test.flaky', with: { failures: 99 }, retry: { attempts: 2, backoff: 'fixed', delay_ms: 10 } },
+        { id: 'never', action: 'transform', with: {} },
+      ], on_error: [{ id: 'report', action: 'transform', with: { msg: 'failed: {{ error.code }} at {{ error.step }}' } }] });
+      const job = await waitJob(t.rt, await enqueue('doomed', {}));
+      expect(job.status).toBe('failed');
+      expect((job.error as { code: string }).code).toBe('HF_ERR_HTTP_STATUS');
+      const ids = job.steps!.map((s) => s.id);
+      expect(ids).toEqual(['call', 'report']);
+      expect(job.steps![1]!.output).toEqual({ msg: 'failed: HF_ERR_HTTP_STATUS at call' });
+    });
+
+    it('fail action ends the job with its message; expression errors name recipe and step', async () => {
+      await t.rt.recipes.apply({ name: 'fails', trigger: { type: 'webhook' }, steps: [{ id: 'stop', action: 'fail', with: { message: 'no {{ trigger.body.x }}' } }] });
+      const j1 = await waitJob(t.rt, await enqueue('fails', { x: 'luck' }));
+      expect(j1.error).toMatchObject({ code: 'HF_ERR_FAIL_ACTION', message: 'no luck', step: 'stop' });
+      await t.rt.recipes.apply({ name: 'badexpr', trigger: { type: 'webhook' }, steps: [{ id: 'calc', action: 'transform', with: { x: '{{ $number("abc") }}' } }] });
+      const j2 = await waitJob(t.rt, await enqueue('badexpr', {}));
+      expect(j2.status).toBe('failed');
+      expect((j2.error as { code: string }).code).toBe('HF_ERR_EXPRESSION_EVAL');
+      expect((j2.error as { message: string }).message).toContain('badexpr');
+      expect((j2.error as { message: string }).message).toContain('calc');
+    });
+
+    it('wait releases the worker and resumes after the duration', async () => {
+      await t.rt.recipes.apply({ name: 'waits', trigger: { type: 'webhook' }, steps: [
+        { id: 'pause', action: 'wait', with: { seconds: 0.5 } }, { id: 'after', action: 'transform', with: { ok: true } },
+      ] });
+      const id = await enqueue('waits', {});
+      await waitFor(async () => (await t.rt.jobs.show(id)).status === 'waiting');
+      expect(t.rt.worker!.active).toBe(0);
+      const job = await waitJob(t.rt, id);
+      expect(job.status).toBe('succeeded');
+      expect(job.steps!.map((s) => s.id)).toEqual(['pause', 'after']);
+    });
+
+    it('repeat makes a new job linked to the first; cancel stops a waiting job', async () => {
+      const first = await waitJob(t.rt, await enqueue('calc', { n: 50 }));
+      const again = await t.rt.jobs.repeat(first.id, async (r) => ({ version: (await t.rt.recipes.summary(r)).version, concurrency: null }));
+      t.rt.worker?.notify();
+      const done = await waitJob(t.rt, again.id);
+      expect(done.repeat_of).toBe(first.id);
+      expect(done.trigger).toEqual(first.trigger);
+      await t.rt.recipes.apply({ name: 'long', trigger: { type: 'webhook' }, steps: [{ id: 'pause', action: 'wait', with: { seconds: 60 } }] });
+      const id = await enqueue('long', {});
+      await waitFor(async () => (await t.rt.jobs.show(id)).status === 'waiting');
+      expect((await t.rt.jobs.cancel(id)).status).toBe('canceled');
+      await expect(t.rt.jobs.cancel(id)).rejects.toMatchObject({ code: 'HF_ERR_JOB_NOT_ACTIVE' });
+    });
+
+    it('keeps at most `concurrency` jobs of a recipe running', async () => {
+      let running = 0;
+      let peak = 0;
+      const server = http.createServer((req, res) => {
+        running++;
+        peak = Math.max(peak, running);
+        setTimeout(() => { running--; res.end('{}'); }, 40);
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as AddressInfo).port;
+      await t.rt.connections.create({ name: `local-${dialect}`, type: 'http', config: { private_network: true } });
+      await t.rt.recipes.apply({ name: 'limited', concurrency: 2, trigger: { type: 'webhook' }, steps: [
+        { id: 'call', action: 'http.request', connection: `local-${dialect}`, with: { url: `http://127.0.0.1:${port}/x`, method: 'POST' } },
+      ] });
+      const ids = await Promise.all(Array.from({ length: 8 }, (_, i) => t.rt.queue.enqueue({ recipe: 'limited', recipe_version: 1, trigger: { i }, concurrency_key: 'limited' })));
+      t.rt.worker?.notify();
+      for (const r of ids) expect((await waitJob(t.rt, r.id)).status).toBe('succeeded');
+      server.close();
+      expect(peak).toBe(2);
+    });
+
+    it('new versions leave running jobs on theirs; rollback adds a version', async () => {
+      await t.rt.recipes.apply({ name: 'ver', trigger: { type: 'webhook' }, steps: [{ id: 's', action: 'transform', with: { v: 1 } }] });
+      const same = await t.rt.recipes.apply({ name: 'ver', trigger: { type: 'webhook' }, steps: [{ id: 's', action: 'transform', with: { v: 1 } }] });
+      expect(same).toMatchObject({ version: 1, changed: false });
+      await t.rt.recipes.apply({ name: 'ver', trigger: { type: 'webhook' }, steps: [{ id: 's', action: 'transform', with: { v: 2 } }] });
+      const j = await waitJob(t.rt, await enqueue('ver', {}));
+      expect(j.recipe_version).toBe(2);
+      expect(j.steps![0]!.output).toEqual({ v: 2 });
+      const rb = await t.rt.recipes.rollback('ver', 1);
+      expect(rb.version).toBe(3);
+      expect((await t.rt.recipes.definition('ver', 3)).recipe.steps[0]!.with).toEqual({ v: 1 });
+      expect((await t.rt.recipes.versions('ver')).map((v) => v.version)).toEqual([3, 2, 1]);
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe.skipIf(!dialectAvailable(dialect))(`outbox on ${dialect}`, () => {
+    it('commits job and recipe events with the change that caused them', async () => {
+      const t = await testRuntime(dialect);
+      try {
+        await t.rt.recipes.apply({ name: 'evt', trigger: { type: 'webhook' }, steps: [{ id: 's', action: 'transform', with: {} }] });
+        const { id } = await t.rt.queue.enqueue({ recipe: 'evt', recipe_version: 1, trigger: {} });
+        t.rt.worker?.notify();
+        await waitJob(t.rt, id);
+        await t.rt.recipes.setEnabled('evt', false);
+        await t.rt.recipes.setEnabled('evt', false);
+        const rows = await t.rt.store.db.selectFrom('outbox').selectAll().orderBy('id').execute();
+        expect(rows.map((r) => r.type)).toEqual(['job.succeeded', 'recipe.stopped']);
+        expect(JSON.parse(rows[0]!.payload)).toMatchObject({ id, recipe: 'evt', status: 'succeeded' });
+      } finally {
+        await t.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,249 @@
+/**
+ * @module engine/run-job
+ * Runs one claimed job from its first unfinished step. Finished steps are never run again:
+ * their stored output is replayed into the context. A step with outside effects is recorded as
+ * running (with its idempotency key) before it runs, so a crash mid-step resumes with the same
+ * key; its result, and the job's completion, commit together with the next write.
+ */
+import type { StepDef } from '../recipes/types.js';
+import type { JobRow, Settle, StepRow } from '../queue/types.js';
+import { HookflowError, errorRecord, isHookflowError } from '../errors.js';
+import { getAction, Suspend } from './actions.js';
+import { retryDelayMs } from './backoff.js';
+import type { CompiledSteps, EngineDeps } from './types.js';
+
+type Outcome = { kind: 'release'; status: 'queued' | 'waiting'; runAt: number } | { kind: 'lost' } | null;
+
+/** A step failed for good; carries the step id so `error.step` can name it. */
+class StepFailure extends Error {
+  constructor(readonly record: { code: string; message: string; details?: unknown }, readonly stepId: string) {
+    super(record.message);
+  }
+}
+
+const DEFAULT_RETRY = { attempts: 3, backoff: 'exponential' as const };
+
+export async function runJob(job: JobRow, deps: EngineDeps): Promise<Settle | null> {
+  return new JobRun(job, deps).execute();
+}
+
+class JobRun {
+  readonly #rows = new Map<string, StepRow>();
+  readonly #dirty = new Map<string, StepRow>();
+  readonly #ctx: { trigger: unknown; steps: Record<string, unknown>; job: Record<string, unknown>; error?: unknown };
+  readonly #abort = new AbortController();
+  #seq = 0;
+  #deadline = 0;
+  #compiled!: CompiledSteps;
+
+  constructor(readonly job: JobRow, readonly deps: EngineDeps) {
+    this.#ctx = {
+      trigger: JSON.parse(job.trigger),
+      steps: {},
+      job: { id: job.id, number: job.number, recipe: job.recipe, recipe_version: job.recipe_version, repeat_of: job.repeat_of },
+    };
+  }
+
+  async execute(): Promise<Settle | null> {
+    const { deps, job } = this;
+    this.#compiled = await deps.recipes.compiled(job.recipe, job.recipe_version);
+    // A job on its first claim has no step rows yet: skipping the read saves a query per job.
+    const rows = job.claims <= 1 ? [] : await deps.store.db.selectFrom('job_steps').selectAll().where('job_id', '=', job.id).execute();
+    for (const r of rows) this.#rows.set(r.step_id, r as StepRow);
+    this.#seq = rows.reduce((m, r) => Math.max(m, r.seq + 1), 0);
+    const timeout = (this.#compiled.recipe.timeout_seconds ?? deps.limits.jobTimeoutSeconds) * 1000;
+    // The timeout bounds each stretch of running, not the time spent waiting (for a person, a
+    // `wait` step or a retry): a request may wait days for its action and still have its hour.
+    this.#deadline = deps.now() + timeout;
+    const timer = setTimeout(() => this.#abort.abort(new HookflowError('HF_ERR_JOB_TIMEOUT', { seconds: timeout / 1000 })), Math.max(0, this.#deadline - deps.now()));
+    timer.unref();
+    try {
+      const out = await this.#runList(this.#compiled.recipe.steps);
+      if (out?.kind === 'lost') return null;
+      if (out) return this.#settle(out.status, null, out.runAt);
+      return this.#settle('succeeded', null);
+    } catch (e) {
+      return await this.#fail(e);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #fail(e: unknown): Promise<Settle | null> {
+    if (e instanceof LostLease) return null;
+    const record = e instanceof StepFailure ? { ...e.record, step: e.stepId } : errorRecord(e);
+    this.#ctx.error = record;
+    try {
+      const out = await this.#runList(this.#compiled.recipe.on_error ?? []);
+      if (out?.kind === 'lost') return null;
+      if (out) return this.#settle(out.status, JSON.stringify(record), out.runAt);
+    } catch (e2) {
+      if (e2 instanceof LostLease) return null;
+      // The job's error stays the first failure; the on_error step's own error is on its row.
+    }
+    return this.#settle('failed', JSON.stringify(record));
+  }
+
+  #settle(status: Settle['status'], error: string | null, runAt?: number): Settle {
+    const at = this.deps.now();
+    const { job } = this;
+    // job.succeeded / job.failed / job.waiting reach subscribers through the outbox, committed with the job.
+    const events = status === 'queued' ? [] : [{
+      type: `job.${status}`, recipe: job.recipe, created_at: at,
+      payload: JSON.stringify({
+        id: job.id, number: job.number, recipe: job.recipe, recipe_version: job.recipe_version, status, repeat_of: job.repeat_of,
+        error: error ? JSON.parse(error) : null, created_at: new Date(job.created_at).toISOString(),
+        finished_at: status === 'waiting' ? null : new Date(at).toISOString(), ...(status === 'waiting' ? { resume_at: runAt ? new Date(runAt).toISOString() : null } : {}),
+      }),
+    }];
+    return { jobId: job.id, workerId: job.locked_by ?? this.deps.workerId, status, error, runAt, at, steps: [...this.#dirty.values()], events };
+  }
+
+  async #runList(steps: StepDef[]): Promise<Outcome> {
+    for (const def of steps) {
+      const out = await this.#runStep(def);
+      if (out) return out;
+    }
+    return null;
+  }
+
+  #put(row: StepRow): void {
+    this.#rows.set(row.step_id, row);
+    this.#dirty.set(row.step_id, row);
+  }
+
+  async #flush(): Promise<void> {
+    const ok = await this.deps.store.queue.saveSteps(this.job.id, this.job.locked_by ?? this.deps.workerId, [...this.#dirty.values()]);
+    if (!ok) throw new LostLease();
+    this.#dirty.clear();
+  }
+
+  #row(def: StepDef, patch: Partial<StepRow>): StepRow {
+    const prev = this.#rows.get(def.id);
+    return {
+      job_id: this.job.id, step_id: def.id, seq: prev?.seq ?? this.#seq++, status: 'running', attempts: prev?.attempts ?? 0,
+      input: prev?.input ?? null, output: null, error: null, idempotency_key: prev?.idempotency_key ?? `${this.job.id}:${def.id}:1`,
+      started_at: prev?.started_at ?? this.deps.now(), finished_at: null, ...patch,
+    };
+  }
+
+  #succeed(def: StepDef, output: unknown, input: string | null, attempts: number): void {
+    const json = JSON.stringify(output ?? null);
+    // Bytes, not UTF-16 units: "€" is one unit but three bytes stored.
+    const size = json.length > this.deps.limits.stepOutputBytes / 3 ? Buffer.byteLength(json) : json.length;
+    if (size > this.deps.limits.stepOutputBytes) {
+      throw new HookflowError('HF_ERR_STEP_OUTPUT_TOO_LARGE', { step: def.id, size, limit: this.deps.limits.stepOutputBytes });
+    }
+    this.#ctx.steps[def.id] = output ?? null;
+    this.#put(this.#row(def, { status: 'succeeded', attempts, input, output: json, finished_at: this.deps.now() }));
+  }
+
+  async #runStep(def: StepDef): Promise<Outcome> {
+    const prev = this.#rows.get(def.id);
+    if (prev?.status === 'succeeded') {
+      const output = prev.output === null ? null : JSON.parse(prev.output);
+      this.#ctx.steps[def.id] = output;
+      return this.#runList(branch(def, output));
+    }
+    if (prev?.status === 'failed') throw new StepFailure(JSON.parse(prev.error ?? '{}'), def.id);
+    if (this.#abort.signal.aborted || this.deps.now() > this.#deadline) {
+      throw new StepFailure(errorRecord(this.#abort.signal.reason ?? new HookflowError('HF_ERR_JOB_TIMEOUT', { seconds: 0 })), def.id);
+    }
+    const attempt = (prev?.attempts ?? 0) + 1;
+    let inputJson: string | null = null;
+    try {
+      const input = await this.#compiled.input(def, this.#ctx);
+      inputJson = JSON.stringify(input ?? null);
+      // The input is kept for people to read; past the output limit, only its size is.
+      if (inputJson.length > this.deps.limits.stepOutputBytes / 3 && Buffer.byteLength(inputJson) > this.deps.limits.stepOutputBytes) {
+        inputJson = JSON.stringify({ truncated: true, bytes: Buffer.byteLength(inputJson) });
+      }
+      return await this.#dispatch(def, input, inputJson, attempt);
+    } catch (e) {
+      if (e instanceof LostLease || e instanceof StepFailure) throw e;
+      const retry = def.retry ?? DEFAULT_RETRY;
+      const retryable = isHookflowError(e) ? e.retryable : !(e instanceof SyntaxError || e instanceof TypeError);
+      const record = errorRecord(e);
+      if (retryable && attempt < retry.attempts && !this.#abort.signal.aborted) {
+        const delay = retryDelayMs(retry, attempt, isHookflowError(e) ? e.retryAfter : undefined);
+        this.#put(this.#row(def, { attempts: attempt, input: inputJson, error: JSON.stringify(record) }));
+        return { kind: 'release', status: 'queued', runAt: this.deps.now() + delay };
+      }
+      this.#put(this.#row(def, { status: 'failed', attempts: attempt, input: inputJson, error: JSON.stringify(record), finished_at: this.deps.now() }));
+      throw new StepFailure(record, def.id);
+    }
+  }
+
+  async #dispatch(def: StepDef, input: unknown, inputJson: string, attempt: number): Promise<Outcome> {
+    const w = (input ?? {}) as Record<string, unknown>;
+    if (def.action === 'if') {
+      const taken = truthy(w.condition) ? 'then' : 'else';
+      const output = { condition: truthy(w.condition), branch: taken };
+      this.#succeed(def, output, inputJson, attempt);
+      return this.#runList(branch(def, output));
+    }
+    if (def.action === 'fail') {
+      throw new HookflowError('HF_ERR_FAIL_ACTION', { message: String(w.message ?? 'The recipe failed the job') }, { details: w.details });
+    }
+    if (def.action === 'wait') {
+      const prev = this.#rows.get(def.id);
+      const until = prev?.output ? (JSON.parse(prev.output) as { until: number }).until : waitUntil(w, this.deps.now());
+      if (this.deps.now() < until) {
+        this.#put(this.#row(def, { attempts: attempt - 1, input: inputJson, output: JSON.stringify({ until }) }));
+        return { kind: 'release', status: 'waiting', runAt: until };
+      }
+      this.#succeed(def, { waited_until: new Date(until).toISOString() }, inputJson, attempt);
+      return null;
+    }
+    const action = getAction(def.action);
+    const prev = this.#rows.get(def.id);
+    const suspended = prev?.status === 'running' && prev.output ? (JSON.parse(prev.output) as { suspended?: Record<string, unknown> }).suspended : undefined;
+    if (!action.pure) {
+      this.#put(this.#row(def, { attempts: attempt, input: inputJson, output: suspended ? prev!.output : null }));
+      await this.#flush();
+    }
+    const connection = def.connection ? await this.deps.connections.resolve(def.connection) : undefined;
+    const actx = {
+      job: { id: this.job.id, number: this.job.number, recipe: this.job.recipe, recipe_version: this.job.recipe_version },
+      step: def, attempt, idempotencyKey: this.#row(def, {}).idempotency_key, signal: this.#abort.signal, connection,
+    };
+    const output = suspended && action.resume ? await action.resume(suspended, input, actx) : await action.run(input, actx);
+    if (output instanceof Suspend) {
+      this.#put(this.#row(def, { attempts: attempt, input: inputJson, output: JSON.stringify({ suspended: output.state }) }));
+      return { kind: 'release', status: 'waiting', runAt: output.until ?? FOREVER };
+    }
+    this.#succeed(def, output, inputJson, attempt);
+    return this.#runList(branch(def, output));
+  }
+}
+
+class LostLease extends Error {}
+
+/** A waiting job with no due time: far beyond any real date, so it is claimed only when requeued. */
+const FOREVER = 8.64e15;
+
+/** The steps an output's `branch` names on its step (then/else for if; on_timeout etc. for others). */
+function branch(def: StepDef, output: unknown): StepDef[] {
+  const key = (output as { branch?: unknown } | null)?.branch;
+  if (typeof key !== 'string' || !BRANCH_KEYS.has(key)) return [];
+  const list = (def as unknown as Record<string, unknown>)[key];
+  return Array.isArray(list) ? (list as StepDef[]) : [];
+}
+
+const BRANCH_KEYS = new Set(['then', 'else', 'on_timeout', 'on_cancel', 'on_exception']);
+
+function truthy(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  return Boolean(v);
+}
+
+function waitUntil(w: Record<string, unknown>, now: number): number {
+  if (w.until !== undefined) {
+    const t = typeof w.until === 'number' ? w.until : Date.parse(String(w.until));
+    if (!Number.isFinite(t)) throw new HookflowError('HF_ERR_VALIDATION', { reason: `wait.until ${String(w.until)} is not a time` });
+    return t;
+  }
+  const s = Number(w.seconds);
+  if (!Number.isFinite(s) || s < 0) throw new HookflowError('HF_ERR_VALIDATION', { reason: 'wait.seconds must be a number ≥ 0' });
+  return now + s * 1000;
+}

@@ -1,0 +1,42 @@
+/**
+ * @module engine/types
+ */
+import type { EventEmitter } from 'node:events';
+import type { StepDef, Recipe } from '../recipes/types.js';
+import type { Store } from '../store/types.js';
+import type { JobQueue } from '../queue/index.js';
+import type { ActionContext } from './actions.js';
+
+/** What the engine needs of a compiled recipe version. */
+export interface CompiledSteps {
+  recipe: Recipe;
+  /** Evaluates a step's `with` against the job context. */
+  input(step: StepDef, ctx: Record<string, unknown>): Promise<unknown>;
+}
+
+export interface RecipeSource {
+  compiled(name: string, version: number): Promise<CompiledSteps>;
+}
+
+export interface ConnectionSource {
+  resolve(name: string): Promise<NonNullable<ActionContext['connection']>>;
+}
+
+export interface EngineLimits {
+  /** Bytes of JSON one step may output. */
+  stepOutputBytes: number;
+  /** Job timeout when the recipe sets none. */
+  jobTimeoutSeconds: number;
+}
+
+export interface EngineDeps {
+  store: Store;
+  queue: JobQueue;
+  recipes: RecipeSource;
+  connections: ConnectionSource;
+  workerId: string;
+  limits: EngineLimits;
+  /** Emits `settled` with `{id, status, recipe, durationMs}` after a job's final commit. */
+  events: EventEmitter;
+  now: () => number;
+}

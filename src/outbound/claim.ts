@@ -1,0 +1,48 @@
+/**
+ * @module outbound/claim
+ * The hot SQL of delivery: claim due deliveries per subscription, at most `limit` each (the free
+ * room in that subscription's lane), so one endpoint's backlog never fills a whole claim. A
+ * claim pushes `next_attempt_at` to the end of the lease: an in-flight delivery is not due, and
+ * after a crash it becomes due again by itself, with no reaper. PostgreSQL claims every
+ * subscription in one statement (LATERAL + `FOR UPDATE SKIP LOCKED`, so processes never claim
+ * the same row); SQLite, one process, runs one indexed statement per subscription in one
+ * transaction, which measured well under a millisecond for 100 subscriptions.
+ */
+import { sql } from 'kysely';
+import type { Store } from '../store/index.js';
+import type { WebhookDeliveriesTable } from '../store/schema.js';
+
+export type DeliveryRow = WebhookDeliveriesTable;
+
+export interface ClaimRequest {
+  webhookId: string;
+  limit: number;
+  /** A subscription pending verification may receive only its handshake. */
+  onlyVerify: boolean;
+}
+
+export async function claimDeliveries(store: Store, reqs: ClaimRequest[], now: number, leaseUntil: number, workerId: string): Promise<DeliveryRow[]> {
+  const wanted = reqs.filter((r) => r.limit > 0);
+  if (wanted.length === 0) return [];
+  if (store.dialect === 'postgres') {
+    const r = await sql<DeliveryRow>`UPDATE webhook_deliveries d SET next_attempt_at = ${leaseUntil}, locked_by = ${workerId}
+      FROM (SELECT x.id FROM unnest(${wanted.map((w) => w.webhookId)}::text[], ${wanted.map((w) => w.limit)}::int[], ${wanted.map((w) => w.onlyVerify)}::bool[]) AS w(wid, k, only_verify)
+        CROSS JOIN LATERAL (SELECT id FROM webhook_deliveries WHERE webhook_id = w.wid AND status = 'pending' AND next_attempt_at <= ${now}
+          AND (NOT w.only_verify OR event_type = 'webhook.verify') ORDER BY next_attempt_at LIMIT w.k FOR UPDATE SKIP LOCKED) x) c
+      WHERE d.id = c.id AND d.status = 'pending' AND d.next_attempt_at <= ${now}
+      RETURNING d.*`.execute(store.db);
+    return r.rows;
+  }
+  return store.tx(async (trx) => {
+    const out: DeliveryRow[] = [];
+    for (const w of wanted) {
+      const verifyOnly = w.onlyVerify ? sql`AND event_type = 'webhook.verify'` : sql``;
+      const r = await sql<DeliveryRow>`UPDATE webhook_deliveries SET next_attempt_at = ${leaseUntil}, locked_by = ${workerId}
+        WHERE id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = ${w.webhookId} AND status = 'pending' AND next_attempt_at <= ${now} ${verifyOnly}
+          ORDER BY next_attempt_at LIMIT ${w.limit})
+        RETURNING *`.execute(trx);
+      out.push(...r.rows);
+    }
+    return out;
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * @module outbound/log
+ * The delivery log and the ways to send again: one delivery (same message id, so receivers can
+ * still dedup), or everything since a time — failed deliveries are retried and events the
+ * subscription missed (it was disabled or did not exist yet) are delivered from the outbox.
+ */
+import type { Store } from '../store/index.js';
+import { HookflowError } from '../errors.js';
+import { eventMatches } from './events.js';
+import { envelope, iso, newMessageId } from './model.js';
+
+export interface DeliveryView {
+  id: string;
+  webhook_id: string;
+  event_type: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  payload: unknown;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AttemptView {
+  id: number;
+  delivery_id: string;
+  attempt: number;
+  at: string;
+  status_code: number | null;
+  response: string | null;
+  duration_ms: number;
+  error: string | null;
+  next_attempt_at: string | null;
+  trigger: string;
+}
+
+export async function listDeliveries(store: Store, webhookId: string, q: { status?: string; limit?: number; before?: string }): Promise<{ items: DeliveryView[]; next_cursor: string | null }> {
+  const limit = q.limit ?? 50;
+  let sel = store.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId);
+  if (q.status) sel = sel.where('status', '=', q.status);
+  if (q.before) {
+    const [t, id] = Buffer.from(q.before, 'base64url').toString('utf8').split('|');
+    sel = sel.where((eb) => eb.or([eb('created_at', '<', Number(t)), eb.and([eb('created_at', '=', Number(t)), eb('id', '<', id ?? '')])]));
+  }
+  const rows = await sel.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      id: r.id, webhook_id: r.webhook_id, event_type: r.event_type, status: r.status, attempts: r.attempts,
+      next_attempt_at: r.status === 'pending' ? iso(r.next_attempt_at) : null, last_status: r.last_status, last_error: r.last_error,
+      payload: JSON.parse(r.payload), created_at: iso(r.created_at)!, updated_at: iso(r.updated_at)!,
+    })),
+    next_cursor: rows.length > limit && last ? Buffer.from(`${last.created_at}|${last.id}`).toString('base64url') : null,
+  };
+}
+
+export async function listAttempts(store: Store, webhookId: string, deliveryId?: string, limit = 100): Promise<AttemptView[]> {
+  let sel = store.db.selectFrom('webhook_attempts').selectAll().where('webhook_id', '=', webhookId);
+  if (deliveryId) sel = sel.where('delivery_id', '=', deliveryId);
+  const rows = await sel.orderBy('id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({
+    id: Number(r.id), delivery_id: r.delivery_id, attempt: r.attempt, at: iso(r.at)!, status_code: r.status_code, response: r.response,
+    duration_ms: r.duration_ms, error: r.error, next_attempt_at: iso(r.next_attempt_at), trigger: r.trigger,
+  }));
+}
+
+/** Sends one delivery again now, under its original message id. */
+export async function resend(store: Store, webhookId: string, deliveryId: string, now: number): Promise<void> {
+  const r = await store.db.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: now, locked_by: null, updated_at: now })
+    .where('id', '=', deliveryId).where('webhook_id', '=', webhookId).where('status', '!=', 'canceled').executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Delivery ${deliveryId} of webhook ${webhookId}` });
+}
+
+export async function replay(store: Store, webhookId: string, since: number, now: number): Promise<{ requeued: number; created: number }> {
+  return store.tx(async (trx) => {
+    const sub = await trx.selectFrom('webhooks').select(['event', 'recipe']).where('id', '=', webhookId).executeTakeFirst();
+    if (!sub) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Webhook ${webhookId}` });
+    const requeued = await trx.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: now, locked_by: null, updated_at: now })
+      .where('webhook_id', '=', webhookId).where('status', '=', 'failed').where('created_at', '>=', since).executeTakeFirst();
+    // Undispatched rows are left to the dispatcher, which fans them out to this subscription anyway.
+    const events = await trx.selectFrom('outbox').selectAll().where('created_at', '>=', since).where('dispatched_at', 'is not', null).orderBy('id').execute();
+    const rows = events.filter((e) => eventMatches(sub.event, e.type) && (!sub.recipe || sub.recipe === e.recipe)).map((e) => ({
+      id: newMessageId(), webhook_id: webhookId, outbox_id: Number(e.id), event_type: e.type, payload: envelope(e.type, JSON.parse(e.payload), Number(e.created_at)),
+      status: 'pending', attempts: 0, next_attempt_at: now, locked_by: null, last_status: null, last_error: null, created_at: now, updated_at: now,
+    }));
+    let created = 0;
+    for (let i = 0; i < rows.length; i += 200) {
+      const r = await trx.insertInto('webhook_deliveries').values(rows.slice(i, i + 200)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      created += Number(r.numInsertedOrUpdatedRows ?? 0);
+    }
+    return { requeued: Number(requeued.numUpdatedRows), created };
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * @module recipes/compile
+ * Compiles every templated field of a recipe version once, when it is loaded, so a bad expression
+ * fails `recipes apply` (naming recipe and step) and jobs never parse an expression.
+ */
+import { HookflowError } from '../errors.js';
+import { compileTemplate, type CompiledTemplate } from '../expressions/index.js';
+import type { Recipe, StepDef } from './types.js';
+
+export const CORE_ACTIONS: readonly string[] = Object.freeze(['transform', 'if', 'wait', 'fail']);
+
+export interface CompiledStep {
+  def: StepDef;
+  /** The whole `with` object; an if step's condition is `with.condition` inside it. */
+  with: CompiledTemplate;
+  /** True for steps listed under on_error (at any depth of their if branches). */
+  onError: boolean;
+}
+
+/** What a webhook trigger's dedup key is evaluated over. */
+export interface DedupInput {
+  body: unknown;
+  headers: Record<string, unknown>;
+  query: Record<string, unknown>;
+}
+
+export interface DedupKey {
+  readonly template: CompiledTemplate;
+  /** The key as text, or null when the expression yields nothing (then no dedup applies). */
+  evaluate(input: DedupInput): Promise<string | null>;
+}
+
+export interface CompiledRecipe {
+  recipe: Recipe;
+  /** Any step by id, branches and on_error steps included; throws HF_ERR_NOT_FOUND if unknown. */
+  step(id: string): CompiledStep;
+  has(id: string): boolean;
+  /** The top-level on_error steps in order. */
+  readonly onError: readonly CompiledStep[];
+  readonly dedupKey?: DedupKey;
+}
+
+function compileDedup(recipe: Recipe): DedupKey | undefined {
+  if (recipe.trigger.type !== 'webhook' || recipe.trigger.dedup_key === undefined) return undefined;
+  const text = recipe.trigger.dedup_key;
+  // A dedup key without {{ }} would be a constant and mark every delivery a duplicate, so a bare
+  // string is read as the expression itself: `body.id` and `{{ body.id }}` mean the same.
+  const template = compileTemplate(text.includes('{{') ? text : `{{ ${text} }}`, `recipe ${recipe.name}, trigger, dedup_key`);
+  return {
+    template,
+    async evaluate(input) {
+      const v = await template.evaluate({ ...input, trigger: input, steps: {}, job: {} });
+      if (v === null || v === undefined || v === '') return null;
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    },
+  };
+}
+
+/**
+ * Recipe options that stand for steps (4me's task-automation loop) are expanded before compiling,
+ * by the connector that owns them: the stored definition stays as written, the engine runs the steps.
+ */
+const expanders: Array<(recipe: Recipe) => Recipe> = [];
+export function registerRecipeExpander(expand: (recipe: Recipe) => Recipe): void {
+  expanders.push(expand);
+}
+
+export function compileRecipe(written: Recipe): CompiledRecipe {
+  const recipe = expanders.reduce((r, expand) => expand(r), written);
+  const steps = new Map<string, CompiledStep>();
+  const visit = (list: StepDef[] | undefined, onError: boolean): CompiledStep[] =>
+    (list ?? []).map((def) => {
+      const label = onError ? 'on_error step' : 'step';
+      const compiled: CompiledStep = { def, with: compileTemplate(def.with ?? {}, `recipe ${recipe.name}, ${label} ${def.id}, with`), onError };
+      steps.set(def.id, compiled);
+      for (const b of ['then', 'else', 'on_timeout', 'on_cancel', 'on_exception'] as const) visit(def[b], onError);
+      return compiled;
+    });
+  visit(recipe.steps, false);
+  const onError = visit(recipe.on_error, true);
+  const dedupKey = compileDedup(recipe);
+  return {
+    recipe,
+    onError,
+    ...(dedupKey ? { dedupKey } : {}),
+    has: (id) => steps.has(id),
+    step(id) {
+      const s = steps.get(id);
+      if (!s) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Step ${id} of recipe ${recipe.name}` });
+      return s;
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * @module recipes/parse
+ * Recipe text (YAML or JSON) to a validated Recipe. Every problem carries its JSON pointer and,
+ * because authors fix files rather than pointers, the line it is on.
+ */
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { lineOf } from './lines.js';
+import type { Recipe, RecipeProblem } from './types.js';
+import { finishRecipe, invalidRecipe, recipeProblems } from './validate.js';
+
+/** Anchors and aliases can expand exponentially ("billion laughs"); allow a few, not a bomb. */
+const MAX_ALIASES = 100;
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const at = /at position (\d+)/.exec(message);
+    // V8 names no position for some errors ("Unexpected token ','"); YAML's parser usually can.
+    const line = at ? lineAt(text, Number(at[1])) : yamlDocument(text).doc.errors[0]?.linePos?.[0].line;
+    throw invalidRecipe([{ path: '', ...(line ? { line } : {}), message: `not valid JSON: ${message}` }]);
+  }
+}
+
+function yamlDocument(text: string): { doc: Document; counter: LineCounter } {
+  const counter = new LineCounter();
+  return { doc: parseDocument(text, { lineCounter: counter, uniqueKeys: true }), counter };
+}
+
+function parseYaml(text: string): { obj: unknown; doc: Document; counter: LineCounter } {
+  const { doc, counter } = yamlDocument(text);
+  if (doc.errors.length > 0) {
+    const problems: RecipeProblem[] = doc.errors.map((e) => ({
+      path: '',
+      ...(e.linePos ? { line: e.linePos[0].line } : {}),
+      message: `not valid YAML: ${e.message.split(' at line ')[0]}`,
+    }));
+    throw invalidRecipe(problems);
+  }
+  try {
+    return { obj: doc.toJS({ maxAliasCount: MAX_ALIASES }), doc, counter };
+  } catch (e) {
+    throw invalidRecipe([{ path: '', message: `not valid YAML: ${e instanceof Error ? e.message : String(e)}` }]);
+  }
+}
+
+/** Parses and validates; throws HF_ERR_RECIPE_INVALID with `details: RecipeProblem[]`. */
+export function parseRecipe(text: string, format: 'yaml' | 'json' | 'auto' = 'auto'): Recipe {
+  const fmt = format === 'auto' ? (/^\s*[{[]/.test(text) ? 'json' : 'yaml') : format;
+  let obj: unknown;
+  let located: { doc: Document; counter: LineCounter } | undefined;
+  if (fmt === 'json') {
+    obj = parseJson(text);
+  } else {
+    const parsed = parseYaml(text);
+    obj = parsed.obj;
+    located = parsed;
+  }
+  const problems = recipeProblems(obj);
+  if (problems.length === 0) return finishRecipe(obj);
+  // JSON is (nearly always) YAML too, so its lines come from the same parser, only when needed.
+  located ??= yamlDocument(text);
+  const { doc, counter } = located;
+  const withLines = problems.map((p) => {
+    const line = doc.errors.length === 0 ? lineOf(doc, counter, p.path) : undefined;
+    return line ? { ...p, line } : p;
+  });
+  throw invalidRecipe(withLines);
+}

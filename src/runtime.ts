@@ -1,0 +1,133 @@
+/**
+ * @module runtime
+ * Wires the parts of one Hookflow process: store, queue, services, workers, scheduler.
+ * `hookflow start` builds it with the server; `hookflow worker` without.
+ */
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import pino, { type Logger } from 'pino';
+import type { Settings } from './config/index.js';
+import { openStore, type Store } from './store/index.js';
+import { JobQueue } from './queue/index.js';
+import { RecipeService } from './services/recipes.js';
+import { JobService } from './services/jobs.js';
+import { UserService } from './services/users.js';
+import { ConnectionService } from './services/connections.js';
+import { loadSecretKey, SecretBox, REDACT_OPTIONS } from './security/index.js';
+import { Worker } from './engine/worker.js';
+import { Scheduler } from './triggers/schedule.js';
+import { Poller } from './triggers/poll.js';
+import { bindHttpServices, unbindHttpServices } from './connectors/http/services.js';
+import { Metrics } from './server/metrics.js';
+import { DEFAULT_RETRY, OutboundWorker, WebhookService, smtpMailer } from './outbound/index.js';
+import './connectors/index.js';
+import { AlertService } from './alerts/index.js';
+import { OpsAppService, OpsFiles, OpsProcesses, OpsService, bindOpsStepServices, unbindOpsStepServices } from './ops/index.js';
+
+export interface Runtime {
+  settings: Settings;
+  log: Logger;
+  store: Store;
+  queue: JobQueue;
+  recipes: RecipeService;
+  jobs: JobService;
+  users: UserService;
+  connections: ConnectionService;
+  events: EventEmitter;
+  metrics: Metrics;
+  worker: Worker | null;
+  scheduler: Scheduler | null;
+  webhooks: WebhookService;
+  outbound: OutboundWorker | null;
+  poller: Poller | null;
+  /** The operations API (WorkflowGen contract) and its applications. */
+  ops: OpsService;
+  opsApps: OpsAppService;
+  /** Alert sources, alerts, escalation policies and teams. */
+  alerts: AlertService;
+  workerId: string;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  workers: boolean;
+  log?: Logger;
+}
+
+export async function createRuntime(settings: Settings, opts: RuntimeOptions): Promise<Runtime> {
+  const log = opts.log ?? pino({ level: settings.logLevel, redact: REDACT_OPTIONS });
+  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, pgSchema: settings.pgSchema });
+  const box = new SecretBox(loadSecretKey({ envValue: settings.secretKey, dataDir: settings.dataDir }));
+  const queue = new JobQueue(store);
+  const recipes = new RecipeService(store, settings.publicUrl);
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const metrics = new Metrics();
+  const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const connections = new ConnectionService(store, box);
+  events.on('settled', (e: { recipe: string; status: string; durationMs: number }) => {
+    metrics.inc('hookflow_jobs_finished_total', { recipe: e.recipe, status: e.status });
+    metrics.observe('hookflow_job_duration_seconds', { recipe: e.recipe }, e.durationMs / 1000);
+  });
+  let worker: Worker | null = null;
+  let scheduler: Scheduler | null = null;
+  let poller: Poller | null = null;
+  const http = { store, connections, publicUrl: settings.publicUrl, responseLimit: settings.stepOutputLimit };
+  bindHttpServices(http);
+  if (opts.workers && settings.workerConcurrency > 0) {
+    worker = new Worker(
+      { store, queue, recipes, connections, workerId, events, now: Date.now, limits: { stepOutputBytes: settings.stepOutputLimit, jobTimeoutSeconds: settings.jobTimeoutSeconds } },
+      { concurrency: settings.workerConcurrency, leaseMs: settings.leaseMs, pollMs: settings.pollMs, reapEveryMs: Math.max(200, settings.leaseMs / 2), log },
+    );
+    worker.start();
+    scheduler = new Scheduler(store, queue, recipes, { log, onEnqueue: () => worker?.notify() });
+    scheduler.start();
+    poller = new Poller(store, recipes, connections, { workerId, log, onEnqueue: () => worker?.notify() });
+    poller.start();
+  }
+  const jobs = new JobService(store, queue);
+  const users = new UserService(store);
+  const opsStep = { store, users };
+  bindOpsStepServices(opsStep);
+  const ops = new OpsService({
+    store, users, recipes, processes: new OpsProcesses(store, recipes), defaultUser: settings.ops.defaultUser, notify: () => worker?.notify(),
+    files: new OpsFiles({ dataDir: settings.dataDir, folders: settings.ops.fileFolders, maxSize: settings.ops.maxFileSize }),
+  });
+  const webhooks = new WebhookService(store, box, { publicUrl: settings.publicUrl, now: Date.now });
+  const alerts = new AlertService({
+    store, box, connections, publicUrl: settings.publicUrl, now: Date.now, log: log.child({ component: 'alerts' }),
+    mailer: settings.smtpUrl ? smtpMailer(settings.smtpUrl, settings.mailFrom) : null,
+  });
+  if (opts.workers) alerts.start();
+  let outbound: OutboundWorker | null = null;
+  if (opts.workers) {
+    outbound = new OutboundWorker(
+      { store, box, log: log.child({ component: 'outbound' }), now: Date.now, workerId, mailer: settings.smtpUrl ? smtpMailer(settings.smtpUrl, settings.mailFrom) : null },
+      { timeoutMs: settings.webhookTimeoutMs, retry: DEFAULT_RETRY, concurrency: settings.webhookConcurrency, pollMs: settings.pollMs, issuer: settings.publicUrl,
+        disable: { failures: settings.webhookDisableFailures, spanMs: settings.webhookDisableHours * 3_600_000 }, failingAfter: 5 },
+    );
+    outbound.start();
+    webhooks.notify = () => outbound?.notify(true);
+    events.on('settled', () => outbound?.notify());
+  }
+  const pruneTimer = setInterval(() => {
+    if (settings.retentionDays > 0) void jobs.prune(settings.retentionDays * 86_400_000).catch((e) => log.error({ err: e }, 'prune failed'));
+  }, 3_600_000);
+  pruneTimer.unref();
+  return {
+    settings, log, store, queue, recipes, jobs, users, connections, ops, opsApps: new OpsAppService(store, box, settings.publicUrl), events, metrics, worker, scheduler, poller, workerId,
+    webhooks, outbound, alerts,
+    async close() {
+      clearInterval(pruneTimer);
+      await alerts.stop();
+      await outbound?.stop(settings.shutdownGraceMs);
+      scheduler?.stop();
+      poller?.stop();
+      await worker?.drain(settings.shutdownGraceMs);
+      unbindHttpServices(http);
+      unbindOpsStepServices(opsStep);
+      await store.close();
+    },
+  };
+}

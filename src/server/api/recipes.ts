@@ -1,0 +1,78 @@
+/**
+ * @module server/api/recipes
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Runtime } from '../../runtime.js';
+import { HookflowError, isHookflowError } from '../../errors.js';
+import { compileRecipe, parseRecipe, validateRecipe } from '../../recipes/index.js';
+import { anyObject, nameParam, recipeSummary } from './schemas.js';
+
+/** A dry run of apply: every problem with its path and, for YAML, its line; nothing is stored. */
+function dryRun(body: string | Record<string, unknown>) {
+  try {
+    const recipe = typeof body === 'string' ? parseRecipe(body, 'auto') : validateRecipe(body);
+    compileRecipe(recipe);
+    return { valid: true, name: recipe.name, errors: [] };
+  } catch (e) {
+    if (!isHookflowError(e)) throw e;
+    const list = Array.isArray(e.details) ? (e.details as Array<{ path?: string; line?: number; message?: string }>) : [{ path: '', message: e.message }];
+    return { valid: false, name: null, errors: list.map((p) => ({ path: p.path ?? '', ...(p.line ? { line: p.line } : {}), message: p.message ?? e.message, code: e.code })) };
+  }
+}
+
+export async function recipeRoutes(app: FastifyInstance, { rt }: { rt: Runtime }): Promise<void> {
+  const viewer = { role: 'viewer' as const };
+  const editor = { role: 'editor' as const };
+
+  app.get('/recipes', { config: viewer, schema: { summary: 'List recipes', response: { 200: { type: 'object', properties: { items: { type: 'array', items: recipeSummary } } } } } },
+    async () => ({ items: await rt.recipes.list() }));
+
+  app.post('/recipes/validate', {
+    config: viewer,
+    schema: {
+      summary: 'Validate a recipe (YAML or JSON body) without storing it',
+      body: { anyOf: [{ type: 'string' }, anyObject] },
+      response: { 200: { type: 'object', properties: { valid: { type: 'boolean' }, name: { type: ['string', 'null'] }, errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, line: { type: 'integer' }, message: { type: 'string' }, code: { type: 'string' } } } } } } },
+    },
+  }, async (req) => dryRun(req.body as string | Record<string, unknown>));
+
+  app.put('/recipes/:name', {
+    config: editor,
+    schema: { summary: 'Create a recipe or add a version (body YAML or JSON)', params: nameParam, body: { anyOf: [{ type: 'string' }, anyObject] }, response: { 200: recipeSummary, 201: recipeSummary } },
+  }, async (req, reply) => {
+    const { name } = req.params as { name: string };
+    const body = req.body as string | Record<string, unknown>;
+    const existed = await rt.recipes.summary(name).then(() => true, () => false);
+    const res = typeof body === 'string' ? await rt.recipes.apply(body, 'yaml') : await rt.recipes.apply({ name, ...body }, 'json');
+    if (res.name !== name) throw new HookflowError('HF_ERR_RECIPE_INVALID', { reason: `the body names recipe ${res.name}, the URL ${name}` });
+    return reply.code(existed ? 200 : 201).send(res);
+  });
+
+  app.get('/recipes/:name', { config: viewer, schema: { summary: 'A recipe with its current definition', params: nameParam, response: { 200: anyObject } } }, async (req) => {
+    const { name } = req.params as { name: string };
+    const s = await rt.recipes.summary(name);
+    return { ...s, definition: (await rt.recipes.definition(name)).recipe };
+  });
+
+  app.get('/recipes/:name/versions', { config: viewer, schema: { summary: 'Versions of a recipe, newest first', params: nameParam, response: { 200: anyObject } } },
+    async (req) => ({ items: await rt.recipes.versions((req.params as { name: string }).name) }));
+
+  app.get('/recipes/:name/versions/:version', {
+    config: viewer,
+    schema: { summary: 'One version of a recipe', params: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' } }, required: ['name', 'version'] }, response: { 200: anyObject } },
+  }, async (req) => {
+    const { name, version } = req.params as { name: string; version: number };
+    const d = await rt.recipes.definition(name, version);
+    return { name, version: d.version, definition: d.recipe };
+  });
+
+  app.post('/recipes/:name/rollback', {
+    config: editor,
+    schema: { summary: 'Make an earlier version current again (as a new version)', params: nameParam, body: { type: 'object', properties: { version: { type: 'integer', minimum: 1 } }, required: ['version'] }, response: { 200: recipeSummary } },
+  }, async (req) => rt.recipes.rollback((req.params as { name: string }).name, (req.body as { version: number }).version));
+
+  for (const [verb, enabled] of [['start', true], ['stop', false]] as const) {
+    app.post(`/recipes/:name/${verb}`, { config: editor, schema: { summary: `${verb === 'start' ? 'Start' : 'Stop'} a recipe`, params: nameParam, response: { 200: recipeSummary } } },
+      async (req) => rt.recipes.setEnabled((req.params as { name: string }).name, enabled));
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * @module server/api/schemas
+ * JSON Schemas shared by the routes; they also feed the OpenAPI document.
+ */
+export const anyObject = { type: 'object', additionalProperties: true } as const;
+export const errorBody = {
+  type: 'object',
+  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} }, required: ['code', 'message'] } },
+} as const;
+export const nameParam = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } as const;
+export const idParam = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
+
+export const recipeSummary = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' }, version: { type: 'integer' }, enabled: { type: 'boolean' }, trigger_type: { type: 'string' },
+    trigger_url: { type: ['string', 'null'] }, created_at: { type: 'string' }, updated_at: { type: 'string' }, changed: { type: 'boolean' },
+  },
+} as const;
+
+const jobCore = {
+  id: { type: 'string' }, number: { type: 'integer' }, recipe: { type: 'string' }, recipe_version: { type: 'integer' },
+  status: { type: 'string', enum: ['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'] },
+  trigger: {}, error: {}, repeat_of: { type: ['string', 'null'] }, created_at: { type: 'string' },
+  started_at: { type: ['string', 'null'] }, finished_at: { type: ['string', 'null'] },
+};
+
+export const jobSummary = { type: 'object', properties: jobCore } as const;
+export const jobDetail = {
+  type: 'object',
+  properties: {
+    ...jobCore,
+    steps: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, status: { type: 'string' }, attempts: { type: 'integer' }, input: {}, output: {}, error: {},
+          idempotency_key: { type: 'string' }, started_at: { type: ['string', 'null'] }, finished_at: { type: ['string', 'null'] },
+        },
+      },
+    },
+  },
+} as const;
+
+export const connectionView = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' }, type: { type: 'string' }, config: anyObject, secret_fields: { type: 'array', items: { type: 'string' } },
+    created_at: { type: 'string' }, updated_at: { type: 'string' },
+  },
+} as const;

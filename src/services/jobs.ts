@@ -1,0 +1,130 @@
+/**
+ * @module services/jobs
+ * Reading jobs for people and scripts, repeating and canceling them, and pruning old ones.
+ */
+import type { Store } from '../store/types.js';
+import type { JobQueue, JobRow } from '../queue/index.js';
+import { HookflowError } from '../errors.js';
+
+export interface JobView {
+  id: string;
+  number: number;
+  recipe: string;
+  recipe_version: number;
+  status: string;
+  trigger: unknown;
+  error: unknown;
+  repeat_of: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  steps?: Array<{ id: string; status: string; attempts: number; input: unknown; output: unknown; error: unknown; idempotency_key: string; started_at: string | null; finished_at: string | null }>;
+}
+
+const iso = (t: number | null) => (t === null || t === undefined ? null : new Date(Number(t)).toISOString());
+const json = (s: string | null) => (s === null ? null : JSON.parse(s));
+
+export function jobView(r: JobRow): JobView {
+  return {
+    id: r.id, number: Number(r.number), recipe: r.recipe, recipe_version: r.recipe_version, status: r.status,
+    trigger: json(r.trigger), error: json(r.error), repeat_of: r.repeat_of,
+    created_at: iso(r.created_at)!, started_at: iso(r.started_at), finished_at: iso(r.finished_at),
+  };
+}
+
+export interface ListQuery {
+  recipe?: string;
+  status?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export class JobService {
+  constructor(private readonly store: Store, private readonly queue: JobQueue) {}
+
+  /** Newest first; the cursor is the last number seen, opaque to callers. */
+  async list(q: ListQuery): Promise<{ items: JobView[]; next_cursor: string | null }> {
+    const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
+    let query = this.store.db.selectFrom('jobs').selectAll().orderBy('number', 'desc').limit(limit + 1);
+    if (q.recipe) query = query.where('recipe', '=', q.recipe);
+    if (q.status) query = query.where('status', '=', q.status);
+    if (q.cursor) {
+      const n = Number(Buffer.from(q.cursor, 'base64url').toString());
+      if (!Number.isInteger(n)) throw new HookflowError('HF_ERR_VALIDATION', { reason: 'cursor is not one this API gave' });
+      query = query.where('number', '<', n);
+    }
+    const rows = (await query.execute()) as JobRow[];
+    const more = rows.length > limit;
+    const items = rows.slice(0, limit).map(jobView);
+    return { items, next_cursor: more ? Buffer.from(String(items[items.length - 1]!.number)).toString('base64url') : null };
+  }
+
+  async row(idOrNumber: string): Promise<JobRow> {
+    const q = this.store.db.selectFrom('jobs').selectAll();
+    const r = /^\d+$/.test(idOrNumber) ? await q.where('number', '=', Number(idOrNumber)).executeTakeFirst() : await q.where('id', '=', idOrNumber).executeTakeFirst();
+    if (!r) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Job ${idOrNumber}` });
+    return r as JobRow;
+  }
+
+  async show(idOrNumber: string): Promise<JobView> {
+    const r = await this.row(idOrNumber);
+    const steps = await this.store.db.selectFrom('job_steps').selectAll().where('job_id', '=', r.id).orderBy('seq').execute();
+    return {
+      ...jobView(r),
+      steps: steps.map((s) => ({
+        id: s.step_id, status: s.status, attempts: s.attempts, input: json(s.input), output: json(s.output), error: json(s.error),
+        idempotency_key: s.idempotency_key, started_at: iso(s.started_at), finished_at: iso(s.finished_at),
+      })),
+    };
+  }
+
+  /** The same trigger data, run again by the recipe's current version, linked to the first job. */
+  async repeat(idOrNumber: string, currentVersion: (recipe: string) => Promise<{ version: number; concurrency: number | null }>): Promise<JobView> {
+    const r = await this.row(idOrNumber);
+    const cur = await currentVersion(r.recipe);
+    const res = await this.queue.enqueue({ recipe: r.recipe, recipe_version: cur.version, trigger: JSON.parse(r.trigger), repeat_of: r.id, concurrency_key: cur.concurrency ? r.recipe : null });
+    return this.show(res.id);
+  }
+
+  /** Queued and waiting jobs stop at once; a running one stops at its next step (its worker loses the lease). */
+  async cancel(idOrNumber: string): Promise<JobView> {
+    const r = await this.row(idOrNumber);
+    const now = Date.now();
+    const updated = await this.store.tx(async (trx) => {
+      const res = await trx.updateTable('jobs')
+        .set({ status: 'canceled', finished_at: now, locked_by: null, locked_until: null, error: JSON.stringify({ code: 'HF_ERR_JOB_CANCELED', message: 'The job was canceled' }) })
+        .where('id', '=', r.id).where('status', 'in', ['queued', 'waiting', 'running']).executeTakeFirst();
+      // People's open actions on this job end with it, so no inbox offers them any more.
+      if (Number(res.numUpdatedRows) > 0) await trx.updateTable('ops_actions').set({ status: 'request_canceled', closed_at: now }).where('job_id', '=', r.id).where('status', '=', 'open').execute();
+      return Number(res.numUpdatedRows);
+    });
+    if (updated === 0) throw new HookflowError('HF_ERR_JOB_NOT_ACTIVE', { id: r.id, status: r.status, action: 'canceled' });
+    return this.show(r.id);
+  }
+
+  /** Deletes finished jobs (and their steps) older than the retention; returns how many. */
+  async prune(olderThanMs: number, batch = 1000): Promise<number> {
+    const cutoff = Date.now() - olderThanMs;
+    let total = 0;
+    for (;;) {
+      const ids = (await this.store.db.selectFrom('jobs').select('id').where('finished_at', '<', cutoff)
+        .where('status', 'in', ['succeeded', 'failed', 'canceled']).limit(batch).execute()).map((r) => r.id);
+      if (ids.length === 0) return total;
+      await this.store.tx(async (trx) => {
+        await trx.deleteFrom('job_steps').where('job_id', 'in', ids).execute();
+        await trx.deleteFrom('jobs').where('id', 'in', ids).execute();
+      });
+      total += ids.length;
+    }
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    const rows = await this.store.db.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  async oldestQueuedAgeSeconds(): Promise<number> {
+    const r = await this.store.db.selectFrom('jobs').select((eb) => eb.fn.min('created_at').as('t')).where('status', '=', 'queued').where('run_at', '<=', Date.now()).executeTakeFirst();
+    return r?.t ? (Date.now() - Number(r.t)) / 1000 : 0;
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * @module services/recipes
+ * Recipes and their versions in the store. A changed definition becomes a new version; jobs
+ * keep the version they started with. Compiled versions are cached: a version never changes.
+ */
+import type { Store } from '../store/types.js';
+import { HookflowError } from '../errors.js';
+import { compileRecipe, parseRecipe, recipeHash, validateRecipe, type CompiledRecipe } from '../recipes/index.js';
+import type { Recipe } from '../recipes/types.js';
+import type { CompiledSteps, RecipeSource } from '../engine/types.js';
+import { newUrlToken } from './tokens.js';
+import { forgetRoutes, fourmeTokensByRecipe, saveFourmeRoute } from '../triggers/fourme-routes.js';
+
+export interface RecipeSummary {
+  name: string;
+  version: number;
+  enabled: boolean;
+  trigger_type: string;
+  trigger_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApplyResult extends RecipeSummary {
+  changed: boolean;
+}
+
+export interface Endpoint {
+  recipe: string;
+  version: number;
+  enabled: boolean;
+  compiled: CompiledRecipe;
+}
+
+const ENDPOINT_TTL_MS = 2000;
+
+export class RecipeService implements RecipeSource {
+  readonly #compiled = new Map<string, CompiledRecipe>();
+  // Other processes may apply a recipe; a short TTL bounds how long we serve the old version.
+  readonly #endpoints = new Map<string, { ep: Endpoint | null; until: number }>();
+
+  constructor(private readonly store: Store, private readonly publicUrl: string) {}
+
+  triggerUrl(token: string | null): string | null {
+    return token ? `${this.publicUrl}/hooks/${token}` : null;
+  }
+
+  async apply(input: string | object, format: 'yaml' | 'json' | 'auto' = 'auto'): Promise<ApplyResult> {
+    const recipe = typeof input === 'string' ? parseRecipe(input, format) : validateRecipe(input);
+    compileRecipe(recipe); // refuse a recipe whose expressions do not compile, before storing it
+    const hash = recipeHash(recipe);
+    const now = Date.now();
+    const result = await this.store.tx(async (trx) => {
+      const cur = await trx.selectFrom('recipes').selectAll().where('name', '=', recipe.name).executeTakeFirst();
+      if (cur) {
+        const v = await trx.selectFrom('recipe_versions').select('hash').where('recipe', '=', recipe.name).where('version', '=', cur.current_version).executeTakeFirstOrThrow();
+        if (v.hash === hash) return { changed: false };
+      }
+      const version = cur ? (await trx.selectFrom('recipe_versions').select((eb) => eb.fn.max('version').as('m')).where('recipe', '=', recipe.name).executeTakeFirstOrThrow()).m + 1 : 1;
+      if (cur) {
+        await trx.updateTable('recipes').set({ current_version: version, concurrency: recipe.concurrency ?? null, trigger_type: recipe.trigger.type, updated_at: now }).where('name', '=', recipe.name).execute();
+      } else {
+        await trx.insertInto('recipes').values({ name: recipe.name, current_version: version, enabled: 1, concurrency: recipe.concurrency ?? null, trigger_type: recipe.trigger.type, created_at: now, updated_at: now }).execute();
+      }
+      await trx.insertInto('recipe_versions').values({ recipe: recipe.name, version, definition: JSON.stringify(recipe), hash, created_at: now }).execute();
+      if (recipe.trigger.type === 'webhook') {
+        const ep = await trx.selectFrom('endpoints').select('token').where('kind', '=', 'recipe').where('owner', '=', recipe.name).executeTakeFirst();
+        if (!ep) await trx.insertInto('endpoints').values({ token: newUrlToken(), kind: 'recipe', owner: recipe.name, created_at: now }).execute();
+      }
+      await saveFourmeRoute(trx, recipe, now);
+      if (recipe.trigger.type === 'schedule') {
+        await trx.deleteFrom('schedules').where('recipe', '=', recipe.name).execute();
+        await trx.insertInto('schedules').values({ recipe: recipe.name, last_fire_at: now }).execute();
+      }
+      return { changed: true };
+    });
+    this.#endpoints.clear();
+    forgetRoutes(this.store);
+    return { ...(await this.summary(recipe.name)), changed: result.changed };
+  }
+
+  async summary(name: string): Promise<RecipeSummary> {
+    const r = (await this.list()).find((x) => x.name === name);
+    if (!r) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Recipe ${name}` });
+    return r;
+  }
+
+  async list(): Promise<RecipeSummary[]> {
+    const rows = await this.store.db.selectFrom('recipes')
+      .leftJoin('endpoints', (j) => j.onRef('endpoints.owner', '=', 'recipes.name').on('endpoints.kind', '=', 'recipe'))
+      .select(['name', 'current_version', 'enabled', 'trigger_type', 'recipes.created_at', 'updated_at', 'endpoints.token'])
+      .orderBy('name').execute();
+    const fourme = rows.some((r) => r.trigger_type === '4me.webhook') ? await fourmeTokensByRecipe(this.store) : new Map<string, string>();
+    return rows.map((r) => ({
+      name: r.name, version: r.current_version, enabled: r.enabled === 1, trigger_type: r.trigger_type,
+      trigger_url: r.trigger_type === 'webhook' ? this.triggerUrl(r.token) : r.trigger_type === '4me.webhook' ? this.triggerUrl(fourme.get(r.name) ?? null) : null,
+      created_at: new Date(Number(r.created_at)).toISOString(), updated_at: new Date(Number(r.updated_at)).toISOString(),
+    }));
+  }
+
+  async versions(name: string): Promise<Array<{ version: number; hash: string; created_at: string; current: boolean }>> {
+    const cur = await this.summary(name);
+    const rows = await this.store.db.selectFrom('recipe_versions').select(['version', 'hash', 'created_at']).where('recipe', '=', name).orderBy('version', 'desc').execute();
+    return rows.map((r) => ({ version: r.version, hash: r.hash, created_at: new Date(Number(r.created_at)).toISOString(), current: r.version === cur.version }));
+  }
+
+  async definition(name: string, version?: number): Promise<{ version: number; recipe: Recipe }> {
+    const v = version ?? (await this.summary(name)).version;
+    const row = await this.store.db.selectFrom('recipe_versions').select('definition').where('recipe', '=', name).where('version', '=', v).executeTakeFirst();
+    if (!row) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Recipe ${name} version ${v}` });
+    return { version: v, recipe: JSON.parse(row.definition) };
+  }
+
+  /** Rolling back adds a version equal to the old one, so history only grows. */
+  async rollback(name: string, version: number): Promise<ApplyResult> {
+    const { recipe } = await this.definition(name, version);
+    return this.apply(recipe);
+  }
+
+  async setEnabled(name: string, enabled: boolean): Promise<RecipeSummary> {
+    const now = Date.now();
+    await this.store.tx(async (trx) => {
+      const cur = await trx.selectFrom('recipes').select(['enabled', 'current_version']).where('name', '=', name).executeTakeFirst();
+      if (!cur) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Recipe ${name}` });
+      if (cur.enabled === (enabled ? 1 : 0)) return;
+      await trx.updateTable('recipes').set({ enabled: enabled ? 1 : 0, updated_at: now }).where('name', '=', name).execute();
+      const type = enabled ? 'recipe.started' : 'recipe.stopped';
+      await trx.insertInto('outbox').values({ type, recipe: name, created_at: now, payload: JSON.stringify({ name, version: cur.current_version, enabled, at: new Date(now).toISOString() }) }).execute();
+    });
+    this.#endpoints.clear();
+    return this.summary(name);
+  }
+
+  async compiledVersion(name: string, version: number): Promise<CompiledRecipe> {
+    const key = `${name}@${version}`;
+    let c = this.#compiled.get(key);
+    if (!c) {
+      c = compileRecipe((await this.definition(name, version)).recipe);
+      this.#compiled.set(key, c);
+    }
+    return c;
+  }
+
+  async compiled(name: string, version: number): Promise<CompiledSteps> {
+    const c = await this.compiledVersion(name, version);
+    return { recipe: c.recipe, input: (step, ctx) => c.step(step.id).with.evaluate(ctx as never) };
+  }
+
+  /** The recipe behind an inbound token, or null. Hot path: cached. */
+  async endpoint(token: string): Promise<Endpoint | null> {
+    const hit = this.#endpoints.get(token);
+    if (hit && hit.until > Date.now()) return hit.ep;
+    const row = await this.store.db.selectFrom('endpoints').innerJoin('recipes', 'recipes.name', 'endpoints.owner')
+      .select(['recipes.name', 'recipes.current_version', 'recipes.enabled']).where('endpoints.token', '=', token).where('endpoints.kind', '=', 'recipe').executeTakeFirst();
+    const ep = row ? { recipe: row.name, version: row.current_version, enabled: row.enabled === 1, compiled: await this.compiledVersion(row.name, row.current_version) } : null;
+    this.#endpoints.set(token, { ep, until: Date.now() + ENDPOINT_TTL_MS });
+    return ep;
+  }
+}

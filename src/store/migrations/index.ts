@@ -1,0 +1,42 @@
+/**
+ * @module store/migrations
+ * Numbered migrations for both dialects. Add a file `NNNN_name.ts` exporting a MigrationFactory
+ * and list it here; names sort in the order they run, and a name never changes once released.
+ */
+import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import type { Dialect } from '../types.js';
+import type { MigrationFactory } from './types.js';
+import { core } from './0001_core.js';
+import { outbox } from './0002_outbox.js';
+import { outbound } from './0004_outbound.js';
+import { http } from './0003_http.js';
+import { fourme } from './0005_fourme.js';
+import { ops } from './0006_ops.js';
+import { alerts } from './0007_alerts.js';
+
+const MIGRATIONS: Record<string, MigrationFactory> = {
+  '0001_core': core,
+  '0002_outbox': outbox,
+  '0004_outbound': outbound,
+  '0003_http': http,
+  '0005_fourme': fourme,
+  '0006_ops': ops,
+  '0007_alerts': alerts,
+};
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(Object.entries(MIGRATIONS).map(([name, f]) => [name, f(this.dialect)]));
+  }
+}
+
+export async function migrate(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  // Kysely looks for its migration tables in every schema unless told which: a second Hookflow
+  // (or test) in another schema of the same database would make it skip creating its own.
+  const schema = dialect === 'postgres' ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({ db, provider: new StaticProvider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`);
+}

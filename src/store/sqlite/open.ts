@@ -1,0 +1,41 @@
+/**
+ * @module store/sqlite/open
+ * The embedded store: one SQLite file in WAL mode.
+ */
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { DB } from '../schema.js';
+import type { Store } from '../types.js';
+import { migrate } from '../migrations/index.js';
+import { Mutex } from '../mutex.js';
+import { SqliteQueueSql } from '../../queue/sqlite.js';
+
+export interface SqliteOptions {
+  file: string;
+  /**
+   * NORMAL (default) commits to the WAL without fsync: a killed process loses nothing (the OS
+   * holds the pages), only a power cut can drop the last commits. FULL fsyncs every commit,
+   * measured about 8x slower for single-row enqueues here.
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+export async function openSqlite(opts: SqliteOptions): Promise<Store> {
+  const database = new Database(opts.file);
+  database.pragma('journal_mode = WAL');
+  database.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+  await migrate(db, 'sqlite');
+  const lock = new Mutex();
+  return {
+    dialect: 'sqlite',
+    db,
+    queue: new SqliteQueueSql(database, lock),
+    tx: (fn) => lock.run(() => db.transaction().execute(fn)),
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}

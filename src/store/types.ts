@@ -1,0 +1,21 @@
+/**
+ * @module store/types
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from './schema.js';
+import type { QueueSql } from '../queue/types.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  readonly dialect: Dialect;
+  readonly db: Kysely<DB>;
+  /** The hot SQL (enqueue, claim, complete, reap), per dialect. */
+  readonly queue: QueueSql;
+  /**
+   * Runs `fn` in a transaction. Use this, never `db.transaction()`: on SQLite it also excludes
+   * the queue's own synchronous transactions, which would otherwise nest inside an open one.
+   */
+  tx<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

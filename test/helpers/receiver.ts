@@ -1,0 +1,76 @@
+/**
+ * A side-effect receiver: an HTTP API that honours `Idempotency-Key` the way a payment API does.
+ * It counts every call per key and applies each key once; a call with an applied key answers
+ * the stored result without applying again. A delay keeps calls in flight so kills land mid-step.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Receiver {
+  port: number;
+  url: string;
+  /** Calls per idempotency key (every arrival, including repeats). */
+  calls: Map<string, number>;
+  /** Applied effects: key → the body's `n`. */
+  applied: Map<string, unknown>;
+  /** Calls whose key was already applied (answered from the stored result). */
+  readonly duplicateCalls: number;
+  /** Calls without an idempotency-key header (must stay 0). */
+  readonly keyless: number;
+  /** Keys whose call arrived and has not been answered yet. */
+  inFlight: Set<string>;
+  totalCalls(): number;
+  close(): Promise<void>;
+}
+
+export async function startReceiver(opts: { minDelayMs?: number; maxDelayMs?: number } = {}): Promise<Receiver> {
+  const min = opts.minDelayMs ?? 5;
+  const max = opts.maxDelayMs ?? 20;
+  const calls = new Map<string, number>();
+  const applied = new Map<string, unknown>();
+  const inFlight = new Set<string>();
+  let duplicateCalls = 0;
+  let keyless = 0;
+  let total = 0;
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      total++;
+      const key = req.headers['idempotency-key'];
+      if (typeof key !== 'string' || !key) {
+        keyless++;
+        res.writeHead(400).end();
+        return;
+      }
+      calls.set(key, (calls.get(key) ?? 0) + 1);
+      inFlight.add(key);
+      let n: unknown = null;
+      try { n = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { n?: unknown }).n; } catch { /* no body */ }
+      const delay = min + Math.random() * (max - min);
+      setTimeout(() => {
+        let replay = false;
+        if (applied.has(key)) {
+          duplicateCalls++;
+          replay = true;
+        } else {
+          applied.set(key, n);
+        }
+        inFlight.delete(key);
+        // The caller may have died meanwhile; writing to a closed socket is harmless.
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ applied: true, replay, n: applied.get(key) }));
+      }, delay);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port, url: `http://127.0.0.1:${port}/effect`, calls, applied, inFlight,
+    get duplicateCalls() { return duplicateCalls; },
+    get keyless() { return keyless; },
+    totalCalls: () => total,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}

@@ -1,0 +1,47 @@
+// `hookflow ops …` as users run it: real CLI processes on a fresh SQLite data dir (npm test builds dist first).
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../dialects.js';
+import { CLI } from '../helpers/proc.js';
+import { PURCHASE } from './helpers.js';
+
+const dir = tempDir('hf-ops-cli-');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function hookflow(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, HOOKFLOW_DATA_DIR: dir, HOOKFLOW_LOG_LEVEL: 'warn' }, timeout: 30_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+async function json(...args: string[]): Promise<any> {
+  const r = await hookflow(...args, ...(args[1] === 'run' ? [] : ['--json']));
+  if (r.code !== 0) throw new Error(`hookflow ${args.join(' ')}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+describe('hookflow ops', () => {
+  it('creates applications, lists processes and actions, runs operations, rotates and disables', { timeout: 60_000 }, async () => {
+    await json('users', 'create', 'alice', '--workflow-role', 'participant');
+    fs.writeFileSync(path.join(dir, 'purchase.json'), JSON.stringify(PURCHASE));
+    expect((await hookflow('recipes', 'apply', path.join(dir, 'purchase.json'))).code).toBe(0);
+    const app = await json('ops', 'apps', 'create', 'crm', '--user', 'alice', '--description', 'the CRM');
+    expect(app).toMatchObject({ name: 'crm', impersonate_user: 'alice', enabled: true, url: expect.stringMatching(/\/ops\//) });
+    expect((await json('ops', 'apps', 'show', 'crm')).url).toBe(app.url);
+    expect(await json('ops', 'processes')).toMatchObject([{ processName: 'PURCHASE', processVersion: 1, recipe: 'purchase' }]);
+    const created = await json('ops', 'run', 'crm', 'createRequest', '--input', JSON.stringify({ processName: 'PURCHASE', parameters: [{ name: 'AMOUNT', numericValue: 3 }] }));
+    expect(created).toMatchObject({ processName: 'PURCHASE', number: 1 });
+    // No worker runs in the CLI: the job stays queued, so no action is open yet.
+    expect(await json('ops', 'actions', '--assignee', 'alice')).toEqual([]);
+    const rotated = await json('ops', 'apps', 'rotate', 'crm');
+    expect(rotated.url).not.toBe(app.url);
+    await json('ops', 'apps', 'disable', 'crm');
+    const refused = await hookflow('ops', 'run', 'crm', 'createRequest', '--input', '{}');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('HF_ERR_OPS_APP_DISABLED');
+    expect(await json('ops', 'apps', 'list')).toMatchObject([{ name: 'crm', enabled: false }]);
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * Browser tests' harness: the built `hookflow start` on a fresh data dir, and Debian's chromium
+ * driven by playwright-core (no browser download: `executablePath` is the system one).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const CHROMIUM = process.env.HOOKFLOW_TEST_CHROMIUM ?? '/usr/bin/chromium';
+export const hasChromium = fs.existsSync(CHROMIUM);
+// README pictures are refreshed on request (HOOKFLOW_SCREENSHOTS=1); a plain test run keeps the tree clean.
+export const SHOTS = process.env.HOOKFLOW_SCREENSHOTS === '1' ? path.join(ROOT, 'docs/screenshots') : path.join(os.tmpdir(), 'hookflow-ui-shots');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Server { url: string; token: string; dir: string; child: ChildProcess; log(): string; stop(): Promise<void> }
+
+export async function startServer(env: Record<string, string> = {}): Promise<Server> {
+  const cli = path.join(ROOT, 'dist/cli/index.js');
+  if (!fs.existsSync(path.join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: run `npm run build` first');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookflow-ui-'));
+  const port = await freePort();
+  const token = `ui-admin-${Math.random().toString(36).slice(2)}`;
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [cli, 'start'], {
+    cwd: ROOT,
+    env: { ...process.env, HOOKFLOW_DATA_DIR: dir, HOOKFLOW_PORT: String(port), HOOKFLOW_HOST: '127.0.0.1', HOOKFLOW_PUBLIC_URL: url, HOOKFLOW_ADMIN_TOKEN: token, HOOKFLOW_LOG_LEVEL: 'warn', HOOKFLOW_DATABASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => { out = (out + b.toString()).slice(-50_000); });
+  child.stderr!.on('data', (b: Buffer) => { out = (out + b.toString()).slice(-50_000); });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`hookflow start exited: ${out}`);
+    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (i > 300) throw new Error(`hookflow start did not become healthy: ${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url, token, dir, child, log: () => out,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function signIn(page: Page, server: Server, token = server.token): Promise<void> {
+  await page.goto(server.url);
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** The bearer API, for arranging what the browser should then find. */
+export async function apiCall<T = any>(server: Server, method: string, p: string, body?: unknown, yaml = false): Promise<T> {
+  const res = await fetch(`${server.url}/api/v1${p}`, {
+    method,
+    headers: { authorization: `Bearer ${server.token}`, ...(body === undefined ? {} : { 'content-type': yaml ? 'application/yaml' : 'application/json' }) },
+    body: body === undefined ? undefined : yaml ? String(body) : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
+}

@@ -1,0 +1,334 @@
+// The recipe editor: a visual step list and the YAML kept in sync (the YAML is the source of
+// truth; visual edits are applied to its parsed document, so comments survive), validation as you
+// type, datapills that insert {{ }} expressions, test runs, versions with diff and restore.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { parseDocument, stringify } from 'yaml';
+import { api, enc } from '../api';
+import { Link, navigate } from '../router';
+import { CopyButton, ErrorBox, Json, Page, Status, time, useAction, useCan, useJobStream, useLoad } from '../ui';
+import { diffLines } from '../diff';
+import { stepPills, triggerPills, type Pill } from '../pills';
+import type { RecipeSummary } from './Recipes';
+
+const TEMPLATE = `name: my-recipe
+trigger:
+  type: webhook
+steps:
+  - id: first
+    action: transform
+    with:
+      message: "Hello"
+`;
+const TRIGGERS = ['webhook', '4me.webhook', 'http.poll', 'schedule', 'operation'];
+const ACTIONS = ['transform', 'if', 'wait', 'fail', 'http.request', 'human.action', '4me.query', '4me.mutation', '4me.task.update'];
+
+interface Problem { path: string; line?: number; message: string }
+interface Step { id?: string; name?: string; action?: string; connection?: string; with?: Record<string, unknown>; then?: unknown[]; else?: unknown[] }
+type Target = { kind: 'field'; step: number; key: string; el: HTMLInputElement } | { kind: 'yaml'; el: HTMLTextAreaElement };
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+/** A field typed as JSON (number, boolean, object) keeps its type; anything else is text. */
+function read(text: string): unknown {
+  if (/^(-?\d+(\.\d+)?|true|false|null|\{.*\}|\[.*\])$/s.test(text.trim())) {
+    try { return JSON.parse(text); } catch { /* text */ }
+  }
+  return text;
+}
+
+export default function RecipeEditor({ name }: { name?: string }) {
+  const isNew = !name;
+  const editor = useCan('editor');
+  const [yaml, setYaml] = useState(isNew ? TEMPLATE : '');
+  const [saved, setSaved] = useState(isNew ? '' : '');
+  const [problems, setProblems] = useState<Problem[] | null>(null);
+  const [focusStep, setFocusStep] = useState(0);
+  const target = useRef<Target | null>(null);
+  const act = useAction();
+  const summary = useLoad(async () => (isNew ? null : api<RecipeSummary & { definition: unknown }>(`/recipes/${enc(name!)}`)), [name]);
+  const sample = useLoad(async () => (isNew ? null : api<{ armed: boolean; captured_at: string | null; sample: any; schema: any }>(`/recipes/${enc(name!)}/sample`).catch(() => null)), [name]);
+  const schemas = useLoad(async () => (isNew ? { items: [] } : api<{ items: Array<{ step_id: string; schema: any }> }>(`/recipes/${enc(name!)}/schemas`)), [name]);
+
+  useEffect(() => {
+    if (summary.data) {
+      const text = stringify(summary.data.definition);
+      setYaml(text);
+      setSaved(text);
+    }
+  }, [summary.data]);
+
+  // Validation as you type, debounced; the server's parser gives paths and lines.
+  useEffect(() => {
+    if (!yaml) return;
+    const t = setTimeout(() => {
+      api<{ valid: boolean; errors: Problem[] }>('/recipes/validate', { body: yaml, yaml: true }).then((r) => setProblems(r.errors), () => undefined);
+    }, 350);
+    return () => clearTimeout(t);
+  }, [yaml]);
+
+  const doc = useMemo(() => parseDocument(yaml), [yaml]);
+  const parsed = doc.errors.length === 0 ? (doc.toJS() as { name?: string; trigger?: { type?: string }; steps?: Step[] } | null) : null;
+  const steps: Step[] = Array.isArray(parsed?.steps) ? parsed!.steps! : [];
+  const triggerType = parsed?.trigger?.type ?? 'webhook';
+
+  const edit = (fn: (d: ReturnType<typeof parseDocument>) => void) => {
+    const d = parseDocument(yaml);
+    if (d.errors.length) return;
+    fn(d);
+    setYaml(d.toString());
+  };
+  const setIn = (path: (string | number)[], value: unknown, dropEmpty = true) => edit((d) => ((dropEmpty && value === '') || value === undefined ? d.deleteIn(path) : d.setIn(path, value)));
+  const addStep = () => edit((d) => {
+    const ids = new Set(steps.map((s) => s.id));
+    let n = steps.length + 1;
+    while (ids.has(`step_${n}`)) n++;
+    const node = d.createNode({ id: `step_${n}`, action: 'transform', with: { value: '' } });
+    if (d.getIn(['steps'])) d.addIn(['steps'], node); else d.setIn(['steps'], d.createNode([{ id: `step_${n}`, action: 'transform', with: { value: '' } }]));
+  });
+  const moveStep = (i: number, by: number) => edit((d) => {
+    const list = d.toJS().steps as unknown[];
+    const j = i + by;
+    if (j < 0 || j >= list.length) return;
+    [list[i], list[j]] = [list[j], list[i]];
+    d.setIn(['steps'], d.createNode(list));
+  });
+
+  const pills: Pill[] = useMemo(() => {
+    const sch = Object.fromEntries((schemas.data?.items ?? []).map((s) => [s.step_id, s.schema]));
+    return [...triggerPills(triggerType, sample.data?.schema), ...stepPills(steps, focusStep, sch)];
+  }, [triggerType, sample.data, schemas.data, steps, focusStep]);
+
+  const insertPill = (p: Pill) => {
+    const t = target.current;
+    const text = `{{ ${p.expr} }}`;
+    if (!t) return;
+    const el = t.el;
+    const start = el.selectionStart ?? el.value.length;
+    const end = el.selectionEnd ?? start;
+    const next = el.value.slice(0, start) + text + el.value.slice(end);
+    if (t.kind === 'yaml') setYaml(next);
+    else setIn(['steps', t.step, 'with', t.key], read(next), false);
+    requestAnimationFrame(() => {
+      el.focus();
+      el.setSelectionRange(start + text.length, start + text.length);
+    });
+  };
+
+  const save = () => act.run(async () => {
+    const n = parsed?.name;
+    if (!n) throw new Error('The recipe needs a name');
+    const r = await api<RecipeSummary & { changed: boolean }>(`/recipes/${enc(n)}`, { method: 'PUT', body: yaml, yaml: true });
+    setSaved(yaml);
+    if (n !== name) navigate(`/recipes/${enc(n)}`, isNew);
+    else { summary.reload(); }
+    return r;
+  });
+  const dirty = yaml !== saved;
+  const s = summary.data;
+
+  return (
+    <Page title={isNew ? 'New recipe' : `Recipe ${name}`} actions={
+      <>
+        {s && editor && <button type="button" className="secondary" disabled={act.busy} onClick={() => act.run(async () => { await api(`/recipes/${enc(s.name)}/${s.enabled ? 'stop' : 'start'}`, { method: 'POST' }); summary.reload(); })}>{s.enabled ? 'Stop' : 'Start'}</button>}
+        {editor && <button type="button" onClick={save} disabled={act.busy || !dirty || (problems?.length ?? 0) > 0}>{dirty ? 'Save' : 'Saved'}</button>}
+      </>
+    }>
+      <ErrorBox error={summary.error ?? act.error} />
+      {s && (
+        <dl className="facts">
+          <div><dt>Status</dt><dd><Status status={s.enabled ? 'enabled' : 'stopped'} /></dd></div>
+          <div><dt>Version</dt><dd>v{s.version}</dd></div>
+          <div><dt>Jobs</dt><dd><Link to={`/jobs?recipe=${enc(s.name)}`}>Jobs of {s.name}</Link></dd></div>
+          {s.trigger_url && <div><dt>Trigger URL</dt><dd className="row"><code>{s.trigger_url}</code><CopyButton text={s.trigger_url} label="Copy URL" /></dd></div>}
+        </dl>
+      )}
+      <div role="status" aria-live="polite" className={problems && problems.length ? 'error' : 'ok'}>
+        {problems === null ? 'Checking…' : problems.length === 0 ? 'The recipe is valid.' : (
+          <>
+            <strong>{problems.length} problem{problems.length > 1 ? 's' : ''}</strong>
+            <ul aria-label="Problems">{problems.map((p, i) => <li key={i}>{p.line ? `line ${p.line}: ` : ''}<code>{p.path || '/'}</code> {p.message}</li>)}</ul>
+          </>
+        )}
+      </div>
+      <div className="grid2">
+        <section className="panel" aria-labelledby="visual-title">
+          <h2 id="visual-title">Steps</h2>
+          {!parsed ? <p className="muted">Fix the YAML to edit visually.</p> : (
+            <>
+              <div className="row">
+                <label>Name<input value={parsed.name ?? ''} onChange={(e) => setIn(['name'], e.target.value)} disabled={!editor} /></label>
+                <label>Trigger<select value={triggerType} onChange={(e) => setIn(['trigger', 'type'], e.target.value)} disabled={!editor}>{TRIGGERS.map((t) => <option key={t}>{t}</option>)}</select></label>
+              </div>
+              <ol className="steps-list" aria-label="Step list">
+                {steps.map((st, i) => (
+                  <li key={i} data-step-index={i} onFocusCapture={() => setFocusStep(i)}>
+                    <div className="row">
+                      <label>Step id<input value={st.id ?? ''} onChange={(e) => setIn(['steps', i, 'id'], e.target.value)} disabled={!editor} /></label>
+                      <label>Action<input list="actions" value={st.action ?? ''} onChange={(e) => setIn(['steps', i, 'action'], e.target.value)} disabled={!editor} /></label>
+                      <label>Connection<input value={st.connection ?? ''} onChange={(e) => setIn(['steps', i, 'connection'], e.target.value)} disabled={!editor} /></label>
+                      {editor && (
+                        <span className="actions">
+                          <button type="button" className="small" onClick={() => moveStep(i, -1)} disabled={i === 0} aria-label={`Move ${st.id} up`}>↑</button>
+                          <button type="button" className="small" onClick={() => moveStep(i, 1)} disabled={i === steps.length - 1} aria-label={`Move ${st.id} down`}>↓</button>
+                          <button type="button" className="small danger" onClick={() => edit((d) => d.deleteIn(['steps', i]))} aria-label={`Remove ${st.id}`}>Remove</button>
+                        </span>
+                      )}
+                    </div>
+                    <div className="kv" role="group" aria-label={`Inputs of ${st.id}`}>
+                      {Object.entries(st.with ?? {}).map(([k, v]) => (
+                        <FieldRow key={k} stepId={st.id ?? String(i)} k={k} v={v} disabled={!editor}
+                          onChange={(val) => setIn(['steps', i, 'with', k], read(val), false)}
+                          onFocus={(el) => { target.current = { kind: 'field', step: i, key: k, el }; }} />
+                      ))}
+                    </div>
+                    {editor && <AddField onAdd={(k) => setIn(['steps', i, 'with', k], '', false)} stepId={st.id ?? String(i)} />}
+                    {(st.then || st.else) && <p className="muted">{(st.then?.length ?? 0) + (st.else?.length ?? 0)} nested steps: edit them in the YAML.</p>}
+                  </li>
+                ))}
+              </ol>
+              {editor && <button type="button" className="secondary" onClick={addStep}>Add step</button>}
+              <datalist id="actions">{ACTIONS.map((a) => <option key={a} value={a} />)}</datalist>
+            </>
+          )}
+        </section>
+        <section className="panel" aria-label="YAML view">
+          <h2 id="yaml-title"><label htmlFor="yaml">YAML</label></h2>
+          <textarea id="yaml" className="editor-yaml" spellCheck={false} value={yaml} readOnly={!editor}
+            onChange={(e) => setYaml(e.target.value)} onFocus={(e) => { target.current = { kind: 'yaml', el: e.currentTarget }; }} />
+        </section>
+      </div>
+      <section className="panel" aria-labelledby="pills-title">
+        <h2 id="pills-title">Datapills</h2>
+        <p className="muted">Focus an input above, then pick a field to insert it as an expression. Offered for step {steps[focusStep]?.id ?? '—'}: the trigger and earlier steps.</p>
+        {!isNew && triggerType === 'webhook' && editor && <SampleCapture name={name!} sample={sample.data} onCaptured={sample.reload} />}
+        <div className="pills" role="group" aria-label="Datapills">
+          {pills.map((p) => <button type="button" key={p.expr} className="pill small" onMouseDown={(e) => e.preventDefault()} onClick={() => insertPill(p)} title={p.group} aria-label={`Insert ${p.expr}`}>{p.label}</button>)}
+        </div>
+      </section>
+      {!isNew && s && <TestRun recipe={s} sampleBody={sample.data?.sample?.body} dirty={dirty} save={save} />}
+      {!isNew && s && <Versions name={s.name} current={s.version} onRestored={() => { summary.reload(); }} />}
+    </Page>
+  );
+}
+
+function FieldRow({ stepId, k, v, disabled, onChange, onFocus }: { stepId: string; k: string; v: unknown; disabled: boolean; onChange: (v: string) => void; onFocus: (el: HTMLInputElement) => void }) {
+  const id = `f-${stepId}-${k}`;
+  return (
+    <>
+      <label htmlFor={id} className="muted">{k}</label>
+      <input id={id} aria-label={`${stepId} ${k}`} value={show(v)} disabled={disabled} onChange={(e) => onChange(e.target.value)} onFocus={(e) => onFocus(e.currentTarget)} onSelect={(e) => onFocus(e.currentTarget)} />
+    </>
+  );
+}
+
+function AddField({ onAdd, stepId }: { onAdd: (k: string) => void; stepId: string }) {
+  const [k, setK] = useState('');
+  return (
+    <form className="row" onSubmit={(e) => { e.preventDefault(); if (k.trim()) { onAdd(k.trim()); setK(''); } }}>
+      <label>New input of {stepId}<input value={k} onChange={(e) => setK(e.target.value)} placeholder="field name" /></label>
+      <button type="submit" className="small" disabled={!k.trim()}>Add input</button>
+    </form>
+  );
+}
+
+function SampleCapture({ name, sample, onCaptured }: { name: string; sample: { armed: boolean; captured_at: string | null } | null | undefined; onCaptured: () => void }) {
+  const act = useAction();
+  const armed = sample?.armed;
+  useEffect(() => {
+    if (!armed) return;
+    const t = setInterval(onCaptured, 1000);
+    return () => clearInterval(t);
+  }, [armed, onCaptured]);
+  return (
+    <div className="row">
+      <button type="button" className="secondary" disabled={act.busy || armed} onClick={() => act.run(async () => { await api(`/recipes/${enc(name)}/sample/capture`, { method: 'POST' }); onCaptured(); })}>
+        {armed ? 'Waiting for the next event…' : 'Capture sample'}
+      </button>
+      <span className="muted">{sample?.captured_at ? `Sample captured ${time(sample.captured_at)}` : 'No sample yet: capture the next event to offer its fields.'}</span>
+      <ErrorBox error={act.error} />
+    </div>
+  );
+}
+
+interface JobDetail { id: string; number: number; status: string; error: unknown; steps: Array<{ id: string; status: string; attempts: number; output: unknown; error: unknown }> }
+
+function TestRun({ recipe, sampleBody, dirty, save }: { recipe: RecipeSummary; sampleBody: unknown; dirty: boolean; save: () => Promise<unknown> }) {
+  const [body, setBody] = useState('');
+  const [job, setJob] = useState<JobDetail | null>(null);
+  const act = useAction();
+  const editor = useCan('editor');
+  useEffect(() => { if (sampleBody !== undefined && !body) setBody(JSON.stringify(sampleBody, null, 2)); }, [sampleBody, body]);
+  const refresh = async () => { if (job) setJob(await api<JobDetail>(`/jobs/${job.id}`)); };
+  useJobStream(() => void refresh(), !!job && !['succeeded', 'failed', 'canceled'].includes(job.status));
+  if (recipe.trigger_type !== 'webhook' || !recipe.trigger_url) return null;
+  const run = () => act.run(async () => {
+    if (dirty) await save();
+    const parsedBody = body.trim() ? JSON.parse(body) : {};
+    const res = await fetch(new URL(recipe.trigger_url!).pathname, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(parsedBody) });
+    const r = await res.json();
+    if (!res.ok) throw Object.assign(new Error(r.error?.message ?? res.statusText), { code: r.error?.code });
+    setJob(await api<JobDetail>(`/jobs/${r.job_id}`));
+  });
+  return (
+    <section className="panel" aria-labelledby="test-title">
+      <h2 id="test-title">Test run</h2>
+      <div className="form">
+        <label htmlFor="test-body">Sample event body (JSON)</label>
+        <textarea id="test-body" rows={5} value={body} onChange={(e) => setBody(e.target.value)} placeholder='{"name": "Ann"}' />
+        <div><button type="button" onClick={run} disabled={!editor || act.busy}>Run test</button></div>
+      </div>
+      <ErrorBox error={act.error} />
+      {job && (
+        <div aria-live="polite" data-test-job={job.number}>
+          <p>Job <Link to={`/jobs/${job.number}`}>#{job.number}</Link> <Status status={job.status} /></p>
+          {job.error != null && <Json value={job.error} label="Test job error" />}
+          <ol className="timeline">{job.steps.map((st) => (
+            <li key={st.id} className={`step st-${st.status}`}><div className="step-head"><strong>{st.id}</strong> <Status status={st.status} /></div><Json value={st.error ?? st.output} label={`Test result of ${st.id}`} /></li>
+          ))}</ol>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Versions({ name, current, onRestored }: { name: string; current: number; onRestored: () => void }) {
+  const list = useLoad(() => api<{ items: Array<{ version: number; created_at: string; current: boolean }> }>(`/recipes/${enc(name)}/versions`), [name, current]);
+  const [diff, setDiff] = useState<{ v: number; lines: ReturnType<typeof diffLines> } | null>(null);
+  const act = useAction();
+  const editor = useCan('editor');
+  const compare = (v: number) => act.run(async () => {
+    const [a, b] = await Promise.all([api(`/recipes/${enc(name)}/versions/${v}`), api(`/recipes/${enc(name)}/versions/${current}`)]);
+    setDiff({ v, lines: diffLines(stringify(a.definition), stringify(b.definition)) });
+  });
+  const restore = (v: number) => act.run(async () => {
+    await api(`/recipes/${enc(name)}/rollback`, { body: { version: v } });
+    setDiff(null);
+    onRestored();
+  });
+  return (
+    <section className="panel" aria-labelledby="versions-title">
+      <h2 id="versions-title">Versions</h2>
+      <ErrorBox error={list.error ?? act.error} />
+      <table aria-label="Versions">
+        <thead><tr><th scope="col">Version</th><th scope="col">Created</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+        <tbody>{list.data?.items.map((v) => (
+          <tr key={v.version}>
+            <td>v{v.version}{v.current && <span className="muted"> (current)</span>}</td>
+            <td>{time(v.created_at)}</td>
+            <td className="actions">{!v.current && <>
+              <button type="button" className="small" onClick={() => compare(v.version)} aria-label={`Compare v${v.version} with current`}>Diff</button>
+              {editor && <button type="button" className="small" onClick={() => restore(v.version)} aria-label={`Restore v${v.version}`}>Restore</button>}
+            </>}</td>
+          </tr>
+        ))}</tbody>
+      </table>
+      {diff && (
+        <figure>
+          <figcaption>v{diff.v} → v{current} (current)</figcaption>
+          <pre className="diff" aria-label="Diff">{diff.lines.map((l, i) => <div key={i} className={l.op === '+' ? 'add' : l.op === '-' ? 'del' : ''}>{l.op} {l.text}</div>)}</pre>
+        </figure>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,154 @@
+// Small shared pieces: status badges, JSON views, copy buttons, errors, and the session context.
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { ApiError } from './api';
+
+export type Role = 'admin' | 'editor' | 'viewer';
+export interface Me { user: { username: string; display_name: string }; role: Role }
+const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
+
+export const SessionContext = createContext<{ me: Me; paths: Set<string> } | null>(null);
+export function useSession() {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('no session');
+  return s;
+}
+/** Whether the signed-in role may do what needs `role`; the server enforces it anyway. */
+export function useCan(role: Role): boolean {
+  return RANK[useSession().me.role] >= RANK[role];
+}
+/** Whether the running server has this API path (features land independently). */
+export function useHasApi(path: string): boolean {
+  return useSession().paths.has(path);
+}
+
+export function Status({ status }: { status: string }) {
+  return <span className={`badge st-${status}`}>{status}</span>;
+}
+
+export function Json({ value, label }: { value: unknown; label?: string }) {
+  if (value === undefined || value === null) return <span className="muted">—</span>;
+  return <pre className="json" aria-label={label} tabIndex={0}>{JSON.stringify(value, null, 2)}</pre>;
+}
+
+export function ErrorBox({ error }: { error: unknown }) {
+  if (!error) return null;
+  const e = error as ApiError;
+  return (
+    <div role="alert" className="error">
+      <strong>{e.code ?? 'Error'}</strong> {e.message ?? String(error)}
+      {Array.isArray(e.details) && e.details.length > 0 && (
+        <ul>{(e.details as unknown[]).slice(0, 10).map((d, i) => <li key={i}>{typeof d === 'string' ? d : JSON.stringify(d)}</li>)}</ul>
+      )}
+    </div>
+  );
+}
+
+export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+  const [done, setDone] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      const t = document.createElement('textarea');
+      t.value = text;
+      document.body.append(t);
+      t.select();
+      document.execCommand('copy');
+      t.remove();
+    }
+    setDone(true);
+    setTimeout(() => setDone(false), 1500);
+  };
+  return <button type="button" className="small" onClick={copy} aria-label={`${label}: ${text}`}>{done ? 'Copied' : label}</button>;
+}
+
+export function time(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+}
+
+export function duration(from: string | null | undefined, to: string | null | undefined): string {
+  if (!from || !to) return '—';
+  return ms(Date.parse(to) - Date.parse(from));
+}
+
+export function ms(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '—';
+  if (n < 1000) return `${Math.round(n)} ms`;
+  if (n < 60_000) return `${(n / 1000).toFixed(1)} s`;
+  return `${Math.floor(n / 60_000)} min ${Math.round((n % 60_000) / 1000)} s`;
+}
+
+/** Loads on mount and whenever `deps` change; `reload` runs it again. */
+export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: unknown; loading: boolean; reload: () => void; set: (t: T) => void } {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<unknown>();
+  const [loading, setLoading] = useState(true);
+  const [n, setN] = useState(0);
+  const cur = useRef(0);
+  useEffect(() => {
+    const id = ++cur.current;
+    setLoading(true);
+    fn().then((d) => { if (id === cur.current) { setData(d); setError(undefined); } }, (e) => { if (id === cur.current) setError(e); })
+      .finally(() => { if (id === cur.current) setLoading(false); });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, n]);
+  return { data, error, loading, reload: useCallback(() => setN((x) => x + 1), []), set: setData };
+}
+
+/** Runs an action, keeping its busy state and error for the form that started it. */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = useCallback(async <T,>(fn: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      return await fn();
+    } catch (e) {
+      setError(e);
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, run, setError };
+}
+
+export function Page({ title, actions, children }: { title: ReactNode; actions?: ReactNode; children: ReactNode }) {
+  useEffect(() => {
+    if (typeof title === 'string') document.title = `${title} · Hookflow`;
+  }, [title]);
+  return (
+    <section className="page" aria-labelledby="page-title">
+      <header className="page-head">
+        <h1 id="page-title" tabIndex={-1}>{title}</h1>
+        {actions && <div className="actions">{actions}</div>}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+/** Subscribes to the jobs event stream while mounted; `onEvent` is called at most every `minMs`. */
+export function useJobStream(onEvent: () => void, enabled = true, minMs = 400): boolean {
+  const [live, setLive] = useState(false);
+  const cb = useRef(onEvent);
+  cb.current = onEvent;
+  useEffect(() => {
+    if (!enabled) return;
+    const es = new EventSource('/api/v1/jobs/stream');
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const fire = () => {
+      if (timer) return;
+      timer = setTimeout(() => { timer = null; cb.current(); }, minMs);
+    };
+    es.addEventListener('change', fire);
+    es.addEventListener('settled', fire);
+    es.onopen = () => setLive(true);
+    es.onerror = () => setLive(false);
+    return () => { es.close(); if (timer) clearTimeout(timer); setLive(false); };
+  }, [enabled, minMs]);
+  return live;
+}
