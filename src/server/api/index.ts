@@ -20,6 +20,7 @@ import { streamRoutes } from './stream.js';
 import { sessionRoutes } from '../ui/session.js';
 import { alertRoutes } from './alerts.js';
 import { alertConfigRoutes } from './alert-config.js';
+import { fourmeRoutes } from './fourme.js';
 
 export async function apiPlugin(app: FastifyInstance, opts: { rt: Runtime }): Promise<void> {
   const routes: RouteOptions[] = [];
@@ -42,6 +43,7 @@ export async function apiPlugin(app: FastifyInstance, opts: { rt: Runtime }): Pr
     await secured.register(actionRoutes, inner);
     await secured.register(statsRoutes, inner);
     await secured.register(streamRoutes, inner);
+    await secured.register(fourmeRoutes, inner);
     await secured.register(alertRoutes, inner);
     await secured.register(alertConfigRoutes, inner);
   });

@@ -1,0 +1,63 @@
+/**
+ * @module server/api/fourme
+ * A 4me connection's inbound side for the UI: its one webhook URL, the recipes routed through it,
+ * each webhook's `webhook.verify` outcome, and "verify again" (the CLI's `hookflow 4me verify`).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Runtime } from '../../runtime.js';
+import { HookflowError } from '../../errors.js';
+import { fourmeEndpoints } from '../../connectors/fourme/index.js';
+import { redoHandshake, verificationStatus } from '../../triggers/fourme-handshake.js';
+import { fourmeToken } from '../../triggers/fourme-routes.js';
+import { nameParam } from './schemas.js';
+
+const str = { type: 'string' } as const;
+const strOrNull = { type: ['string', 'null'] } as const;
+const verification = { type: 'object', properties: { webhook_id: str, status: str, attempts: { type: 'integer' }, last_error: strOrNull, received_at: strOrNull, verified_at: strOrNull } } as const;
+const view = {
+  type: 'object',
+  properties: {
+    webhook_url: strOrNull,
+    routes: { type: 'array', items: { type: 'object', properties: { recipe: str, webhook_id: strOrNull, webhook_node_id: strOrNull } } },
+    webhooks: { type: 'array', items: verification },
+  },
+} as const;
+
+async function fourmeConnection(rt: Runtime, name: string) {
+  await rt.connections.show(name);
+  const conn = await rt.connections.resolve(name);
+  if (conn.type !== '4me') throw new HookflowError('HF_ERR_NOT_FOUND', { what: `4me connection ${name}` });
+  return conn;
+}
+
+export async function fourmeRoutes(app: FastifyInstance, { rt }: { rt: Runtime }): Promise<void> {
+  app.get('/connections/:name/4me', {
+    config: { role: 'viewer' },
+    schema: { summary: 'A 4me connection’s webhook URL, routed recipes and webhook verification status', params: nameParam, response: { 200: view } },
+  }, async (req) => {
+    const { name } = req.params as { name: string };
+    await fourmeConnection(rt, name);
+    const [token, webhooks, routes] = await Promise.all([
+      fourmeToken(rt.store, name),
+      verificationStatus(rt.store, name),
+      rt.store.db.selectFrom('fourme_routes').select(['recipe', 'webhook_id', 'webhook_node_id']).where('connection', '=', name).orderBy('recipe').execute(),
+    ]);
+    return { webhook_url: rt.recipes.triggerUrl(token), routes, webhooks };
+  });
+
+  app.post('/connections/:name/4me/verify', {
+    config: { role: 'editor' },
+    schema: {
+      summary: 'Open the last webhook.verify callback again (per webhook, or one) and record the outcome',
+      params: nameParam,
+      body: { type: ['object', 'null'], additionalProperties: false, properties: { webhook_id: str } },
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { webhook_id: str, ok: { type: 'boolean' }, attempts: { type: 'integer' }, error: strOrNull } } } } } },
+    },
+  }, async (req) => {
+    const { name } = req.params as { name: string };
+    const conn = await fourmeConnection(rt, name);
+    const only = (req.body as { webhook_id?: string } | null)?.webhook_id;
+    const items = await redoHandshake(rt.store, fourmeEndpoints(conn.name, conn.config), name, only);
+    return { items: items.map((r) => ({ ...r, error: r.error ?? null })) };
+  });
+}
