@@ -86,7 +86,8 @@ export const CATALOGUE = {
   HF_ERR_FOURME_UNROUTED: [404, 'No running recipe listens to 4me webhook {webhook} on this URL'],
   HF_ERR_FOURME_VERIFY: [502, 'The 4me webhook verification callback failed: {reason}'],
   // alerting
-  HF_ERR_ALERT_KEY_UNKNOWN: [404, 'No alert source has this integration key'],
+  HF_ERR_ALERT_KEY_UNKNOWN: [401, 'No alert source has this integration key'],
+  HF_ERR_ALERT_SOURCE_DISABLED: [403, 'Alert source {name} is disabled'],
   HF_ERR_ALERT_RATE_LIMITED: [429, 'More than {limit} events per minute for this integration key; retry in {seconds} s'],
   HF_ERR_ALERT_EVENT: [400, 'Invalid alert event: {reason}'],
   HF_ERR_ALERT_STATE: [409, 'Alert {id} is {status} and cannot be {action}'],

@@ -41,7 +41,7 @@ export class AlertService {
   async eventsApi(body: EventsBody) {
     const src = await this.sources.byKey(body.integrationKey);
     if (!src || src.kind !== 'events') throw new HookflowError('HF_ERR_ALERT_KEY_UNKNOWN');
-    if (!src.enabled) throw new HookflowError('HF_ERR_HOOK_DISABLED');
+    if (!src.enabled) throw new HookflowError('HF_ERR_ALERT_SOURCE_DISABLED', { name: src.name });
     const limit = Number(src.config.rate_limit_per_minute ?? DEFAULT_RATE_PER_MINUTE);
     const taken = this.#limiter.take(src.id, limit, this.deps.now());
     if (!taken.ok) throw new HookflowError('HF_ERR_ALERT_RATE_LIMITED', { limit, seconds: taken.retryAfterS }, { retryAfter: taken.retryAfterS });
@@ -117,12 +117,16 @@ export class AlertService {
   }
 
   async #change(id: number, action: 'accept' | 'resolve' | 'comment', actor: string, text?: string) {
+    // The source is read before the transaction: on SQLite the store has one connection, and a
+    // read outside the transaction would wait for it forever.
+    const row = await this.deps.store.db.selectFrom('alerts').select('source_id').where('id', '=', id).executeTakeFirst();
+    if (!row) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Alert ${id}` });
+    const src = await this.sources.byId(row.source_id);
     await this.deps.store.tx(async (trx) => {
       const a = await loadAlert(trx, id);
       if (!a) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Alert ${id}` });
       const c = { trx, now: this.deps.now(), publicUrl: this.deps.publicUrl };
       if (action === 'comment') return commentAlert(c, a, actor, text!);
-      const src = await this.sources.byId(a.source_id);
       const o = { actor, src, fromHookflow: true, note: text };
       const ok = action === 'accept' ? await acceptAlert(c, a, o) : await resolveAlert(c, a, o);
       if (!ok) throw new HookflowError('HF_ERR_ALERT_STATE', { id, status: a.status, action: action === 'accept' ? 'accepted' : 'resolved' });
