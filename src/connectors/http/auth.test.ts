@@ -73,7 +73,7 @@ describe('http.request auth types', () => {
   });
 
   it('signs with a non-http connection that has an auth block of the same shape', async () => {
-    const { output } = await runRequest(conn('4me', { type: 'bearer' }, { token: 'tok-4444' }), { url: '/bearer' }, { idempotencyKey: 'job:step:1' });
+    const { output } = await runRequest(conn('workflowgen', { type: 'bearer' }, { token: 'tok-4444' }), { url: '/bearer' }, { idempotencyKey: 'job:step:1' });
     expect(output).toMatchObject({ status: 200, body: { ok: true, idem: 'job:step:1' } });
   });
 

@@ -17,8 +17,11 @@ import type { OpCall } from '../service.js';
 const ids = (a: ActionRow) => ({ id: globalId('Action', a.job_number, a.number), number: a.number, requestNumber: a.job_number });
 const label = (a: ActionRow) => `${a.job_number}---${a.number}`;
 
+/** An action closed because its request ended answers with the request's state, the cause. */
 function mustBeOpen(a: ActionRow): void {
-  if (a.status !== 'open') throw new HookflowError('HF_ERR_OPS_ACTION_CLOSED', { action: label(a), status: a.status });
+  if (a.status === 'open') return;
+  if (a.status === 'request_canceled') throw new HookflowError('HF_ERR_OPS_REQUEST_CLOSED', { request: String(a.job_number), status: 'canceled' });
+  throw new HookflowError('HF_ERR_OPS_ACTION_CLOSED', { action: label(a), status: a.status });
 }
 
 /** Closes the action and writes its step's output in one transaction; throws the loser's error. */
