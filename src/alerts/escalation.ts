@@ -25,8 +25,9 @@ export async function fireDueTimers(deps: AlertDeps, policies: PolicyService, li
       const policy = await policies.byId(Number(a.policy_id), trx);
       const level = policy?.levels[t.level];
       if (!policy || !level) return false;
-      const names = await notifyLevel(deps, trx, a, policy, t.level, t.round, now);
+      // The level is recorded first: what the step sends (webhook event, email) shows it.
       await trx.updateTable('alerts').set({ escalation_level: t.level, escalation_round: t.round, updated_at: now }).where('id', '=', a.id).execute();
+      const names = await notifyLevel(deps, trx, (await loadAlert(trx, a.id))!, policy, t.level, t.round, now);
       await log(trx, a.id, now, 'escalation', `Escalation level ${t.level + 1}${t.round ? ` (repeat ${t.round})` : ''}: ${names.join(', ') || 'no targets'}`, null, { level: t.level + 1, round: t.round });
       const next = a.priority !== 'HIGH' ? null
         : t.level + 1 < policy.levels.length ? { level: t.level + 1, round: t.round }

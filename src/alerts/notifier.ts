@@ -33,6 +33,12 @@ export async function deliverDue(deps: AlertDeps, limit = 50): Promise<number> {
       const before = await deps.store.db.selectFrom('alert_notifications').select('id').where('alert_id', '=', r.alert_id).where('status', '=', 'pending')
         .where('id', '<', r.id).where('dedup', 'in', [root, `ACCEPT:${root}`]).executeTakeFirst();
       if (before) continue;
+      // The other side never took the ALERT (it was refused for good): there is nothing to change there.
+      const alert = await deps.store.db.selectFrom('alert_notifications').select('status').where('alert_id', '=', r.alert_id).where('dedup', '=', root).executeTakeFirst();
+      if (alert?.status === 'failed') {
+        await deps.store.db.updateTable('alert_notifications').set({ status: 'canceled', last_error: `the ${r.channel} ALERT failed` }).where('id', '=', r.id).where('status', '=', 'pending').execute();
+        continue;
+      }
     }
     const claim = await deps.store.db.updateTable('alert_notifications').set({ locked_until: now + LEASE_MS }).where('id', '=', r.id).where('status', '=', 'pending')
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])).executeTakeFirst();

@@ -56,7 +56,7 @@ export async function joinAlert(c: Ctx, a: AlertRow, ev: AlertEvent): Promise<vo
 /** Forwarded ALERTs of this alert get the matching ACCEPT/RESOLVE, in order, through the notifier. */
 async function forward(c: Ctx, a: AlertRow, action: 'ACCEPT' | 'RESOLVE'): Promise<void> {
   const sent = await c.trx.selectFrom('alert_notifications').select(['dedup', 'channel', 'target'])
-    .where('alert_id', '=', a.id).where('action', '=', 'ALERT').where('channel', 'in', ['ilert', 'pagerduty']).execute();
+    .where('alert_id', '=', a.id).where('action', '=', 'ALERT').where('channel', 'in', ['ilert', 'pagerduty']).where('status', '!=', 'failed').execute();
   for (const n of sent) {
     await c.trx.insertInto('alert_notifications').values({
       alert_id: a.id, dedup: `${action}:${n.dedup}`, channel: n.channel, action, target: n.target, status: 'pending', attempts: 0,
