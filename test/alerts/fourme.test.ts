@@ -60,7 +60,7 @@ for (const dialect of DIALECTS) {
       expect(src).toMatchObject({ kind: '4me', verification: 'policy', webhook_url: expect.stringMatching(/^http:\/\/hookflow\.test\/hooks\/[A-Za-z0-9_-]{22,}$/) });
       expect(JSON.stringify(src)).not.toContain('BEGIN PUBLIC KEY');
       hookUrl = src.webhook_url.replace('http://hookflow.test', h.base);
-      const hooks = [];
+      const hooks: Array<{ id: number }> = [];
       for (const event of ['problem.create', 'problem.update', 'request.create', 'request.update']) {
         hooks.push(await rest('POST', '/webhooks', { event, uri: hookUrl, webhook_policy_id: policy.id }));
       }
