@@ -17,6 +17,7 @@ const pages = {
   Webhooks: lazy(() => import('./pages/Webhooks')),
   Actions: lazy(() => import('./pages/Actions')),
   OpsApps: lazy(() => import('./pages/OpsApps')),
+  Alerts: lazy(() => import('./pages/Alerts')),
 };
 
 interface RouteDef { pattern: string; page: ComponentType<any>; nav?: string; role?: Role; api?: string }
@@ -33,6 +34,7 @@ const ROUTES: RouteDef[] = [
   { pattern: '/actions', page: pages.Actions, nav: 'Actions', api: '/api/v1/actions' },
   { pattern: '/webhooks', page: pages.Webhooks, nav: 'Webhooks', api: '/api/v1/webhooks' },
   { pattern: '/webhooks/:id', page: pages.Webhooks, api: '/api/v1/webhooks' },
+  { pattern: '/alerts', page: pages.Alerts, nav: 'Alerts', api: '/api/v1/alerts' },
   { pattern: '/ops-apps', page: pages.OpsApps, nav: 'Ops apps', role: 'admin', api: '/api/v1/ops-apps' },
   { pattern: '/users', page: pages.Users, nav: 'Users', role: 'admin' },
 ];

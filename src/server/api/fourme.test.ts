@@ -42,6 +42,12 @@ for (const dialect of DIALECTS) {
       expect((await call('GET', '/api/v1/connections/nope/4me')).statusCode).toBe(404);
     });
 
+    it('tests the connection with its credentials', async () => {
+      const r = await call('POST', '/api/v1/connections/acme/4me/test');
+      expect(r.statusCode).toBe(200);
+      expect(r.json()).toMatchObject({ ok: true, account: 'acme' });
+    });
+
     it('records a webhook.verify, shows its status, and verifies again on request (editors only)', async () => {
       const url = (await call('GET', '/api/v1/connections/acme/4me')).json().webhook_url as string;
       const hookRec = sb.state.create('Webhook', { event: 'request.note-added', uri: url, name: 'Notes', verified: false, verifyCode: 'code-1', verifyExpires: Math.floor(Date.now() / 1000) + 600 }, 12);

@@ -1,12 +1,13 @@
 /**
  * @module server/api/fourme
  * A 4me connection's inbound side for the UI: its one webhook URL, the recipes routed through it,
- * each webhook's `webhook.verify` outcome, and "verify again" (the CLI's `hookflow 4me verify`).
+ * each webhook's `webhook.verify` outcome, "verify again" and a connection test (the CLI's
+ * `hookflow 4me status|verify|test`).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../runtime.js';
-import { HookflowError } from '../../errors.js';
-import { fourmeEndpoints } from '../../connectors/fourme/index.js';
+import { HookflowError, errorRecord } from '../../errors.js';
+import { fourmeEndpoints, testFourme } from '../../connectors/fourme/index.js';
 import { redoHandshake, verificationStatus } from '../../triggers/fourme-handshake.js';
 import { fourmeToken } from '../../triggers/fourme-routes.js';
 import { nameParam } from './schemas.js';
@@ -43,6 +44,14 @@ export async function fourmeRoutes(app: FastifyInstance, { rt }: { rt: Runtime }
       rt.store.db.selectFrom('fourme_routes').select(['recipe', 'webhook_id', 'webhook_node_id']).where('connection', '=', name).orderBy('recipe').execute(),
     ]);
     return { webhook_url: rt.recipes.triggerUrl(token), routes, webhooks };
+  });
+
+  app.post('/connections/:name/4me/test', {
+    config: { role: 'editor' },
+    schema: { summary: 'Test a 4me connection: query `me` with its credentials', params: nameParam, response: { 200: { type: 'object', properties: { ok: { type: 'boolean' }, me: { type: 'object', additionalProperties: true }, account: str, error: { type: 'object', additionalProperties: true } } } } },
+  }, async (req) => {
+    const conn = await fourmeConnection(rt, (req.params as { name: string }).name);
+    return testFourme(conn).catch((e: unknown) => ({ ok: false, error: errorRecord(e) }));
   });
 
   app.post('/connections/:name/4me/verify', {

@@ -5,8 +5,10 @@ import { api, enc } from '../api';
 import { Link, navigate } from '../router';
 import { ErrorBox, Json, Page, useAction, useCan, useLoad } from '../ui';
 import type { ConnectionView } from './Connections';
+import { FourmeInbound } from './FourmeInbound';
 
-const AUTH: Record<string, { label: string; config: Array<[string, string]>; secrets: Array<[string, string]> }> = {
+type AuthSpec = Record<string, { label: string; config: Array<[string, string]>; secrets: Array<[string, string]> }>;
+const HTTP_AUTH: AuthSpec = {
   none: { label: 'None', config: [], secrets: [] },
   basic: { label: 'Basic', config: [['username', 'User name']], secrets: [['password', 'Password']] },
   bearer: { label: 'Bearer token', config: [], secrets: [['token', 'Token']] },
@@ -16,13 +18,19 @@ const AUTH: Record<string, { label: string; config: Array<[string, string]>; sec
   oauth2_authorization_code: { label: 'OAuth2 authorization code', config: [['authorization_url', 'Authorization URL'], ['token_url', 'Token URL'], ['client_id', 'Client ID'], ['scopes', 'Scopes (space-separated)']], secrets: [['client_secret', 'Client secret']] },
   custom: { label: 'Custom headers (secret)', config: [], secrets: [] },
 };
-const TYPES = ['http', '4me'];
+// A 4me connection signs in with an OAuth client (client credentials) or a personal access token.
+const FOURME_AUTH: AuthSpec = {
+  oauth_client_credentials: { label: 'OAuth client credentials', config: [], secrets: [['client_id', 'Client ID'], ['client_secret', 'Client secret']] },
+  personal_access_token: { label: 'Personal access token', config: [], secrets: [['token', 'Token']] },
+};
+const authOf = (type: string) => (type === '4me' ? FOURME_AUTH : HTTP_AUTH);
+const TYPES: Array<[string, string]> = [['http', 'HTTP API'], ['4me', '4me / Xurrent']];
 
 export default function Connection({ name }: { name?: string }) {
   const isNew = !name;
   const editor = useCan('editor');
   const conn = useLoad(async () => (isNew ? null : api<ConnectionView>(`/connections/${enc(name!)}`)), [name]);
-  const [form, setForm] = useState({ name: '', type: 'http', base_url: '', auth: 'none', authCfg: {} as Record<string, string>, secrets: {} as Record<string, string>, privateNet: false, testPath: '', extra: '{}', customHeaders: '' });
+  const [form, setForm] = useState({ name: '', type: 'http', base_url: '', auth: 'none', authCfg: {} as Record<string, string>, secrets: {} as Record<string, string>, privateNet: false, testPath: '', extra: '{}', customHeaders: '', account: '', domain: '' });
   const act = useAction();
   const test = useAction();
   const [testResult, setTestResult] = useState<any>(null);
@@ -30,14 +38,18 @@ export default function Connection({ name }: { name?: string }) {
   useEffect(() => {
     const c = conn.data;
     if (!c) return;
-    const { base_url, auth, private_network, test: t, ...rest } = c.config;
+    const { base_url, auth, private_network, test: t, ...other } = c.config;
+    const { account, domain, ...rest } = c.type === '4me' ? other : { ...other, account: undefined, domain: undefined };
     const authCfg: Record<string, string> = {};
     for (const [k, v] of Object.entries(auth ?? {})) if (k !== 'type') authCfg[k] = Array.isArray(v) ? v.join(' ') : String(v);
-    setForm({ name: c.name, type: c.type, base_url: base_url ?? '', auth: auth?.type ?? 'none', authCfg, secrets: {}, privateNet: !!private_network, testPath: t?.path ?? '', extra: JSON.stringify(rest, null, 2), customHeaders: '' });
+    const authType = auth?.type ?? (c.type === '4me' ? 'oauth_client_credentials' : 'none');
+    setForm({ name: c.name, type: c.type, base_url: base_url ?? '', auth: authType, authCfg, secrets: {}, privateNet: !!private_network, testPath: t?.path ?? '', extra: JSON.stringify(rest, null, 2), customHeaders: '', account: account ?? '', domain: domain ?? '' });
   }, [conn.data]);
 
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
-  const spec = AUTH[form.auth] ?? AUTH.none!;
+  const fourme = form.type === '4me';
+  const auths = authOf(form.type);
+  const spec = auths[form.auth] ?? Object.values(auths)[0]!;
   const isSet = (k: string) => conn.data?.secret_fields.includes(k);
 
   const submit = (e: FormEvent) => {
@@ -49,7 +61,9 @@ export default function Connection({ name }: { name?: string }) {
         const v = form.authCfg[k]?.trim();
         if (v) auth[k] = k === 'scopes' ? v.split(/\s+/) : v;
       }
-      const config: Record<string, unknown> = { ...extra, ...(form.base_url ? { base_url: form.base_url } : {}), ...(form.auth !== 'none' ? { auth } : {}), ...(form.privateNet ? { private_network: true } : {}), ...(form.testPath ? { test: { path: form.testPath } } : {}) };
+      const config: Record<string, unknown> = fourme
+        ? { ...extra, account: form.account.trim(), ...(form.domain.trim() ? { domain: form.domain.trim() } : {}), ...(form.base_url ? { base_url: form.base_url } : {}), auth: { type: form.auth }, ...(form.privateNet ? { private_network: true } : {}) }
+        : { ...extra, ...(form.base_url ? { base_url: form.base_url } : {}), ...(form.auth !== 'none' ? { auth } : {}), ...(form.privateNet ? { private_network: true } : {}), ...(form.testPath ? { test: { path: form.testPath } } : {}) };
       const secrets: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(form.secrets)) if (v) secrets[k] = v;
       if (form.auth === 'custom' && form.customHeaders.trim()) secrets.headers = JSON.parse(form.customHeaders);
@@ -60,7 +74,7 @@ export default function Connection({ name }: { name?: string }) {
       else conn.set(saved);
     });
   };
-  const runTest = () => test.run(async () => setTestResult(await api(`/connections/${enc(name!)}/test`, { method: 'POST' })));
+  const runTest = () => test.run(async () => setTestResult(await api(`/connections/${enc(name!)}/${fourme ? '4me/test' : 'test'}`, { method: 'POST' })));
   const connect = () => act.run(async () => {
     const r = await api<{ authorization_url: string }>(`/connections/${enc(name!)}/oauth/authorize`);
     window.location.assign(r.authorization_url);
@@ -82,7 +96,7 @@ export default function Connection({ name }: { name?: string }) {
       <ErrorBox error={conn.error ?? act.error ?? test.error} />
       {testResult && (
         <div role="status" className={testResult.ok ? 'ok' : 'error'}>
-          {testResult.ok ? 'Connection works' : 'Connection failed'}{testResult.status ? `: HTTP ${testResult.status}` : ''} {testResult.url && <code>{testResult.url}</code>}
+          {`${testResult.ok ? 'Connection works' : 'Connection failed'}${testResult.status ? `: HTTP ${testResult.status}` : ''}${testResult.me ? `: signed in as ${testResult.me.name ?? testResult.me.id} in account ${testResult.account}` : ''}`} {testResult.url && <code>{testResult.url}</code>}
           {testResult.error && <Json value={testResult.error} />}
         </div>
       )}
@@ -91,14 +105,23 @@ export default function Connection({ name }: { name?: string }) {
           {isNew && (
             <div className="row">
               <label>Name<input required pattern="[a-z0-9][a-z0-9_-]*" value={form.name} onChange={(e) => set({ name: e.target.value })} /></label>
-              <label>Type<input list="conn-types" required value={form.type} onChange={(e) => set({ type: e.target.value })} /></label>
-              <datalist id="conn-types">{TYPES.map((t) => <option key={t} value={t} />)}</datalist>
+              <label>Type
+                <select required value={form.type} onChange={(e) => set({ type: e.target.value, auth: Object.keys(authOf(e.target.value))[0]!, authCfg: {}, secrets: {} })}>
+                  {TYPES.map(([t, label]) => <option key={t} value={t}>{label}</option>)}
+                </select>
+              </label>
             </div>
           )}
-          <label>Base URL<input type="url" value={form.base_url} onChange={(e) => set({ base_url: e.target.value })} placeholder="https://api.example.com" /></label>
+          {fourme && (
+            <div className="row">
+              <label>Account<input required value={form.account} pattern="[A-Za-z0-9][A-Za-z0-9-]*" onChange={(e) => set({ account: e.target.value })} placeholder="mycompany" /></label>
+              <label>Domain<input value={form.domain} onChange={(e) => set({ domain: e.target.value })} placeholder="4me.com, au.4me.com, xurrent.com, 4me.qa…" /></label>
+            </div>
+          )}
+          <label>{fourme ? 'Base URL (optional: the sandbox or a proxy)' : 'Base URL'}<input type="url" value={form.base_url} onChange={(e) => set({ base_url: e.target.value })} placeholder={fourme ? 'http://127.0.0.1:4444' : 'https://api.example.com'} /></label>
           <label>Authentication
             <select value={form.auth} onChange={(e) => set({ auth: e.target.value })}>
-              {Object.entries(AUTH).map(([k, a]) => <option key={k} value={k}>{a.label}</option>)}
+              {Object.entries(auths).map(([k, a]) => <option key={k} value={k}>{a.label}</option>)}
             </select>
           </label>
           {spec.config.map(([k, label]) => <label key={k}>{label}<input value={form.authCfg[k] ?? ''} onChange={(e) => set({ authCfg: { ...form.authCfg, [k]: e.target.value } })} /></label>)}
@@ -109,12 +132,13 @@ export default function Connection({ name }: { name?: string }) {
           ))}
           {form.auth === 'custom' && <label>Secret headers (JSON, write-only)<textarea rows={3} value={form.customHeaders} onChange={(e) => set({ customHeaders: e.target.value })} placeholder='{"X-Api-Key": "…"}' /></label>}
           <label className="check"><input type="checkbox" checked={form.privateNet} onChange={(e) => set({ privateNet: e.target.checked })} /> Allow private network addresses (on-premise APIs)</label>
-          <label>Test request path<input value={form.testPath} onChange={(e) => set({ testPath: e.target.value })} placeholder="/health (default: the base URL)" /></label>
+          {!fourme && <label>Test request path<input value={form.testPath} onChange={(e) => set({ testPath: e.target.value })} placeholder="/health (default: the base URL)" /></label>}
           <label>Other configuration (JSON)<textarea rows={4} value={form.extra} onChange={(e) => set({ extra: e.target.value })} /></label>
           <div><button type="submit" disabled={act.busy}>{isNew ? 'Create connection' : 'Save connection'}</button></div>
         </fieldset>
       </form>
-      {!isNew && conn.data && editor && <Wizard connection={conn.data} />}
+      {!isNew && conn.data?.type === '4me' && <FourmeInbound name={conn.data.name} />}
+      {!isNew && conn.data && conn.data.type !== '4me' && editor && <Wizard connection={conn.data} />}
     </Page>
   );
 }

@@ -1,0 +1,99 @@
+/**
+ * The web UI for 4me connections (webhook URL, verification status, "Verify again") against the
+ * 4me sandbox, and the alerting pages (sources, escalation policies, alerts with accept/resolve).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { apiCall, hasChromium, launch, shot, signIn, startServer, type Server } from './ui-harness.js';
+import { startSandbox, type Sandbox } from '../src/sandbox/fourme/index.js';
+
+describe.skipIf(!hasChromium)('web UI: 4me connections and alerts', () => {
+  let server: Server;
+  let browser: Browser;
+  let page: Page;
+  let sb: Sandbox;
+
+  beforeAll(async () => {
+    [server, browser, sb] = await Promise.all([startServer(), launch(), startSandbox({ account: 'acme', domain: '4me.com' })]);
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await signIn(page, server);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await sb?.close();
+  });
+
+  it('creates a 4me connection, tests it, shows its webhook URL and verifies a webhook again', async () => {
+    await page.getByRole('link', { name: 'Connections', exact: true }).click();
+    await page.getByRole('link', { name: 'New connection' }).click();
+    await page.getByLabel('Name').fill('acme');
+    await page.getByLabel('Type').selectOption('4me');
+    await page.getByLabel('Account').fill('acme');
+    await page.getByLabel('Domain').fill('4me.com');
+    await page.getByLabel(/^Base URL/).fill(sb.url);
+    await page.getByLabel('Authentication').selectOption('oauth_client_credentials');
+    await page.getByLabel(/^Client ID/).fill('sandbox-client');
+    await page.getByLabel(/^Client secret/).fill('sandbox-secret');
+    await page.getByLabel('Allow private network addresses').check();
+    await page.getByRole('button', { name: 'Create connection' }).click();
+    await page.getByRole('heading', { name: 'Connection acme' }).waitFor();
+    expect(await page.content()).not.toContain('sandbox-secret');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText(/Connection works: signed in as .* in account acme/).waitFor();
+
+    await apiCall(server, 'PUT', '/recipes/acme-notes', { trigger: { type: '4me.webhook', connection: 'acme', webhook: 12 }, steps: [{ id: 'a', action: 'transform', with: { ok: true } }] });
+    await page.reload();
+    const panel = page.getByRole('region', { name: '4me webhooks' });
+    await panel.getByRole('link', { name: 'acme-notes' }).waitFor();
+    const url = (await page.getByTestId('fourme-url').textContent())!;
+    expect(url).toMatch(new RegExp(`^${server.url}/hooks/`));
+
+    // 4me sends webhook.verify when the webhook is created; Hookflow opens the callback itself.
+    const hook = sb.state.create('Webhook', { event: 'request.note-added', uri: url, name: 'Notes', verified: false, verifyCode: 'c1', verifyExpires: Math.floor(Date.now() / 1000) + 600 }, 12);
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ webhook_id: 12, account: 'https://acme.4me.com', event: 'webhook.verify', object_id: 12, payload: { callback: `${sb.url}/webhooks/12/verify?code=c1` } }) });
+    expect(await res.json()).toMatchObject({ status: 'verified' });
+    await expect.poll(() => hook.verified, { timeout: 15_000 }).toBe(true);
+    await page.reload();
+    await panel.locator('tr[data-webhook="12"]').getByText('verified', { exact: true }).waitFor();
+
+    // The webhook was reset in 4me and its callback re-armed: "Verify again" opens it once more.
+    Object.assign(hook, { verified: false, verifyCode: 'c1' });
+    await panel.getByRole('button', { name: 'Verify webhook 12 again' }).click();
+    await expect.poll(() => hook.verified, { timeout: 15_000 }).toBe(true);
+    await panel.locator('tr[data-webhook="12"]').getByText('verified', { exact: true }).waitFor();
+    await shot(page, 'fourme-connection');
+  });
+
+  it('adds an escalation policy and an events source, then accepts and resolves an alert', async () => {
+    await page.getByRole('link', { name: 'Alerts', exact: true }).click();
+    await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
+    const policyForm = page.getByRole('form', { name: 'New escalation policy' });
+    await policyForm.getByLabel('Policy name').fill('on-call');
+    await policyForm.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByRole('table', { name: 'Escalation policies' }).locator('tr[data-policy="on-call"]').getByText(/user admin/).waitFor();
+
+    const sourceForm = page.getByRole('form', { name: 'New alert source' });
+    await sourceForm.getByLabel('Source name').fill('monitoring');
+    await sourceForm.getByLabel('Escalation policy').selectOption('on-call');
+    await sourceForm.getByRole('button', { name: 'Create source' }).click();
+    const key = (await page.getByTestId('integration-key').textContent())!;
+    await page.locator('tr[data-source="monitoring"]').getByText('on-call').waitFor();
+
+    const ev = await fetch(`${server.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ integrationKey: key, eventType: 'ALERT', summary: 'Disk full on db-1', alertKey: 'disk-db-1' }) });
+    expect(ev.status).toBe(202);
+    await page.getByLabel('Status').selectOption('pending');
+    const row = page.locator('tr[data-alert="disk-db-1"]');
+    await row.getByText('pending').waitFor();
+    await row.getByRole('button', { name: /^Accept alert/ }).click();
+    await page.getByLabel('Status').selectOption('');
+    await row.getByText('accepted', { exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Disk full on db-1' }).click();
+    await page.getByRole('list', { name: 'Alert log' }).getByText(/accept/i).first().waitFor();
+    await shot(page, 'alerts');
+    await row.getByRole('button', { name: /^Resolve alert/ }).click();
+    await row.getByText('resolved', { exact: true }).waitFor();
+    const alerts = await apiCall(server, 'GET', '/alerts?status=resolved');
+    expect(alerts.items.map((a: { alert_key: string; resolved_by: string }) => [a.alert_key, a.resolved_by])).toEqual([['disk-db-1', 'admin']]);
+  });
+});
