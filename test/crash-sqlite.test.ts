@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './dialects.js';
 import { freePort, kill9, killAll, pool, postWithRetry, sleep, spawnHookflow, waitHealthy, type HfProcess } from './helpers/proc.js';
 import { Api } from './helpers/api.js';
-import { startReceiver, type Receiver } from './helpers/receiver.js';
+import { expectExactlyOnce, startReceiver, type Receiver } from './helpers/receiver.js';
 
 const EVENTS = 2000;
 const CONCURRENCY = 50;
@@ -102,24 +102,8 @@ describe('crash: kill -9 of hookflow start on SQLite', () => {
     const jobs = await api.waitAllFinished(RECIPE, EVENTS, 120_000);
     const tDone = Date.now() - t0;
 
-    // One job per acknowledged event, and it is the job the acknowledgement named.
-    expect(jobs.length).toBe(EVENTS);
-    const byN = new Map<number, string>();
-    for (const j of jobs) {
-      const n = j.trigger?.body?.n as number;
-      expect(byN.has(n), `two jobs for n=${n}`).toBe(false);
-      byN.set(n, j.id);
-    }
-    for (const [n, id] of acked) expect(byN.get(n), `event n=${n}`).toBe(id);
-
-    // Every job succeeded.
-    const notOk = jobs.filter((j) => j.status !== 'succeeded');
-    expect(notOk.map((j) => ({ id: j.id, status: j.status, error: j.error })).slice(0, 5)).toEqual([]);
-
-    // Every effect applied exactly once, with the key of its own job and step.
-    expect(receiver.keyless).toBe(0);
-    expect(receiver.applied.size).toBe(EVENTS);
-    for (const [n, id] of acked) expect(receiver.applied.get(`${id}:call:1`), `effect of n=${n}`).toBe(n);
+    // One job per acknowledged event (the one the acknowledgement named), all succeeded, each effect applied once.
+    expectExactlyOnce(expect, jobs, acked, receiver, EVENTS);
 
     // A call in flight at a kill was never answered to its job, so the step ran again with the
     // same key: proof that the kills landed mid-step and that resumption reuses the key.

@@ -2,35 +2,19 @@
  * @module queue/types
  * The jobs table is the queue. These are the rows and the hot statements each dialect implements.
  */
+import type { Selectable } from 'kysely';
+import type { JobStepsTable, JobsTable } from '../store/schema.js';
 
 export type JobStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'canceled';
 export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'canceled'];
 
-export interface JobRow {
-  number: number;
-  id: string;
-  recipe: string;
-  recipe_version: number;
-  status: JobStatus;
-  trigger: string;
-  dedup_key: string | null;
-  repeat_of: string | null;
-  error: string | null;
-  concurrency_key: string | null;
-  run_at: number;
-  /**
-   * The lease: `<worker id>:<claim number>`. Every write a run makes is fenced on it, so a stale
-   * run (its lease expired and the job was claimed again, even by the same worker) can write
-   * nothing.
-   */
-  locked_by: string | null;
-  locked_until: number | null;
-  claims: number;
-  timeout_at: number | null;
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-}
+/**
+ * A row of the jobs table as the queue reads it (schema in store/schema.ts). The lease
+ * `locked_by` is `<worker id>:<claim number>`: every write a run makes is fenced on it, so a
+ * stale run (its lease expired and the job was claimed again, even by the same worker) can
+ * write nothing.
+ */
+export type JobRow = Omit<Selectable<JobsTable>, 'status'> & { status: JobStatus };
 
 export interface NewJob {
   id: string;
@@ -52,19 +36,8 @@ export interface InsertResult {
   duplicate: boolean;
 }
 
-export interface StepRow {
-  job_id: string;
-  step_id: string;
-  seq: number;
-  status: 'running' | 'succeeded' | 'failed' | 'skipped';
-  attempts: number;
-  input: string | null;
-  output: string | null;
-  error: string | null;
-  idempotency_key: string;
-  started_at: number | null;
-  finished_at: number | null;
-}
+export type StepStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
+export type StepRow = Omit<Selectable<JobStepsTable>, 'status'> & { status: StepStatus };
 
 /** How a worker leaves a job: finished, or handed back to the queue to run again later. */
 export interface Settle {

@@ -292,50 +292,6 @@ export interface FourmeVerificationsTable {
   updated_at: number;
 }
 
-/** An operations application: `POST /ops/{token}` acting as its impersonated user. */
-export interface OpsAppsTable {
-  id: Generated<number>;
-  name: string;
-  description: string | null;
-  impersonate_user_id: number | null;
-  enabled: number;
-  token_hash: string;
-  token_sealed: string;
-  created_at: number;
-  updated_at: number;
-}
-
-/** `Process:N`: a stable number for each version of a recipe with an `operation` trigger. */
-export interface OpsProcessesTable {
-  id: Generated<number>;
-  recipe: string;
-  version: number;
-}
-
-/** An action waiting for a person: one per `human.action` step run (`Action:<job number>---<number>`). */
-export interface OpsActionsTable {
-  id: Generated<number>;
-  job_id: string;
-  job_number: number;
-  step_id: string;
-  number: number;
-  recipe: string;
-  activity_name: string;
-  /** open | completed | canceled | error | timed_out | request_canceled */
-  status: string;
-  assignee_user_id: number | null;
-  assignee_role: string | null;
-  /** JSON array of form fields, or null. */
-  form: string | null;
-  /** JSON array of the exception paths the step has: timeout, cancel, exception. */
-  exceptions: string;
-  instructions: string | null;
-  due_at: number | null;
-  created_at: number;
-  closed_at: number | null;
-  closed_by: number | null;
-}
-
 /** A named group of users: owners of alert sources, escalation targets. */
 export interface TeamsTable {
   id: Generated<number>;

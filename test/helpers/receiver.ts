@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { JobItem } from './api.js';
 
 export interface Receiver {
   port: number;
@@ -73,4 +74,24 @@ export async function startReceiver(opts: { minDelayMs?: number; maxDelayMs?: nu
     totalCalls: () => total,
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
+}
+
+/**
+ * The exactly-once check of the crash tests: one job per acknowledged event, and the job the
+ * acknowledgement named; every job succeeded; every effect applied once, with its job's key.
+ */
+export function expectExactlyOnce(expect: typeof import('vitest').expect, jobs: JobItem[], acked: Map<number, string>, receiver: Receiver, events: number): void {
+  expect(jobs.length).toBe(events);
+  const byN = new Map<number, string>();
+  for (const j of jobs) {
+    const n = j.trigger?.body?.n as number;
+    expect(byN.has(n), `two jobs for n=${n}`).toBe(false);
+    byN.set(n, j.id);
+  }
+  for (const [n, id] of acked) expect(byN.get(n), `event n=${n}`).toBe(id);
+  const notOk = jobs.filter((j) => j.status !== 'succeeded');
+  expect(notOk.map((j) => ({ id: j.id, status: j.status, error: j.error })).slice(0, 5)).toEqual([]);
+  expect(receiver.keyless).toBe(0);
+  expect(receiver.applied.size).toBe(events);
+  for (const [n, id] of acked) expect(receiver.applied.get(`${id}:call:1`), `effect of n=${n}`).toBe(n);
 }
