@@ -8,7 +8,7 @@ import { DIALECTS, dialectAvailable } from './dialects.js';
 import { testRuntime, waitJob, type TestRuntime } from './runtime-helpers.js';
 import { buildApp } from '../src/server/app.js';
 
-const FIXTURES = path.resolve(__dirname, '../../shared/fixtures');
+const FIXTURES = path.resolve(__dirname, 'fixtures');
 const ADMIN = 'hf_test_admin_token';
 
 for (const dialect of DIALECTS) {

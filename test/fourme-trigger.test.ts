@@ -14,7 +14,7 @@ import { buildApp } from '../src/server/app.js';
 import { startSandbox, signDelivery, type Sandbox } from '../src/sandbox/fourme/index.js';
 import { fourmeToken } from '../src/triggers/fourme-routes.js';
 
-const FX = '/work/shared/fixtures';
+const FX = new URL('./fixtures', import.meta.url).pathname;
 const fixture = (f: string) => fs.readFileSync(`${FX}/${f}`, 'utf8');
 const FORM = fixture('4me-webhook-form-encoded.http');
 const JSON_FX = JSON.parse(fixture('4me-webhook-json.json'));

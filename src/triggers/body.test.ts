@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { parseBody, parseForm } from './body.js';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures');
+const FIXTURES = path.resolve(__dirname, '../../test/fixtures');
 
 describe('parseBody', () => {
   it('nests bracket keys of the 4me form-encoded fixture', () => {

@@ -16,7 +16,7 @@ import { startSandbox, formEncode, type Sandbox } from '../../src/sandbox/fourme
 import { put, startHarness, type Harness } from './harness.js';
 
 const MIN = 60_000;
-const FIXTURE = JSON.parse(fs.readFileSync('/work/shared/fixtures/4me-webhook-json.json', 'utf8')) as Record<string, any>;
+const FIXTURE = JSON.parse(fs.readFileSync(new URL('../fixtures/4me-webhook-json.json', import.meta.url), 'utf8')) as Record<string, any>;
 
 for (const dialect of DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`4me alert source on ${dialect}`, () => {
