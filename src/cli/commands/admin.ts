@@ -11,6 +11,7 @@ import { registerWebhookCommands } from './webhooks.js';
 import { registerHttpCommands } from './http.js';
 import { registerOpsCommands } from './ops.js';
 import { registerFourmeCommands } from './fourme.js';
+import { registerAlertCommands } from './alerts.js';
 
 export function registerAdminCommands(program: Command): void {
   // Program options are otherwise recognised after subcommands too, and the program's
@@ -24,4 +25,5 @@ export function registerAdminCommands(program: Command): void {
   registerHttpCommands(program);
   registerOpsCommands(program);
   registerFourmeCommands(program);
+  registerAlertCommands(program);
 }

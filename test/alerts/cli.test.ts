@@ -1,0 +1,95 @@
+/**
+ * `hookflow alerts …` as users run it (`node dist/cli/index.js`) against the store of a running
+ * Hookflow: sources and policies configured from the command line, events sent to the server's
+ * `POST /api/events`, and alerts listed, shown, commented, accepted and resolved with `--json`
+ * answers and HF_ERR codes with exit status 2 for refused actions.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, dialectAvailable, tempDir } from '../dialects.js';
+import { startHarness, type Harness } from './harness.js';
+
+const BIN = fileURLToPath(new URL('../../dist/cli/index.js', import.meta.url));
+
+// Each command is a process of ~2 s; the services below it run on both dialects in the other
+// alert suites, so the command line is checked on SQLite only.
+for (const dialect of DIALECTS.filter((d) => d === 'sqlite')) {
+  describe.skipIf(!dialectAvailable(dialect))(`hookflow alerts CLI on ${dialect}`, () => {
+    let h: Harness;
+    const cli = (...args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...h.env, HOOKFLOW_LOG_LEVEL: 'warn' }, timeout: 30_000 }, (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      });
+    });
+    const json = async (...args: string[]) => {
+      const r = await cli(...args, '--json');
+      if (r.code !== 0) throw new Error(`hookflow ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+      return JSON.parse(r.stdout) as any;
+    };
+
+    beforeAll(async () => {
+      if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first`);
+      h = await startHarness(dialect);
+      await h.rt.users.create({ username: 'alice', email: 'alice@example.com' });
+    });
+    afterAll(async () => { await h?.close(); });
+
+    it('configures teams, a policy and a source, then lists, shows, comments, accepts and resolves', async () => {
+      expect(await json('alerts', 'teams', 'set', 'ops', '--member', 'alice', '--description', 'Operations')).toMatchObject({ name: 'ops', members: ['alice'] });
+      const dir = tempDir();
+      const file = path.join(dir, 'policy.yaml');
+      fs.writeFileSync(file, 'repeat: 1\ndelay_minutes: 2\nlevels:\n  - timeout_minutes: 5\n    targets:\n      - { type: team, team: ops }\n      - { type: pagerduty, routing_key: PDKEY }\n');
+      const p = await json('alerts', 'policies', 'apply', 'ops-policy', file);
+      expect(p).toMatchObject({ name: 'ops-policy', repeat: 1, delay_minutes: 2, levels: [{ timeout_minutes: 5, targets: [{ type: 'team', team: 'ops' }, { type: 'pagerduty', routing_key: '***' }] }] });
+      expect((await json('alerts', 'policies', 'list')).map((x: any) => x.name)).toEqual(['ops-policy']);
+      fs.rmSync(dir, { recursive: true, force: true });
+
+      const src = await json('alerts', 'sources', 'create', 'nagios', '--team', 'ops', '--policy', 'ops-policy', '--grouping', 'time_window', '--window', 'PT15M', '--priority', 'low', '--rate-limit', '100');
+      expect(src).toMatchObject({ name: 'nagios', kind: 'events', teams: ['ops'], escalation_policy: 'ops-policy', grouping: 'time_window', grouping_window: 'PT15M', priority: 'LOW', integration_key: expect.stringMatching(/^il1hf/) });
+      const shown = await cli('alerts', 'sources', 'show', 'nagios');
+      expect(shown.stdout).toContain('time_window (PT15M)');
+      expect(shown.stdout).not.toContain(src.integration_key);
+      const fourme = await json('alerts', 'sources', 'create', 'wdc', '--kind', '4me', '--account', 'wdc');
+      expect(fourme.webhook_url).toMatch(/^http:\/\/hookflow\.test\/hooks\//);
+      expect(await json('alerts', 'sources', 'update', 'nagios', '--no-policy', '--grouping', 'alert_key')).toMatchObject({ escalation_policy: null, grouping: 'alert_key', grouping_window: null });
+
+      const ev = await h.event({ integrationKey: src.integration_key, eventType: 'ALERT', summary: 'Load high on web-3', alertKey: 'load-web-3' });
+      expect(ev.status).toBe(202);
+      const id = Number(ev.body.alertUrl.split('/').pop());
+      const list = await json('alerts', 'list', '--status', 'pending');
+      expect(list.map((a: any) => [a.id, a.summary, a.source])).toEqual([[id, 'Load high on web-3', 'nagios']]);
+      expect((await cli('alerts', 'list')).stdout).toMatch(new RegExp(`^${id}\\s+pending\\s+LOW\\s+nagios`, 'm'));
+
+      expect((await json('alerts', 'comment', String(id), 'checking the load balancer', '--as', 'alice')).log.at(-1)).toMatchObject({ kind: 'comment', actor: 'alice', text: 'checking the load balancer' });
+      expect(await json('alerts', 'accept', String(id), '--as', 'alice', '--note', 'mine')).toMatchObject({ status: 'accepted', accepted_by: 'alice' });
+      expect(await json('alerts', 'resolve', String(id))).toMatchObject({ status: 'resolved', resolved_by: 'cli' });
+      const again = await cli('alerts', 'resolve', String(id));
+      expect(again.code).toBe(2);
+      expect(again.stderr).toContain('HF_ERR_ALERT_STATE');
+      const text = (await cli('alerts', 'show', String(id))).stdout;
+      expect(text).toMatch(/Status:\s+resolved/);
+      expect(text).toContain('Accepted by alice: mine');
+      // The server sees what the CLI did.
+      expect((await h.call('GET', `/api/v1/alerts/${id}`)).body).toMatchObject({ status: 'resolved', accepted_by: 'alice', resolved_by: 'cli' });
+
+      const rotated = await json('alerts', 'sources', 'rotate-key', 'nagios');
+      expect(rotated.integration_key).not.toBe(src.integration_key);
+      expect((await h.event({ integrationKey: src.integration_key, eventType: 'ALERT', summary: 'x' })).status).toBe(401);
+      expect((await h.event({ integrationKey: rotated.integration_key, eventType: 'ALERT', summary: 'x' })).status).toBe(202);
+    });
+
+    it('refuses bad input with HF_ERR codes and exit status 2', async () => {
+      const bad = await cli('alerts', 'sources', 'create', 'bad', '--grouping', 'sometimes');
+      expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('HF_ERR_ALERT_SOURCE_INVALID')]);
+      const missing = await cli('alerts', 'show', '424242');
+      expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('HF_ERR_NOT_FOUND')]);
+      expect((await cli('alerts', 'accept', 'abc')).stderr).toContain('HF_ERR_VALIDATION');
+      const used = await cli('alerts', 'policies', 'delete', 'ops-policy');
+      expect(used.code).toBe(0); // nagios no longer uses it
+      expect((await cli('alerts', 'teams', 'set', 'ghosts', '--member', 'nobody')).stderr).toContain('HF_ERR_NOT_FOUND');
+    });
+  });
+}
