@@ -2,7 +2,7 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState, type ComponentType } from 'react';
 import { api } from './api';
 import { Link, match, navigate, useLocation } from './router';
-import { SessionContext, type Me, type Role } from './ui';
+import { SessionContext, focusHeadingSoon, type Me, type Role } from './ui';
 import { SignIn } from './SignIn';
 
 const pages = {
@@ -63,7 +63,11 @@ export function App() {
     return () => window.removeEventListener('hookflow:signed-out', out);
   }, []);
   // Moving to another page moves focus to its heading, as a full page load would for a screen reader.
-  useEffect(() => { main.current?.querySelector<HTMLElement>('h1')?.focus(); }, [path]);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) { first.current = false; return; }
+    focusHeadingSoon();
+  }, [path]);
 
   if (me === undefined) return <p className="loading" role="status">Loading…</p>;
   if (me === null) return <SignIn onSignedIn={load} />;

@@ -116,14 +116,27 @@ export function useAction() {
   return { busy, error, run, setError };
 }
 
+// Set by the shell when the path changes: the next page to mount takes focus on its heading
+// (pages load lazily, so the heading may not exist yet when the path changes).
+let focusPending = false;
+export function focusHeadingSoon(): void {
+  const h = document.querySelector<HTMLElement>('main h1');
+  if (h) h.focus();
+  focusPending = !h;
+}
+
 export function Page({ title, actions, children }: { title: ReactNode; actions?: ReactNode; children: ReactNode }) {
+  const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (typeof title === 'string') document.title = `${title} · Hookflow`;
   }, [title]);
+  useEffect(() => {
+    if (focusPending) { focusPending = false; heading.current?.focus(); }
+  }, []);
   return (
     <section className="page" aria-labelledby="page-title">
       <header className="page-head">
-        <h1 id="page-title" tabIndex={-1}>{title}</h1>
+        <h1 id="page-title" tabIndex={-1} ref={heading}>{title}</h1>
         {actions && <div className="actions">{actions}</div>}
       </header>
       {children}

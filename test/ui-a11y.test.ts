@@ -1,0 +1,70 @@
+/**
+ * The UI without a mouse and at 200% zoom: sign in and move between pages with the keyboard only;
+ * every form control and button has an accessible name; at a 640 CSS-pixel-wide viewport (1280
+ * at 200%) no page scrolls sideways (wide tables scroll inside their own box).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { apiCall, hasChromium, launch, signIn, startServer, type Server } from './ui-harness.js';
+
+const PAGES = ['/', '/jobs', '/jobs/1', '/recipes', '/recipes/new', '/recipes/a11y', '/connections', '/connections/new', '/actions', '/webhooks', '/alerts', '/ops-apps', '/users'];
+
+describe.skipIf(!hasChromium)('web UI accessibility', () => {
+  let server: Server;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launch()]);
+    const r = await apiCall(server, 'PUT', '/recipes/a11y', { trigger: { type: 'webhook' }, steps: [{ id: 'hello', name: 'Say hello', action: 'transform', with: { message: 'Hello {{ trigger.body.name }}' } }] });
+    await fetch(r.trigger_url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Kay"}' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('signs in and navigates with the keyboard only', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(server.url);
+    await page.getByLabel('API token').waitFor();
+    // The token field has focus on arrival; Enter submits.
+    await page.keyboard.type(server.token);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    // First Tab reaches the skip link, which moves focus into the page.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    // Tab along the main navigation to Jobs and follow it with Enter.
+    for (let i = 0; i < 10 && (await page.evaluate(() => document.activeElement?.textContent)) !== 'Jobs'; i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Jobs', level: 1 }).waitFor();
+    // Focus moved to the new page's heading, as after a page load.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await page.context().close();
+  });
+
+  it('gives every control a name and never scrolls sideways at 200% zoom', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
+    const page: Page = await ctx.newPage();
+    await signIn(page, server);
+    const problems: string[] = [];
+    for (const p of PAGES) {
+      await page.goto(`${server.url}${p}`);
+      await page.locator('h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      const unnamed = await page.locator('input:not([type=hidden]), select, textarea, button').evaluateAll((els) => els
+        .filter((e) => (e as HTMLElement).offsetParent !== null)
+        .filter((e) => {
+          const el = e as HTMLInputElement;
+          const name = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el.labels && el.labels.length > 0 ? 'label' : '') || (el.tagName === 'BUTTON' ? el.textContent?.trim() : '') || el.getAttribute('title');
+          return !name;
+        })
+        .map((e) => e.outerHTML.slice(0, 120)));
+      for (const u of unnamed) problems.push(`${p}: unnamed ${u}`);
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      if (wide > 1) problems.push(`${p}: scrolls sideways by ${wide}px at 640px`);
+    }
+    expect(problems).toEqual([]);
+    await ctx.close();
+  });
+});
