@@ -121,6 +121,28 @@ for (const dialect of DIALECTS) {
       expect(list.find((x: { alert_key: string }) => x.alert_key === 'burst').event_count).toBe(6);
     });
 
+    it('fills summary and details from the source templates, and routes by routingKey to another policy', async () => {
+      await put(h, '/api/v1/escalation-policies/default', { levels: [{ timeout_minutes: 5, targets: [{ type: 'email', to: ['default@example.com'] }] }] });
+      await put(h, '/api/v1/escalation-policies/nights', { levels: [{ timeout_minutes: 5, targets: [{ type: 'email', to: ['nights@example.com'] }] }] });
+      const k = (await put(h, '/api/v1/alert-sources/templated', {
+        kind: 'events', escalation_policy: 'default',
+        summary_template: "{{ trigger.customDetails.host & ': ' & $uppercase(trigger.summary) }}", details_template: '{{ source.name }} / {{ event.alertKey }}',
+      })).integration_key;
+      const a = await h.event({ integrationKey: k, eventType: 'ALERT', summary: 'cpu hot', alertKey: 'cpu', customDetails: { host: 'web-7' } });
+      const b = await h.event({ integrationKey: k, eventType: 'ALERT', summary: 'disk hot', alertKey: 'disk', routingKey: 'nights' });
+      await h.tick();
+      const shown = async (url: string) => (await h.call('GET', new URL(url).pathname)).body;
+      const first = await shown(a.body.alertUrl);
+      expect(first).toMatchObject({ summary: 'web-7: CPU HOT', details: 'templated / cpu' });
+      expect(first.log.find((l: any) => l.kind === 'escalation').text).toBe('Escalation level 1: default@example.com');
+      const second = await shown(b.body.alertUrl);
+      // JSONata joins a missing value as empty text.
+      expect(second.summary).toBe(': DISK HOT');
+      expect(second.log.find((l: any) => l.kind === 'escalation').text).toBe('Escalation level 1: nights@example.com');
+      const bad = await h.call('PUT', '/api/v1/alert-sources/bad-template', { kind: 'events', summary_template: '{{ trigger.( }}' });
+      expect(bad.body.error.code).toBe('HF_ERR_EXPRESSION_SYNTAX');
+    });
+
     it('validates sources and policies with HF_ERR codes', async () => {
       const badGroup = await h.call('PUT', '/api/v1/alert-sources/bad', { kind: 'events', grouping: 'time_window' });
       expect([badGroup.status, badGroup.body.error.code]).toEqual([422, 'HF_ERR_ALERT_SOURCE_INVALID']);
