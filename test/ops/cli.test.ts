@@ -24,7 +24,7 @@ async function json(...args: string[]): Promise<any> {
 }
 
 describe('hookflow ops', () => {
-  it('creates applications, lists processes and actions, runs operations, rotates and disables', { timeout: 60_000 }, async () => {
+  it('creates applications, lists processes and actions, runs operations, rotates and disables', { timeout: 180_000 }, async () => {
     await json('users', 'create', 'alice', '--workflow-role', 'participant');
     fs.writeFileSync(path.join(dir, 'purchase.json'), JSON.stringify(PURCHASE));
     expect((await hookflow('recipes', 'apply', path.join(dir, 'purchase.json'))).code).toBe(0);
