@@ -34,7 +34,7 @@ for (const dialect of DIALECTS.filter((d) => d === 'sqlite')) {
       if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first`);
       h = await startHarness(dialect);
       await h.rt.users.create({ username: 'alice', email: 'alice@example.com' });
-    });
+    }, 60_000);
     afterAll(async () => { await h?.close(); });
 
     it('configures teams, a policy and a source, then lists, shows, comments, accepts and resolves', async () => {
@@ -79,7 +79,7 @@ for (const dialect of DIALECTS.filter((d) => d === 'sqlite')) {
       expect(rotated.integration_key).not.toBe(src.integration_key);
       expect((await h.event({ integrationKey: src.integration_key, eventType: 'ALERT', summary: 'x' })).status).toBe(401);
       expect((await h.event({ integrationKey: rotated.integration_key, eventType: 'ALERT', summary: 'x' })).status).toBe(202);
-    });
+    }, 240_000); // some 20 processes of ~2 s each, more on a loaded machine
 
     it('refuses bad input with HF_ERR codes and exit status 2', async () => {
       const bad = await cli('alerts', 'sources', 'create', 'bad', '--grouping', 'sometimes');
@@ -90,6 +90,6 @@ for (const dialect of DIALECTS.filter((d) => d === 'sqlite')) {
       const used = await cli('alerts', 'policies', 'delete', 'ops-policy');
       expect(used.code).toBe(0); // nagios no longer uses it
       expect((await cli('alerts', 'teams', 'set', 'ghosts', '--member', 'nobody')).stderr).toContain('HF_ERR_NOT_FOUND');
-    });
+    }, 120_000);
   });
 }
