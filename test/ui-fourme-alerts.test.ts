@@ -1,7 +1,10 @@
 /**
  * The web UI for 4me connections (webhook URL, verification status, "Verify again") against the
- * 4me sandbox, and the alerting pages (sources, escalation policies, alerts with accept/resolve).
+ * 4me sandbox, the OAuth2 "Connect" redirect against a local provider, and the alerting pages
+ * (sources, escalation policies, alerts with accept/resolve).
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { apiCall, hasChromium, launch, shot, signIn, startServer, type Server } from './ui-harness.js';
@@ -63,6 +66,58 @@ describe.skipIf(!hasChromium)('web UI: 4me connections and alerts', () => {
     await expect.poll(() => hook.verified, { timeout: 15_000 }).toBe(true);
     await panel.locator('tr[data-webhook="12"]').getByText('verified', { exact: true }).waitFor();
     await shot(page, 'fourme-connection');
+  });
+
+  it('connects an OAuth2 authorization-code connection through the provider and back', async () => {
+    const seen: string[] = [];
+    const provider = http.createServer((req, res) => {
+      const u = new URL(req.url!, 'http://x');
+      seen.push(u.pathname);
+      if (u.pathname === '/authorize') {
+        const back = new URL(u.searchParams.get('redirect_uri')!);
+        back.searchParams.set('code', 'the-code');
+        back.searchParams.set('state', u.searchParams.get('state')!);
+        res.writeHead(302, { location: back.href }).end();
+        return;
+      }
+      if (u.pathname === '/token') {
+        let body = '';
+        req.on('data', (c) => { body += c; });
+        req.on('end', () => {
+          const f = new URLSearchParams(body);
+          const ok = f.get('grant_type') === 'authorization_code' && f.get('code') === 'the-code';
+          res.writeHead(ok ? 200 : 400, { 'content-type': 'application/json' }).end(JSON.stringify(ok ? { access_token: 'granted', token_type: 'bearer', expires_in: 3600 } : { error: 'invalid_grant' }));
+        });
+        return;
+      }
+      const authorized = req.headers.authorization === 'Bearer granted';
+      res.writeHead(authorized ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: authorized }));
+    });
+    await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+    try {
+      await page.getByRole('link', { name: 'Connections', exact: true }).click();
+      await page.getByRole('link', { name: 'New connection' }).click();
+      await page.getByLabel('Name').fill('drive');
+      await page.getByLabel('Base URL').fill(base);
+      await page.getByLabel('Authentication').selectOption('oauth2_authorization_code');
+      await page.getByLabel('Authorization URL').fill(`${base}/authorize`);
+      await page.getByLabel('Token URL').fill(`${base}/token`);
+      await page.getByLabel('Client ID').fill('cid');
+      await page.getByLabel(/^Client secret/).fill('csecret');
+      await page.getByLabel('Allow private network addresses').check();
+      await page.getByLabel('Test request path').fill('/me');
+      await page.getByRole('button', { name: 'Create connection' }).click();
+      await page.getByRole('heading', { name: 'Connection drive' }).waitFor();
+      await page.getByRole('button', { name: 'Connect', exact: true }).click();
+      await page.getByText('Connected: the provider granted access').waitFor();
+      expect(new URL(page.url()).pathname).toBe('/connections/drive');
+      expect(seen).toEqual(['/authorize', '/token']);
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await page.getByText('Connection works: HTTP 200').waitFor();
+    } finally {
+      provider.close();
+    }
   });
 
   it('adds an escalation policy and an events source, then accepts and resolves an alert', async () => {

@@ -32,13 +32,22 @@ export async function oauthCallbackPlugin(app: FastifyInstance, { rt }: { rt: Ru
     schema: {
       summary: 'OAuth2 redirect: exchanges the authorization code of an http connection',
       querystring: { type: 'object', properties: { code: { type: 'string' }, state: { type: 'string' }, error: { type: 'string' }, error_description: { type: 'string' } } },
-      response: { 200: { type: 'object', properties: { status: { type: 'string' }, connection: { type: 'string' }, expires_at: { type: ['string', 'null'] } } } },
+      response: { 200: { type: 'object', properties: { status: { type: 'string' }, connection: { type: 'string' }, expires_at: { type: ['string', 'null'] } } }, 303: { type: 'null' } },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const q = req.query as { code?: string; state?: string; error?: string; error_description?: string };
-    if (q.error) throw new HookflowError('HF_ERR_OAUTH_TOKEN', { name: (q.state ?? '').split('.')[0], reason: `the provider answered ${q.error}${q.error_description ? `: ${q.error_description}` : ''}` });
-    if (!q.code || !q.state) throw new HookflowError('HF_ERR_OAUTH_STATE');
-    const res = await finishAuthorization(rt.connections, q.state, q.code, rt.settings.publicUrl);
-    return { status: 'authorized', ...res };
+    // A browser (the UI's "Connect") is sent back to the connection's page with the outcome.
+    const browser = (req.headers.accept ?? '').includes('text/html');
+    const name = (q.state ?? '').split('.')[0] ?? '';
+    try {
+      if (q.error) throw new HookflowError('HF_ERR_OAUTH_TOKEN', { name, reason: `the provider answered ${q.error}${q.error_description ? `: ${q.error_description}` : ''}` });
+      if (!q.code || !q.state) throw new HookflowError('HF_ERR_OAUTH_STATE');
+      const res = await finishAuthorization(rt.connections, q.state, q.code, rt.settings.publicUrl);
+      if (browser) return reply.redirect(`/connections/${encodeURIComponent(res.connection)}?oauth=authorized`, 303);
+      return { status: 'authorized', ...res };
+    } catch (e) {
+      if (browser && name && e instanceof HookflowError) return reply.redirect(`/connections/${encodeURIComponent(name)}?oauth_error=${encodeURIComponent(`${e.code}: ${e.message}`)}`, 303);
+      throw e;
+    }
   });
 }

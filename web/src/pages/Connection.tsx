@@ -2,7 +2,7 @@
 // the three-step test-request wizard.
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, enc } from '../api';
-import { Link, navigate } from '../router';
+import { Link, navigate, useLocation } from '../router';
 import { ErrorBox, Json, Page, useAction, useCan, useLoad } from '../ui';
 import type { ConnectionView } from './Connections';
 import { FourmeInbound } from './FourmeInbound';
@@ -34,6 +34,10 @@ export default function Connection({ name }: { name?: string }) {
   const act = useAction();
   const test = useAction();
   const [testResult, setTestResult] = useState<any>(null);
+  // The OAuth2 callback sends the browser back here with the outcome of "Connect".
+  const { query } = useLocation();
+  const oauth = query.get('oauth');
+  const oauthError = query.get('oauth_error');
 
   useEffect(() => {
     const c = conn.data;
@@ -94,6 +98,8 @@ export default function Connection({ name }: { name?: string }) {
       </>
     )}>
       <ErrorBox error={conn.error ?? act.error ?? test.error} />
+      {oauth === 'authorized' && <p role="status" className="ok">Connected: the provider granted access and the token is stored.</p>}
+      {oauthError && <div role="alert" className="error">Connect failed: {oauthError}</div>}
       {testResult && (
         <div role="status" className={testResult.ok ? 'ok' : 'error'}>
           {`${testResult.ok ? 'Connection works' : 'Connection failed'}${testResult.status ? `: HTTP ${testResult.status}` : ''}${testResult.me ? `: signed in as ${testResult.me.name ?? testResult.me.id} in account ${testResult.account}` : ''}`} {testResult.url && <code>{testResult.url}</code>}
