@@ -90,7 +90,7 @@ describe('users and tokens', () => {
 });
 
 describe('recipes', () => {
-  it('applies, versions, rolls back, stops and starts', async () => {
+  it('applies, versions, rolls back, stops and starts', { timeout: 180_000 }, async () => {
     const dir = freshDir();
     const file = path.join(dir, 'hello.yaml');
     fs.writeFileSync(file, HELLO);
@@ -158,7 +158,7 @@ describe('jobs', () => {
     expect(r.stderr).toContain('error HF_ERR_NOT_FOUND');
   });
 
-  it('shows, pages, repeats and cancels jobs', async () => {
+  it('shows, pages, repeats and cancels jobs', { timeout: 180_000 }, async () => {
     const dir = freshDir();
     const file = path.join(dir, 'hello.yaml');
     fs.writeFileSync(file, HELLO);
@@ -199,7 +199,7 @@ describe('jobs', () => {
 });
 
 describe('connections', () => {
-  it('keeps secret values out of every answer', async () => {
+  it('keeps secret values out of every answer', { timeout: 180_000 }, async () => {
     const dir = freshDir();
     const SECRET = 's3cr3t-Value-42';
     const created = await cli(dir, 'connections', 'create', '--name', 'crm', '--type', 'http', '--config', '{"base_url":"https://crm.example.com"}',

@@ -47,7 +47,8 @@ describe('limits', () => {
   });
 
   it('evaluates one compiled expression concurrently without sharing limit state', async () => {
-    const tpl = compileTemplate('{{ ($f := function($n){ $n <= 0 ? 0 : 1 + $f($n - 1) }; $f(n)) }}', 'w', { timeoutMs: 200 });
+    // Generous for the 50 that must finish (they interleave, and wall time counts), tight for the runaway.
+    const tpl = compileTemplate('{{ ($f := function($n){ $n <= 0 ? 0 : 1 + $f($n - 1) }; $f(n)) }}', 'w', { timeoutMs: 10_000 });
     const runaway = compileTemplate('{{ ($f := function($n){ $f($n + 1) }; $f(0)) }}', 'w', { timeoutMs: 200 });
     const jobs = Array.from({ length: 50 }, (_, i) => tpl.evaluate({ ...ctx, n: i }));
     const stuck = runaway.evaluate(ctx).catch((e: unknown) => e);

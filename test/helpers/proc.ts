@@ -77,7 +77,7 @@ export function spawnHookflow(command: 'start' | 'worker', env: Record<string, s
 }
 
 /** Polls GET /healthz until 200; fails with the process output if it exits or times out. */
-export async function waitHealthy(h: HfProcess, port: number, timeoutMs = 20_000): Promise<void> {
+export async function waitHealthy(h: HfProcess, port: number, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!h.alive) throw new Error(`hookflow ${h.command} (pid ${h.pid}) exited before it was healthy:\n${h.output()}`);
@@ -91,7 +91,7 @@ export async function waitHealthy(h: HfProcess, port: number, timeoutMs = 20_000
 }
 
 /** Waits until the process printed text matching `re` (e.g. a startup log line). */
-export async function waitOutput(h: HfProcess, re: RegExp, timeoutMs = 20_000): Promise<void> {
+export async function waitOutput(h: HfProcess, re: RegExp, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (re.test(h.output())) return;
