@@ -9,7 +9,10 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { RESPONSE_FIELDS } from '../../src/ops/index.js';
 import { b64, createPurchase, opsEnv, PURCHASE, type OpsEnv } from './helpers.js';
 
-const SEED = path.resolve(__dirname, '../../../shared/seeds/001_b7c2deedbfb064b6.txt');
+const SEED_NAME = 'shared/seeds/001_b7c2deedbfb064b6.txt';
+// Beside the checkout (../shared) or at the workplace's own path.
+const SEED = [path.resolve(__dirname, '../../..', SEED_NAME), path.join('/work', SEED_NAME)].find((p) => fs.existsSync(p)) ?? '';
+if (!SEED) console.warn(`[hookflow tests] ${SEED_NAME} not found: the WorkflowGen field-list check is skipped`);
 const TYPES = new Set(['String', 'Int', 'Boolean', 'Base64-encoded string', 'DateTime', 'Float', 'Object', 'URI', 'Upload']);
 const SECTIONS: Record<string, string | null> = {
   'Create a request': 'createRequest', 'Update a request dataset': 'updateRequestDataset', 'Cancel a request': 'cancelRequest',
@@ -45,8 +48,8 @@ function createRequestAnswer(lines: string[]): string[] {
   return out;
 }
 
-describe.skipIf(!fs.existsSync(SEED))('operations answer the fields of the WorkflowGen document', () => {
-  const lines = fs.existsSync(SEED) ? fs.readFileSync(SEED, 'utf8').split('\n') : [];
+describe.skipIf(!SEED)('operations answer the fields of the WorkflowGen document', () => {
+  const lines = SEED ? fs.readFileSync(SEED, 'utf8').split('\n') : [];
   const props = seedProperties(lines);
 
   it('createRequest answers its response Parameters table, in order', () => {
