@@ -9,6 +9,7 @@ import type { DedupKey } from '../recipes/index.js';
 import type { WebhookTrigger } from '../recipes/types.js';
 import { HookflowError } from '../errors.js';
 import { parseBody } from './body.js';
+import { isJson } from './json-check.js';
 
 export interface WebhookEvent {
   trigger: { body: unknown; headers: Record<string, unknown>; query: Record<string, unknown>; method: string; received_at: string };
@@ -27,19 +28,29 @@ export async function acceptWebhook(def: WebhookTrigger, req: InboundRequest & {
   if (req.rawBody.length > limit) throw new HookflowError('HF_ERR_BODY_TOO_LARGE', { limit });
   if (def.allow_ips) checkIpAllowlist(def.allow_ips, req);
   const verified = def.verify ? await verifyRequest(def.verify, req) : {};
-  const body = parseBody(req.rawBody, req.contentType);
+  const json = isJsonBody(req.contentType);
+  // A JSON body nothing reads at accept time is only checked here, and kept as the bytes received;
+  // `trigger.body` parses it on demand (sample capture). Anything else is parsed now.
+  const lazy = json && !opts.dedup && req.rawBody.length > 0 && isJson(req.rawBody);
+  let body: unknown = lazy ? undefined : parseBody(req.rawBody, req.contentType);
+  let parsed = !lazy;
+  const text = json ? req.rawBody.toString('utf8') : null;
   const headers = storedHeaders(req.headers, def);
   const query = { ...req.query };
   if (def.verify?.type === 'query_secret') delete query[def.verify.param ?? 'token'];
-  const trigger = { body, headers, query, method: req.method, received_at: new Date().toISOString() };
+  const received_at = new Date().toISOString();
+  const trigger = {
+    get body(): unknown { if (!parsed) { body = JSON.parse(text!); parsed = true; } return body; },
+    headers, query, method: req.method, received_at,
+  };
   let dedupKey: string | null = null;
   if (opts.dedup) {
     dedupKey = await opts.dedup.evaluate({ body, headers: req.headers, query });
   } else {
     dedupKey = verified.deliveryId ?? header(req.headers, 'webhook-id') ?? header(req.headers, 'x-4me-delivery') ?? null;
   }
-  const rest = JSON.stringify({ ...trigger, body: undefined });
-  const bodyJson = isJsonBody(req.contentType) && body !== null ? req.rawBody.toString('utf8') : JSON.stringify(body ?? null);
+  const rest = JSON.stringify({ headers, query, method: req.method, received_at });
+  const bodyJson = text !== null && (lazy || body !== null) ? text : JSON.stringify(body ?? null);
   const triggerJson = `{"body":${bodyJson},${rest.slice(1)}`;
   return { trigger, dedupKey, triggerJson };
 }
