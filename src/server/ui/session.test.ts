@@ -73,6 +73,8 @@ describe('browser session cookie', () => {
     const s = await signIn(ADMIN);
     const flipped = s.session.slice(0, -2) + (s.session.endsWith('A') ? 'B' : 'A') + s.session.slice(-1);
     expect((await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `hookflow_session=${flipped}` } })).statusCode).toBe(401);
+    // A malformed %-escape is no session either: 401, not a server error.
+    expect((await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: 'hookflow_session=%E0%A4%A' } })).statusCode).toBe(401);
     const out = await app.inject({ method: 'DELETE', url: '/api/v1/session', headers: { cookie: cookie(s), 'x-hookflow-csrf': s.csrf } });
     expect(out.statusCode).toBe(204);
     const cleared = ([] as string[]).concat(out.headers['set-cookie'] ?? []);

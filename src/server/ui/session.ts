@@ -61,7 +61,9 @@ export function readCookie(req: FastifyRequest, name: string): string | undefine
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try { return decodeURIComponent(part.slice(i + 1).trim()); } catch { return undefined; } // malformed %-escapes: no cookie
+    }
   }
   return undefined;
 }
