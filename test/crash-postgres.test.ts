@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PG_OK, PG_URL, dropSchema, tempDir } from './dialects.js';
 import { freePort, kill9, killAll, pool, postWithRetry, sleep, spawnHookflow, waitHealthy, waitOutput, waitUntil, type HfProcess } from './helpers/proc.js';
 import { Api } from './helpers/api.js';
-import { expectExactlyOnce, startReceiver, type Receiver } from './helpers/receiver.js';
+import { applyCrashRecipe, expectExactlyOnce, startReceiver, type Receiver } from './helpers/receiver.js';
 
 const EVENTS = 600;
 const CONCURRENCY = 50;
@@ -64,16 +64,7 @@ describe.skipIf(!PG_OK)('crash: kill -9 of hookflow workers on PostgreSQL', () =
     await db.connect();
 
     const api = new Api(`http://127.0.0.1:${port}`, token);
-    await api.createConnection({ name: 'local', type: 'http', config: { private_network: true } });
-    const triggerUrl = await api.putRecipe({
-      name: RECIPE,
-      trigger: { type: 'webhook' },
-      steps: [
-        { id: 'prep', action: 'transform', with: { n: '{{ trigger.body.n }}' } },
-        { id: 'call', action: 'http.request', connection: 'local', with: { method: 'POST', url: receiver.url, body: { n: '{{ steps.prep.n }}' } }, retry: { attempts: 10, backoff: 'fixed', delay_ms: 100 } },
-        { id: 'done', action: 'transform', with: { ok: true } },
-      ],
-    });
+    const triggerUrl = await applyCrashRecipe(api, RECIPE, receiver);
 
     const acked = new Map<number, string>();
     let done = 0;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './dialects.js';
 import { freePort, kill9, killAll, pool, postWithRetry, sleep, spawnHookflow, waitHealthy, type HfProcess } from './helpers/proc.js';
 import { Api } from './helpers/api.js';
-import { expectExactlyOnce, startReceiver, type Receiver } from './helpers/receiver.js';
+import { applyCrashRecipe, expectExactlyOnce, startReceiver, type Receiver } from './helpers/receiver.js';
 
 const EVENTS = 2000;
 const CONCURRENCY = 50;
@@ -46,16 +46,7 @@ describe('crash: kill -9 of hookflow start on SQLite', () => {
   it('loses no acknowledged event, runs each once and applies each effect once', { timeout: 180_000 }, async () => {
     const t0 = Date.now();
     const api = new Api(`http://127.0.0.1:${port}`, token);
-    await api.createConnection({ name: 'local', type: 'http', config: { private_network: true } });
-    const triggerUrl = await api.putRecipe({
-      name: RECIPE,
-      trigger: { type: 'webhook' },
-      steps: [
-        { id: 'prep', action: 'transform', with: { n: '{{ trigger.body.n }}' } },
-        { id: 'call', action: 'http.request', connection: 'local', with: { method: 'POST', url: receiver.url, body: { n: '{{ steps.prep.n }}' } }, retry: { attempts: 10, backoff: 'fixed', delay_ms: 100 } },
-        { id: 'done', action: 'transform', with: { ok: true } },
-      ],
-    });
+    const triggerUrl = await applyCrashRecipe(api, RECIPE, receiver);
     expect(triggerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/hooks\//);
 
     // The sender: each event is retried until it is acknowledged, with the same webhook-id.

@@ -14,6 +14,7 @@ import { Api } from './helpers/api.js';
 import { tempDir } from './dialects.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/fourme/index.js';
 import { waitFor } from './runtime-helpers.js';
+import { sandboxClient } from './helpers/sandbox-client.js';
 
 const TOKEN = 'hf_e2e_admin_token_4me';
 
@@ -29,16 +30,7 @@ describe('4me task automation end to end with kill -9', () => {
   let apiArrived: (() => void) | null = null;
   const apiCalls: string[] = [];
 
-  const gql = async (query: string, variables: Record<string, unknown> = {}) => {
-    const r = await fetch(`${sb.url}/graphql`, { method: 'POST', headers: { authorization: 'Bearer sandbox-token', 'x-4me-account': 'wdc', 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-    const j = (await r.json()) as { data: any; errors?: unknown };
-    if (j.errors) throw new Error(JSON.stringify(j.errors));
-    return j.data;
-  };
-  const rest = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${sb.url}/v1${path}`, { method, headers: { authorization: `Basic ${Buffer.from('sandbox-token:x').toString('base64')}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-    return { status: r.status, body: r.status === 204 ? null : ((await r.json()) as any), location: r.headers.get('location') };
-  };
+  const { gql, rest } = sandboxClient(() => sb.url);
   const taskWithRule = async (subject: string, text: string) => {
     const wf = await gql(`mutation($i: WorkflowCreateInput!) { workflowCreate(input: $i) { workflow { id tasks { nodes { id status } } } errors { path message } } }`,
       { i: { subject: `Onboarding ${subject}`, newTasks: [{ subject, category: 'automation' }] } });

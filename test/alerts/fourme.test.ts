@@ -14,6 +14,7 @@ import { waitFor } from '../runtime-helpers.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/webhook-receiver.js';
 import { startSandbox, formEncode, type Sandbox } from '../../src/sandbox/fourme/index.js';
 import { put, startHarness, type Harness } from './harness.js';
+import { sandboxClient } from '../helpers/sandbox-client.js';
 
 const MIN = 60_000;
 const FIXTURE = JSON.parse(fs.readFileSync(new URL('../fixtures/4me-webhook-json.json', import.meta.url), 'utf8')) as Record<string, any>;
@@ -25,16 +26,8 @@ for (const dialect of DIALECTS) {
     let smtp: SmtpSink;
     let hookUrl = '';
     const mails = (to: string) => smtp.messages.filter((m) => m.to.includes(to)).length;
-    const gql = async (query: string, variables: Record<string, unknown> = {}) => {
-      const r = await fetch(`${sb.url}/graphql`, { method: 'POST', headers: { authorization: 'Bearer sandbox-token', 'x-4me-account': 'wdc', 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-      const j = (await r.json()) as { data: any; errors?: unknown };
-      if (j.errors) throw new Error(JSON.stringify(j.errors));
-      return j.data;
-    };
-    const rest = async (method: string, path: string, body?: unknown) => {
-      const r = await fetch(`${sb.url}/v1${path}`, { method, headers: { authorization: `Basic ${Buffer.from('sandbox-token:x').toString('base64')}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-      return (r.status === 204 ? null : await r.json()) as any;
-    };
+    const { gql } = sandboxClient(() => sb.url);
+    const rest = async (method: string, path: string, body?: unknown) => (await sandboxClient(() => sb.url).rest(method, path, body)).body;
     const alertOf = async (source: string, key: string) => {
       const items = (await h.call('GET', `/api/v1/alerts?source=${source}`)).body.items as Array<{ id: number; alert_key: string }>;
       const found = items.filter((a) => a.alert_key === key);

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JobItem } from './api.js';
+import type { Api, JobItem } from './api.js';
 
 export interface Receiver {
   port: number;
@@ -94,4 +94,21 @@ export function expectExactlyOnce(expect: typeof import('vitest').expect, jobs: 
   expect(receiver.keyless).toBe(0);
   expect(receiver.applied.size).toBe(events);
   for (const [n, id] of acked) expect(receiver.applied.get(`${id}:call:1`), `effect of n=${n}`).toBe(n);
+}
+
+/**
+ * The crash tests' recipe: a transform, a POST of `n` to the receiver (retried), a transform.
+ * Answers the recipe's trigger URL.
+ */
+export async function applyCrashRecipe(api: Api, name: string, receiver: Receiver): Promise<string> {
+  await api.createConnection({ name: 'local', type: 'http', config: { private_network: true } });
+  return api.putRecipe({
+    name,
+    trigger: { type: 'webhook' },
+    steps: [
+      { id: 'prep', action: 'transform', with: { n: '{{ trigger.body.n }}' } },
+      { id: 'call', action: 'http.request', connection: 'local', with: { method: 'POST', url: receiver.url, body: { n: '{{ steps.prep.n }}' } }, retry: { attempts: 10, backoff: 'fixed', delay_ms: 100 } },
+      { id: 'done', action: 'transform', with: { ok: true } },
+    ],
+  });
 }
