@@ -3,7 +3,7 @@
  * The job queue over the jobs table: batched enqueue in one transaction per batch, claims with
  * a lease, heartbeats, and the reaper that hands expired leases back.
  */
-import { randomUUID } from 'node:crypto';
+import { jobId } from './ids.js';
 import type { Store } from '../store/types.js';
 import { Batcher } from './batcher.js';
 import type { InsertResult, NewJob, Settle } from './types.js';
@@ -59,7 +59,7 @@ export class JobQueue {
 
 export function toNewJob(input: EnqueueInput, now: number): NewJob {
   return {
-    id: randomUUID(),
+    id: jobId(),
     recipe: input.recipe,
     recipe_version: input.recipe_version,
     trigger: input.trigger instanceof RawJson ? input.trigger.text : JSON.stringify(input.trigger ?? null),
