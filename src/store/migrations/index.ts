@@ -13,6 +13,7 @@ import { http } from './0003_http.js';
 import { fourme } from './0005_fourme.js';
 import { ops } from './0006_ops.js';
 import { alerts } from './0007_alerts.js';
+import { retention } from './0008_retention.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001_core': core,
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0005_fourme': fourme,
   '0006_ops': ops,
   '0007_alerts': alerts,
+  '0008_retention': retention,
 };
 
 class StaticProvider implements MigrationProvider {
