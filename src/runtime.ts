@@ -93,6 +93,7 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
   bindOpsStepServices(opsStep);
   const ops = new OpsService({
     store, users, recipes, processes: new OpsProcesses(store, recipes), defaultUser: settings.ops.defaultUser, notify: () => worker?.notify(),
+    mailer: settings.smtpUrl ? smtpMailer(settings.smtpUrl, settings.mailFrom) : null, log: log.child({ component: 'ops' }),
     files: new OpsFiles({ dataDir: settings.dataDir, folders: settings.ops.fileFolders, maxSize: settings.ops.maxFileSize }),
   });
   const webhooks = new WebhookService(store, box, { publicUrl: settings.publicUrl, now: Date.now });

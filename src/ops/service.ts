@@ -26,6 +26,9 @@ export interface OpsDeps {
   defaultUser?: string;
   /** Wakes this process's worker after a job was created or requeued. */
   notify: () => void;
+  /** Sends `notifyParticipant` mail (HOOKFLOW_SMTP_URL); without it nobody is mailed. */
+  mailer?: { send(to: string[], subject: string, text: string): Promise<void> } | null;
+  log?: { warn(obj: object, msg: string): void };
 }
 
 export interface OpCall {

@@ -73,5 +73,31 @@ export async function cancelRequest({ deps, operation, input, actor }: OpCall): 
     if (Number(r.numUpdatedRows) === 0) throw new HookflowError('HF_ERR_OPS_REQUEST_CLOSED', { request: String(req.job.number), status: 'finished' });
     await trx.updateTable('ops_actions').set({ status: 'request_canceled', closed_at: now, closed_by: u.id }).where('job_id', '=', req.job.id).where('status', '=', 'open').execute();
   });
-  return { number: req.job.number, id: globalId('Request', req.job.number), notifyParticipant: input.notifyParticipant === true };
+  const notifyParticipant = input.notifyParticipant === true;
+  if (notifyParticipant) void notifyParticipants(deps, req, u, now);
+  return { number: req.job.number, id: globalId('Request', req.job.number), notifyParticipant };
+}
+
+/**
+ * `notifyParticipant`: mails the request's participants (its creators and the assignees of its
+ * actions, not the person canceling) after the cancel committed. Best effort: a mail that fails
+ * is logged and never undoes or delays the cancel.
+ */
+async function notifyParticipants(deps: OpCall['deps'], req: Awaited<ReturnType<typeof loadRequest>>, by: OpCall['actor']['user'], at: number): Promise<void> {
+  if (!deps.mailer) return;
+  try {
+    const ids = new Set<number>([...req.creators, ...req.actions.map((a) => a.assignee_user_id).filter((n): n is number => n !== null)]);
+    ids.delete(by.id);
+    if (ids.size === 0) return;
+    const rows = await deps.store.db.selectFrom('users').select(['email']).where('id', 'in', [...ids]).execute();
+    const to = [...new Set(rows.map((r) => r.email).filter((e): e is string => !!e))];
+    if (to.length === 0) return;
+    const open = req.actions.filter((a) => a.status === 'open').map((a) => `- ${a.activity_name}`);
+    await deps.mailer.send(to, `Request ${req.job.number} (${req.job.recipe}) was canceled`, [
+      `Request ${req.job.number} of process ${req.job.recipe} was canceled by ${by.username} at ${new Date(at).toISOString()}.`,
+      ...(open.length ? ['', 'These actions were closed:', ...open] : []),
+    ].join('\n'));
+  } catch (e) {
+    deps.log?.warn({ err: e, request: req.job.number }, 'notifyParticipant mail failed');
+  }
 }
