@@ -13,7 +13,7 @@ import { freePort, kill9, killAll, pool, postWithRetry, sleep, spawnHookflow, wa
 import { Api } from './helpers/api.js';
 import { applyCrashRecipe, expectExactlyOnce, startReceiver, type Receiver } from './helpers/receiver.js';
 
-const EVENTS = 600;
+const EVENTS = 2000;
 const CONCURRENCY = 50;
 const RECIPE = 'crash-pg';
 const LEASE_MS = 2000;
@@ -47,7 +47,7 @@ describe.skipIf(!PG_OK)('crash: kill -9 of hookflow workers on PostgreSQL', () =
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('loses no acknowledged event, and a job whose worker died mid-step resumes with the same key', { timeout: 180_000 }, async () => {
+  it('loses no acknowledged event, and a job whose worker died mid-step resumes with the same key', { timeout: 300_000 }, async () => {
     const t0 = Date.now();
     const serverEnv = { ...env, HOOKFLOW_WORKER_CONCURRENCY: '0' };
     const workerEnv = { ...env, HOOKFLOW_WORKER_CONCURRENCY: '16', HOOKFLOW_LOG_LEVEL: 'info' };
