@@ -140,7 +140,10 @@ export class OutboundWorker {
       // The sealed keys change on rotation; other edits keep the signer.
       const signer = cur && cur.row.secrets === row.secrets && cur.row.policy === row.policy
         ? cur.signer : await buildSigner(row, this.deps.box, this.cfg.issuer);
-      this.#subs.set(row.id, { row, signer, target: { url: row.uri, allowPrivate: row.private_network === 1, timeoutMs: this.cfg.timeoutMs } });
+      // The same target object while its URL stays: deliver keeps the checked URL and pool per target.
+      const target = cur && cur.row.uri === row.uri && cur.row.private_network === row.private_network
+        ? cur.target : { url: row.uri, allowPrivate: row.private_network === 1, timeoutMs: this.cfg.timeoutMs };
+      this.#subs.set(row.id, { row, signer, target });
     }
     for (const id of this.#subs.keys()) if (!seen.has(id)) this.#subs.delete(id);
     this.#refreshedAt = Date.now();
