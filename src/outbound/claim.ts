@@ -29,11 +29,14 @@ export async function claimDeliveries(store: Store, reqs: ClaimRequest[], now: n
   const wanted = reqs.filter((r) => r.limit > 0);
   if (wanted.length === 0) return [];
   if (store.dialect === 'postgres') {
-    const r = await sql<DeliveryRow>`UPDATE webhook_deliveries d SET next_attempt_at = ${leaseUntil}, locked_by = ${workerId}
-      FROM (SELECT x.id FROM unnest(${wanted.map((w) => w.webhookId)}::text[], ${wanted.map((w) => w.limit)}::int[], ${wanted.map((w) => w.onlyVerify)}::bool[]) AS w(wid, k, only_verify)
+    // The candidates are a MATERIALIZED CTE, picked once: as a subquery in UPDATE … FROM the planner
+    // could rescan the LATERAL per target row, and each rescan (re-checking rows this statement had
+    // already leased) moved past them to further rows, so a claim with limit 3 leased 5.
+    const r = await sql<DeliveryRow>`WITH c AS MATERIALIZED (SELECT x.id FROM unnest(${wanted.map((w) => w.webhookId)}::text[], ${wanted.map((w) => w.limit)}::int[], ${wanted.map((w) => w.onlyVerify)}::bool[]) AS w(wid, k, only_verify)
         CROSS JOIN LATERAL (SELECT id FROM webhook_deliveries WHERE webhook_id = w.wid AND status = 'pending' AND next_attempt_at <= ${now}
-          AND (NOT w.only_verify OR event_type = 'webhook.verify') ORDER BY next_attempt_at LIMIT w.k FOR UPDATE SKIP LOCKED) x) c
-      WHERE d.id = c.id AND d.status = 'pending' AND d.next_attempt_at <= ${now}
+          AND (NOT w.only_verify OR event_type = 'webhook.verify') ORDER BY next_attempt_at LIMIT w.k FOR UPDATE SKIP LOCKED) x)
+      UPDATE webhook_deliveries d SET next_attempt_at = ${leaseUntil}, locked_by = ${workerId}
+      FROM c WHERE d.id = c.id AND d.status = 'pending' AND d.next_attempt_at <= ${now}
       RETURNING d.*`.execute(store.db);
     return r.rows;
   }
