@@ -5,7 +5,7 @@
  * failure, per Standard Webhooks) so a receiver cannot bounce us to an address the guard refused.
  */
 import { EventEmitter } from 'node:events';
-import { request, type Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { assertUrlAllowed, guardedDispatcher, displayUrl, type PrivateAccess } from '../security/index.js';
 import { parseRetryAfter } from './retry.js';
 
@@ -75,6 +75,9 @@ function readCapped(body: Dispatcher.ResponseData['body']): Promise<string> {
 
 interface Route {
   url: URL;
+  /** `url`'s origin and path as strings: undici's top-level request() re-read them from the URL object (slow getters) every call. */
+  origin: string;
+  path: string;
   auth: Record<string, string>;
   dispatcher: Agent;
 }
@@ -106,7 +109,7 @@ function route(target: DeliveryTarget): Route {
     }
     const t = target.timeoutMs;
     const dispatcher = guardedDispatcher({ allowPrivate: target.allowPrivate, connectTimeoutMs: t, headersTimeoutMs: t, bodyTimeoutMs: t });
-    r = { url, auth, dispatcher };
+    r = { url, origin: url.origin, path: `${url.pathname}${url.search}`, auth, dispatcher };
     if (routesByKey.size >= 10_000) routesByKey.clear();
     routesByKey.set(key, r);
   }
@@ -144,13 +147,13 @@ export async function deliver(target: DeliveryTarget, msg: OutboundMessage, sign
   } catch (e) {
     return { ok: false, status: null, response: null, durationMs: 0, error: (e as Error).message, gone: false };
   }
-  const { url, auth, dispatcher } = r;
+  const { url, origin, path, auth, dispatcher } = r;
   const signed = await signer.sign(msg, now());
   const t = target.timeoutMs;
   const deadline = new Deadline(t);
   try {
-    const res = await request(url, {
-      method: 'POST', dispatcher, body: signed.body, signal: deadline,
+    const res = await dispatcher.request({
+      origin, path, method: 'POST', body: signed.body, signal: deadline,
       headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...target.headers, ...auth, ...signed.headers },
     });
     const response = await readCapped(res.body);
