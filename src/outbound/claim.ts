@@ -71,19 +71,24 @@ function statements(db: BetterSqlite3.Database): ClaimStatements {
   // A read then an update by key in the same (exclusive) transaction: measured 45% cheaper than
   // UPDATE … WHERE id IN (SELECT …) RETURNING *, and the claim is still atomic because SQLite has
   // one writer and this process is the only one. The index is named as in queue/sqlite.
-  const due = (verifyOnly: string) => db.prepare(`SELECT * FROM webhook_deliveries INDEXED BY webhook_deliveries_due
-    WHERE webhook_id = @wid AND status = 'pending' AND next_attempt_at <= @now ${verifyOnly} ORDER BY next_attempt_at LIMIT @limit`);
+  // Rows come back as arrays, without the three columns the lease sets: better-sqlite3 builds a row
+  // object property by property, which measured about 40% of this read.
+  const due = (verifyOnly: string) => db.prepare(`SELECT id, webhook_id, outbox_id, event_type, payload, attempts, last_status, last_error, created_at, updated_at
+    FROM webhook_deliveries INDEXED BY webhook_deliveries_due
+    WHERE webhook_id = @wid AND status = 'pending' AND next_attempt_at <= @now ${verifyOnly} ORDER BY next_attempt_at LIMIT @limit`).raw(true);
   const any = due('');
   const verify = due(`AND event_type = 'webhook.verify'`);
   const lease = db.prepare(`UPDATE webhook_deliveries SET next_attempt_at = ?, locked_by = ? WHERE id = ?`);
+  type Raw = [string, string, number | null, string, string, number, number | null, string | null, number, number];
   const claimAll = db.transaction((wanted: ClaimRequest[], now: number, until: number, worker: string) => {
     const out: DeliveryRow[] = [];
     for (const w of wanted) {
-      for (const r of (w.onlyVerify ? verify : any).all({ wid: w.webhookId, now, limit: w.limit }) as DeliveryRow[]) {
-        lease.run(until, worker, r.id);
-        r.next_attempt_at = until;
-        r.locked_by = worker;
-        out.push(r);
+      for (const r of (w.onlyVerify ? verify : any).all({ wid: w.webhookId, now, limit: w.limit }) as Raw[]) {
+        lease.run(until, worker, r[0]);
+        out.push({
+          id: r[0], webhook_id: r[1], outbox_id: r[2], event_type: r[3], payload: r[4], status: 'pending', attempts: r[5],
+          next_attempt_at: until, locked_by: worker, last_status: r[6], last_error: r[7], created_at: r[8], updated_at: r[9],
+        });
       }
     }
     return out;
