@@ -4,7 +4,8 @@
  * sandbox's webhooks both call it. Any 2xx is success; redirects are not followed (a 3xx is a
  * failure, per Standard Webhooks) so a receiver cannot bounce us to an address the guard refused.
  */
-import { request } from 'undici';
+import { EventEmitter } from 'node:events';
+import type { Agent, Dispatcher } from 'undici';
 import { assertUrlAllowed, guardedDispatcher, displayUrl, type PrivateAccess } from '../security/index.js';
 import { parseRetryAfter } from './retry.js';
 
@@ -49,43 +50,110 @@ export interface DeliveryResult {
 export const RESPONSE_LIMIT = 20 * 1024;
 const USER_AGENT = 'Hookflow-Webhooks/1.0';
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    parts.push(chunk);
-    size += chunk.length;
-    if (size >= RESPONSE_LIMIT) {
-      body.destroy();
-      break;
+/** Reads at most RESPONSE_LIMIT bytes; events rather than an async iterator, which cost more than the read itself. */
+function readCapped(body: Dispatcher.ResponseData['body']): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const done = () => resolve(Buffer.concat(parts).subarray(0, RESPONSE_LIMIT).toString('utf8'));
+    const onData = (chunk: Buffer) => {
+      parts.push(chunk);
+      size += chunk.length;
+      if (size >= RESPONSE_LIMIT) {
+        body.off('data', onData);
+        body.off('end', done);
+        body.on('error', () => undefined);
+        body.destroy();
+        done();
+      }
+    };
+    body.on('data', onData);
+    body.once('end', done);
+    body.once('error', reject);
+  });
+}
+
+interface Route {
+  url: URL;
+  /** `url`'s origin and path as strings: undici's top-level request() re-read them from the URL object (slow getters) every call. */
+  origin: string;
+  path: string;
+  auth: Record<string, string>;
+  dispatcher: Agent;
+}
+
+/**
+ * What a target's URL resolves to before any request: the checked URL (literal addresses are
+ * judged here, names again at connect time by the dispatcher), Basic auth from its userinfo, and
+ * the guarded pool. The same for every delivery to the target, so it is worked out once: per
+ * target object, or per settings for callers that build a new target each time.
+ */
+const routes = new WeakMap<DeliveryTarget, Route>();
+const routesByKey = new Map<string, Route>();
+
+function route(target: DeliveryTarget): Route {
+  let r = routes.get(target);
+  // A shutdown (or a test) may have closed the shared pools since; guardedDispatcher makes a new one.
+  if (r && !r.dispatcher.closed && !r.dispatcher.destroyed) return r;
+  const key = `${target.timeoutMs} ${JSON.stringify(target.allowPrivate)} ${target.url}`;
+  r = routesByKey.get(key);
+  if (!r || r.dispatcher.closed || r.dispatcher.destroyed) {
+    let url = assertUrlAllowed(target.url, target.allowPrivate);
+    const auth: Record<string, string> = {};
+    if (url.username || url.password) {
+      // 4me-style `https://user:pass@host/hook`: sent as Basic auth, never as part of the URL.
+      auth.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+      url = new URL(url.href);
+      url.username = '';
+      url.password = '';
     }
+    const t = target.timeoutMs;
+    const dispatcher = guardedDispatcher({ allowPrivate: target.allowPrivate, connectTimeoutMs: t, headersTimeoutMs: t, bodyTimeoutMs: t });
+    r = { url, origin: url.origin, path: `${url.pathname}${url.search}`, auth, dispatcher };
+    if (routesByKey.size >= 10_000) routesByKey.clear();
+    routesByKey.set(key, r);
   }
-  return Buffer.concat(parts).subarray(0, RESPONSE_LIMIT).toString('utf8');
+  routes.set(target, r);
+  return r;
+}
+
+/**
+ * The whole attempt's time limit. undici accepts an EventEmitter as its signal; one emitter and
+ * one timer cost far less than AbortSignal.timeout (an EventTarget with a weakly held timer).
+ */
+class Deadline extends EventEmitter {
+  reason: Error | undefined;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(ms: number) {
+    super();
+    this.#timer = setTimeout(() => {
+      this.reason = Object.assign(new Error(`no answer within ${ms} ms`), { name: 'TimeoutError' });
+      this.emit('abort');
+    }, ms);
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+  }
 }
 
 export async function deliver(target: DeliveryTarget, msg: OutboundMessage, signer: Signer, now: () => number = Date.now): Promise<DeliveryResult> {
   const started = performance.now();
   const took = () => Math.round(performance.now() - started);
-  let url: URL;
+  let r: Route;
   try {
-    url = assertUrlAllowed(target.url, target.allowPrivate);
+    r = route(target);
   } catch (e) {
     return { ok: false, status: null, response: null, durationMs: 0, error: (e as Error).message, gone: false };
   }
-  const auth: Record<string, string> = {};
-  if (url.username || url.password) {
-    // 4me-style `https://user:pass@host/hook`: sent as Basic auth, never as part of the URL.
-    auth.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
-    url = new URL(url.href);
-    url.username = '';
-    url.password = '';
-  }
+  const { url, origin, path, auth, dispatcher } = r;
   const signed = await signer.sign(msg, now());
   const t = target.timeoutMs;
-  const dispatcher = guardedDispatcher({ allowPrivate: target.allowPrivate, connectTimeoutMs: t, headersTimeoutMs: t, bodyTimeoutMs: t });
+  const deadline = new Deadline(t);
   try {
-    const res = await request(url, {
-      method: 'POST', dispatcher, body: signed.body, signal: AbortSignal.timeout(t),
+    const res = await dispatcher.request({
+      origin, path, method: 'POST', body: signed.body, signal: deadline,
       headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...target.headers, ...auth, ...signed.headers },
     });
     const response = await readCapped(res.body);
@@ -100,5 +168,7 @@ export async function deliver(target: DeliveryTarget, msg: OutboundMessage, sign
     const timedOut = err.name === 'TimeoutError' || err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT' || err.code === 'UND_ERR_CONNECT_TIMEOUT';
     const reason = timedOut ? `no answer within ${t} ms` : err.message;
     return { ok: false, status: null, response: null, durationMs: took(), error: `${displayUrl(url)}: ${reason}`, gone: false };
+  } finally {
+    deadline.clear();
   }
 }

@@ -34,11 +34,15 @@ export class Lanes<T> {
 
   /**
    * How many more items the lane takes now: room for one more round queued behind the running
-   * ones, so a claim refills a lane before it runs dry.
+   * ones, so a claim refills a lane before it runs dry. A lane that still holds more than one
+   * and a half rounds answers 0: topping it up one slot at a time cost a claim statement per
+   * finished request, while waiting for half a round loses nothing (the queued half keeps it busy).
    */
   free(key: string, limits: LaneLimits): number {
     const l = this.#lane(key, limits);
-    return Math.max(0, 2 * l.limits.concurrency - l.active - l.queue.length);
+    const c = l.limits.concurrency;
+    const room = 2 * c - l.active - l.queue.length;
+    return room >= Math.ceil(c / 2) ? room : 0;
   }
 
   push(key: string, item: T, limits: LaneLimits): void {

@@ -43,7 +43,12 @@ interface Sub {
 }
 
 const REFRESH_MS = 250;
-const FLUSH_AT = 256;
+// Outcomes wait up to FLUSH_MS to share one commit: each commit writes the touched pages to the WAL,
+// and 2 ms windows made commits a large share of the store's time. Nothing waits on the record
+// but the delivery log (the lane slot is free as soon as the answer is in), and a crash in the
+// window only means the deliveries are sent again after their lease.
+const FLUSH_AT = 1000;
+const FLUSH_MS = 10;
 
 export class OutboundWorker {
   readonly #subs = new Map<string, Sub>();
@@ -140,7 +145,10 @@ export class OutboundWorker {
       // The sealed keys change on rotation; other edits keep the signer.
       const signer = cur && cur.row.secrets === row.secrets && cur.row.policy === row.policy
         ? cur.signer : await buildSigner(row, this.deps.box, this.cfg.issuer);
-      this.#subs.set(row.id, { row, signer, target: { url: row.uri, allowPrivate: row.private_network === 1, timeoutMs: this.cfg.timeoutMs } });
+      // The same target object while its URL stays: deliver keeps the checked URL and pool per target.
+      const target = cur && cur.row.uri === row.uri && cur.row.private_network === row.private_network
+        ? cur.target : { url: row.uri, allowPrivate: row.private_network === 1, timeoutMs: this.cfg.timeoutMs };
+      this.#subs.set(row.id, { row, signer, target });
     }
     for (const id of this.#subs.keys()) if (!seen.has(id)) this.#subs.delete(id);
     this.#refreshedAt = Date.now();
@@ -187,7 +195,7 @@ export class OutboundWorker {
     const delay = result.ok ? null : nextDelayMs(row.attempts + 1, this.cfg.retry, result.retryAfterMs, this.deps.random);
     this.#outcomes.push({ row, result, at, nextAt: delay === null ? null : at + delay });
     if (this.#outcomes.length >= FLUSH_AT) void this.#flush();
-    else this.#flushTimer ??= setTimeout(() => void this.#flush(), 2);
+    else this.#flushTimer ??= setTimeout(() => void this.#flush(), FLUSH_MS);
     this.#kick();
   }
 

@@ -3,7 +3,9 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from './schema.js';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { QueueSql } from '../queue/types.js';
+import type { Mutex } from './mutex.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -17,5 +19,10 @@ export interface Store {
    * the queue's own synchronous transactions, which would otherwise nest inside an open one.
    */
   tx<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
+  /**
+   * SQLite only: the driver under Kysely, for hot paths on prepared statements (see queue/sqlite).
+   * Synchronous transactions on it must run inside `lock.run`, as `tx` and the queue do.
+   */
+  readonly sqlite?: { readonly db: BetterSqlite3.Database; readonly lock: Mutex };
   close(): Promise<void>;
 }

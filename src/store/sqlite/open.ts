@@ -33,6 +33,7 @@ export async function openSqlite(opts: SqliteOptions): Promise<Store> {
     dialect: 'sqlite',
     db,
     queue: new SqliteQueueSql(database, lock),
+    sqlite: { db: database, lock },
     tx: (fn) => lock.run(() => db.transaction().execute(fn)),
     close: async () => {
       await db.destroy();
