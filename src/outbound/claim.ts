@@ -11,9 +11,9 @@
  * each statement again was the largest single cost of the 20,000-delivery bench (about a third
  * of its busy time).
  */
-import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Store } from '../store/index.js';
+import { preparedStatements } from '../store/sqlite/prepared.js';
 import type { WebhookDeliveriesTable } from '../store/schema.js';
 
 export type DeliveryRow = WebhookDeliveriesTable;
@@ -28,46 +28,21 @@ export interface ClaimRequest {
 export async function claimDeliveries(store: Store, reqs: ClaimRequest[], now: number, leaseUntil: number, workerId: string): Promise<DeliveryRow[]> {
   const wanted = reqs.filter((r) => r.limit > 0);
   if (wanted.length === 0) return [];
-  if (store.dialect === 'postgres') {
-    // The candidates are a MATERIALIZED CTE, picked once: as a subquery in UPDATE … FROM the planner
-    // could rescan the LATERAL per target row, and each rescan (re-checking rows this statement had
-    // already leased) moved past them to further rows, so a claim with limit 3 leased 5.
-    const r = await sql<DeliveryRow>`WITH c AS MATERIALIZED (SELECT x.id FROM unnest(${wanted.map((w) => w.webhookId)}::text[], ${wanted.map((w) => w.limit)}::int[], ${wanted.map((w) => w.onlyVerify)}::bool[]) AS w(wid, k, only_verify)
-        CROSS JOIN LATERAL (SELECT id FROM webhook_deliveries WHERE webhook_id = w.wid AND status = 'pending' AND next_attempt_at <= ${now}
-          AND (NOT w.only_verify OR event_type = 'webhook.verify') ORDER BY next_attempt_at LIMIT w.k FOR UPDATE SKIP LOCKED) x)
-      UPDATE webhook_deliveries d SET next_attempt_at = ${leaseUntil}, locked_by = ${workerId}
-      FROM c WHERE d.id = c.id AND d.status = 'pending' AND d.next_attempt_at <= ${now}
-      RETURNING d.*`.execute(store.db);
-    return r.rows;
-  }
-  if (store.sqlite) {
-    const { db, lock } = store.sqlite;
-    const s = statements(db);
-    return lock.run(() => s.claimAll(wanted, now, leaseUntil, workerId));
-  }
-  return store.tx(async (trx) => {
-    const out: DeliveryRow[] = [];
-    for (const w of wanted) {
-      const verifyOnly = w.onlyVerify ? sql`AND event_type = 'webhook.verify'` : sql``;
-      const r = await sql<DeliveryRow>`UPDATE webhook_deliveries SET next_attempt_at = ${leaseUntil}, locked_by = ${workerId}
-        WHERE id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = ${w.webhookId} AND status = 'pending' AND next_attempt_at <= ${now} ${verifyOnly}
-          ORDER BY next_attempt_at LIMIT ${w.limit})
-        RETURNING *`.execute(trx);
-      out.push(...r.rows);
-    }
-    return out;
-  });
+  // Every SQLite store exposes its driver (store/sqlite/open); PostgreSQL goes through Kysely.
+  if (store.sqlite) return claimSql(store.sqlite, (s) => s.claimAll(wanted, now, leaseUntil, workerId));
+  // The candidates are a MATERIALIZED CTE, picked once: as a subquery in UPDATE … FROM the planner
+  // could rescan the LATERAL per target row, and each rescan (re-checking rows this statement had
+  // already leased) moved past them to further rows, so a claim with limit 3 leased 5.
+  const r = await sql<DeliveryRow>`WITH c AS MATERIALIZED (SELECT x.id FROM unnest(${wanted.map((w) => w.webhookId)}::text[], ${wanted.map((w) => w.limit)}::int[], ${wanted.map((w) => w.onlyVerify)}::bool[]) AS w(wid, k, only_verify)
+      CROSS JOIN LATERAL (SELECT id FROM webhook_deliveries WHERE webhook_id = w.wid AND status = 'pending' AND next_attempt_at <= ${now}
+        AND (NOT w.only_verify OR event_type = 'webhook.verify') ORDER BY next_attempt_at LIMIT w.k FOR UPDATE SKIP LOCKED) x)
+    UPDATE webhook_deliveries d SET next_attempt_at = ${leaseUntil}, locked_by = ${workerId}
+    FROM c WHERE d.id = c.id AND d.status = 'pending' AND d.next_attempt_at <= ${now}
+    RETURNING d.*`.execute(store.db);
+  return r.rows;
 }
 
-interface ClaimStatements {
-  claimAll: (wanted: ClaimRequest[], now: number, until: number, worker: string) => DeliveryRow[];
-}
-
-const prepared = new WeakMap<BetterSqlite3.Database, ClaimStatements>();
-
-function statements(db: BetterSqlite3.Database): ClaimStatements {
-  let s = prepared.get(db);
-  if (s) return s;
+const claimSql = preparedStatements((db) => {
   // A read then an update by key in the same (exclusive) transaction: measured 45% cheaper than
   // UPDATE … WHERE id IN (SELECT …) RETURNING *, and the claim is still atomic because SQLite has
   // one writer and this process is the only one. The index is named as in queue/sqlite.
@@ -93,6 +68,5 @@ function statements(db: BetterSqlite3.Database): ClaimStatements {
     }
     return out;
   });
-  prepared.set(db, (s = { claimAll }));
-  return s;
-}
+  return { claimAll };
+});

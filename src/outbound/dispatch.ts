@@ -7,8 +7,8 @@
  * one process and its transactions run one at a time; there the batch is written with prepared
  * statements (Kysely compiled a 400-row insert statement's parameters row by row).
  */
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../store/index.js';
+import { preparedStatements } from '../store/sqlite/prepared.js';
 import type { OutboxTable, WebhookDeliveriesTable, WebhooksTable } from '../store/schema.js';
 import { eventMatches } from './events.js';
 import { envelope, newMessageId } from './model.js';
@@ -41,15 +41,10 @@ function fanOut(events: Event[], subs: SubRow[], now: number): WebhookDeliveries
 }
 
 export async function dispatchBatch(store: Store, now: number, limit = 500): Promise<number> {
-  if (store.sqlite) {
-    const { db, lock } = store.sqlite;
-    const s = statements(db);
-    return lock.run(() => s.dispatch(now, limit));
-  }
+  if (store.sqlite) return dispatchSql(store.sqlite, (s) => s.dispatch(now, limit));
   return store.tx(async (trx) => {
-    let q = trx.selectFrom('outbox').selectAll().where('dispatched_at', 'is', null).orderBy('id').limit(limit);
-    if (store.dialect === 'postgres') q = q.forUpdate().skipLocked();
-    const events = await q.execute();
+    // PostgreSQL (SQLite returned above): processes dispatching at once each take another batch.
+    const events = await trx.selectFrom('outbox').selectAll().where('dispatched_at', 'is', null).orderBy('id').limit(limit).forUpdate().skipLocked().execute();
     if (events.length === 0) return 0;
     const subs = await trx.selectFrom('webhooks').select(['id', 'event', 'recipe', 'verify', 'verified_at']).where('disabled', '=', 0).execute();
     const rows = fanOut(events, subs, now);
@@ -62,11 +57,7 @@ export async function dispatchBatch(store: Store, now: number, limit = 500): Pro
   });
 }
 
-const prepared = new WeakMap<BetterSqlite3.Database, { dispatch: (now: number, limit: number) => number }>();
-
-function statements(db: BetterSqlite3.Database) {
-  let s = prepared.get(db);
-  if (s) return s;
+const dispatchSql = preparedStatements((db) => {
   const pending = db.prepare(`SELECT * FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT ?`);
   const subs = db.prepare(`SELECT id, event, recipe, verify, verified_at FROM webhooks WHERE disabled = 0`);
   const insert = db.prepare(`INSERT INTO webhook_deliveries (id, webhook_id, outbox_id, event_type, payload, status, attempts, next_attempt_at,
@@ -81,6 +72,5 @@ function statements(db: BetterSqlite3.Database) {
     for (const e of events) done.run(now, e.id);
     return events.length;
   });
-  prepared.set(db, (s = { dispatch }));
-  return s;
-}
+  return { dispatch };
+});

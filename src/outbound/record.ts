@@ -8,8 +8,8 @@
  * one synchronous transaction: through Kysely every row cost a query compile and a prepare, which
  * measured as much as the HTTP work of the attempt itself.
  */
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../store/index.js';
+import { preparedStatements } from '../store/sqlite/prepared.js';
 import type { DeliveryResult } from './deliver.js';
 import type { DeliveryRow } from './claim.js';
 import { shouldDisable, type DisableRule } from './retry.js';
@@ -103,11 +103,7 @@ const SUB_COLUMNS = ['id', 'uri', 'event', 'disabled', 'consecutive_failures', '
 
 export async function recordOutcomes(store: Store, workerId: string, outcomes: Outcome[], rules: StreakRules): Promise<Notice[]> {
   if (outcomes.length === 0) return [];
-  if (store.sqlite) {
-    const { db, lock } = store.sqlite;
-    const s = statements(db);
-    return lock.run(() => s.record(workerId, outcomes, rules));
-  }
+  if (store.sqlite) return recordSql(store.sqlite, (s) => s.record(workerId, outcomes, rules));
   return store.tx(async (trx) => {
     // PostgreSQL binds at most 65,535 parameters per statement: 500 rows × 11 columns stays far below.
     for (let i = 0; i < outcomes.length; i += 500) {
@@ -134,9 +130,8 @@ export async function recordOutcomes(store: Store, workerId: string, outcomes: O
       })).where('id', 'in', g.map((o) => o.row.id)).where('locked_by', '=', workerId).execute();
     }
     const ids = [...new Set(outcomes.map((o) => o.row.webhook_id))];
-    let q = trx.selectFrom('webhooks').select([...SUB_COLUMNS]).where('id', 'in', ids);
-    if (store.dialect === 'postgres') q = q.forUpdate();
-    const subs = new Map((await q.execute()).map((s) => [s.id, s]));
+    // PostgreSQL (SQLite returned above): the streaks are read locked, as other processes record too.
+    const subs = new Map((await trx.selectFrom('webhooks').select([...SUB_COLUMNS]).where('id', 'in', ids).forUpdate().execute()).map((s) => [s.id, s]));
     const { updates, notices } = streaks(ids, subs, outcomes, rules);
     for (const u of updates) {
       await trx.updateTable('webhooks').set({
@@ -154,16 +149,8 @@ export async function recordOutcomes(store: Store, workerId: string, outcomes: O
   });
 }
 
-interface RecordStatements {
-  record: (workerId: string, outcomes: Outcome[], rules: StreakRules) => Notice[];
-}
-
-const prepared = new WeakMap<BetterSqlite3.Database, RecordStatements>();
-
 /** The same writes as the Kysely path above, one prepared statement per row (SQLite runs them in microseconds). */
-function statements(db: BetterSqlite3.Database): RecordStatements {
-  let s = prepared.get(db);
-  if (s) return s;
+const recordSql = preparedStatements((db) => {
   const attempt = db.prepare(`INSERT INTO webhook_attempts (delivery_id, webhook_id, attempt, at, status_code, response, duration_ms, error, next_attempt_at, trigger)
     VALUES (@delivery_id, @webhook_id, @attempt, @at, @status_code, @response, @duration_ms, @error, @next_attempt_at, @trigger)`);
   // Fenced by locked_by: if our lease ran out and another process took the delivery, its record wins.
@@ -203,6 +190,5 @@ function statements(db: BetterSqlite3.Database): RecordStatements {
     for (const n of notices) event.run(n.type, JSON.stringify(n.data), at);
     return notices;
   });
-  prepared.set(db, (s = { record }));
-  return s;
-}
+  return { record };
+});
