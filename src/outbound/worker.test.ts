@@ -127,8 +127,10 @@ for (const dialect of DIALECTS) {
       while (!(await svc.show(webhook.id)).disabled) {
         expect(clock.t - start).toBeLessThan(10 * DAY);
         await emit('job.failed', { id: `j${events++}` });
-        const before = (await svc.attempts(webhook.id, undefined, 1000)).length;
-        await waitFor(async () => (await svc.attempts(webhook.id, undefined, 1000)).length > before);
+        // Wait for an attempt stamped at this step's time: a late-recorded retry from an earlier step
+        // (outcomes are written in batches) must not let the clock move on before this one ran.
+        const stepAt = clock.t;
+        await waitFor(async () => (await svc.attempts(webhook.id, undefined, 1000)).some((a) => Date.parse(a.at) >= stepAt));
         clock.t += DAY / 2;
         worker.notify();
       }
