@@ -12,16 +12,24 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+/** `application/json` or any `+json` media type. */
+export function isJsonType(type: string): boolean {
+  return type === 'application/json' || type.endsWith('+json');
+}
+
+/** JSON.parse, with a malformed body answered as HF_ERR_BODY_MALFORMED. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new HookflowError('HF_ERR_BODY_MALFORMED', { format: 'JSON', reason: (e as Error).message });
+  }
+}
+
 export function parseBody(raw: Buffer, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
   if (raw.length === 0 && type === '') return null;
-  if (type === 'application/json' || type.endsWith('+json')) {
-    try {
-      return JSON.parse(raw.toString('utf8'));
-    } catch (e) {
-      throw new HookflowError('HF_ERR_BODY_MALFORMED', { format: 'JSON', reason: (e as Error).message });
-    }
-  }
+  if (isJsonType(type)) return parseJson(raw.toString('utf8'));
   if (type === 'application/x-www-form-urlencoded') return parseForm(raw.toString('utf8'));
   if (type.startsWith('text/') || type === '') return raw.toString('utf8');
   throw new HookflowError('HF_ERR_CONTENT_TYPE', { type });

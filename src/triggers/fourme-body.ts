@@ -7,7 +7,7 @@
  */
 import { decodeJwt } from 'jose';
 import { HookflowError } from '../errors.js';
-import { mediaType, parseForm, setPath, splitKey } from './body.js';
+import { isJsonType, mediaType, parseForm, parseJson, setPath, splitKey } from './body.js';
 
 export interface ParsedDelivery {
   /** The delivery object (for a JWT: the unverified `data` claim). */
@@ -35,8 +35,8 @@ export function parseDelivery(raw: Buffer, contentType: string | undefined): Par
   let body: unknown;
   if (type === 'application/x-www-form-urlencoded') {
     body = parseForm(raw.toString('utf8'));
-  } else if (type === 'application/json' || type.endsWith('+json') || type === '' || type === 'text/plain') {
-    try { body = JSON.parse(raw.toString('utf8')); } catch (e) { throw new HookflowError('HF_ERR_BODY_MALFORMED', { format: 'JSON', reason: (e as Error).message }); }
+  } else if (isJsonType(type) || type === '' || type === 'text/plain') {
+    body = parseJson(raw.toString('utf8'));
   } else {
     throw new HookflowError('HF_ERR_CONTENT_TYPE', { type });
   }

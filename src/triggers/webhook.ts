@@ -8,7 +8,7 @@ import { checkIpAllowlist, verifyRequest, type InboundRequest } from '../verify/
 import type { DedupKey } from '../recipes/index.js';
 import type { WebhookTrigger } from '../recipes/types.js';
 import { HookflowError } from '../errors.js';
-import { parseBody } from './body.js';
+import { isJsonType, mediaType, parseBody, parseJson } from './body.js';
 import { isJson } from './json-check.js';
 
 export interface WebhookEvent {
@@ -28,13 +28,13 @@ export async function acceptWebhook(def: WebhookTrigger, req: InboundRequest & {
   if (req.rawBody.length > limit) throw new HookflowError('HF_ERR_BODY_TOO_LARGE', { limit });
   if (def.allow_ips) checkIpAllowlist(def.allow_ips, req);
   const verified = def.verify ? await verifyRequest(def.verify, req) : {};
-  const json = isJsonBody(req.contentType);
-  // A JSON body nothing reads at accept time is only checked here, and kept as the bytes received;
-  // `trigger.body` parses it on demand (sample capture). Anything else is parsed now.
-  const lazy = json && !opts.dedup && req.rawBody.length > 0 && isJson(req.rawBody);
-  let body: unknown = lazy ? undefined : parseBody(req.rawBody, req.contentType);
+  // A JSON body is decoded once and stored as the text received. When nothing reads it at accept
+  // time it is only checked here; `trigger.body` parses it on demand (sample capture). Anything
+  // else is parsed now.
+  const text = isJsonType(mediaType(req.contentType)) ? req.rawBody.toString('utf8') : null;
+  const lazy = text !== null && !opts.dedup && req.rawBody.length > 0 && isJson(req.rawBody);
+  let body: unknown = lazy ? undefined : text !== null ? parseJson(text) : parseBody(req.rawBody, req.contentType);
   let parsed = !lazy;
-  const text = json ? req.rawBody.toString('utf8') : null;
   const headers = storedHeaders(req.headers, def);
   const query = { ...req.query };
   if (def.verify?.type === 'query_secret') delete query[def.verify.param ?? 'token'];
@@ -50,14 +50,9 @@ export async function acceptWebhook(def: WebhookTrigger, req: InboundRequest & {
     dedupKey = verified.deliveryId ?? header(req.headers, 'webhook-id') ?? header(req.headers, 'x-4me-delivery') ?? null;
   }
   const rest = JSON.stringify({ headers, query, method: req.method, received_at });
-  const bodyJson = text !== null && (lazy || body !== null) ? text : JSON.stringify(body ?? null);
+  const bodyJson = text ?? JSON.stringify(body ?? null);
   const triggerJson = `{"body":${bodyJson},${rest.slice(1)}`;
   return { trigger, dedupKey, triggerJson };
-}
-
-function isJsonBody(contentType: string | undefined): boolean {
-  const t = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  return t === 'application/json' || t.endsWith('+json');
 }
 
 function header(h: InboundRequest['headers'], name: string): string | undefined {
