@@ -12,7 +12,7 @@ import { openStore, type Store } from './store/index.js';
 import { JobQueue } from './queue/index.js';
 import { RecipeService } from './services/recipes.js';
 import { JobService } from './services/jobs.js';
-import { pruneOutbound } from './services/retention.js';
+import { prune } from './services/retention.js';
 import { UserService } from './services/users.js';
 import { ConnectionService } from './services/connections.js';
 import { loadSecretKey, SecretBox, REDACT_OPTIONS } from './security/index.js';
@@ -115,8 +115,7 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
   }
   const pruneTimer = setInterval(() => {
     if (settings.retentionDays <= 0) return;
-    const ms = settings.retentionDays * 86_400_000;
-    void jobs.prune(ms).then(() => pruneOutbound(store, Date.now() - ms)).catch((e) => log.error({ err: e }, 'prune failed'));
+    void prune(store, settings.retentionDays * 86_400_000).catch((e) => log.error({ err: e }, 'prune failed'));
   }, 3_600_000);
   pruneTimer.unref();
   return {

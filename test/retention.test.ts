@@ -1,10 +1,10 @@
 /**
- * Retention of the outbound tables: dispatched outbox events and finished deliveries (with their
- * attempts) older than the cutoff go; pending deliveries and anything newer stay.
+ * Retention: finished jobs (with their steps), dispatched outbox events and finished deliveries
+ * (with their attempts) older than the cutoff go; unfinished work and anything newer stay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, dialectAvailable, openTestStore, type TestStore } from './dialects.js';
-import { pruneOutbound } from '../src/services/retention.js';
+import { prune, pruneOutbound } from '../src/services/retention.js';
 
 const DAY = 86_400_000;
 
@@ -44,6 +44,29 @@ for (const dialect of DIALECTS) {
       expect(box.map((r) => (r.dispatched_at === null ? null : Number(r.dispatched_at))).sort()).toEqual([now, null].sort());
       // A second pass finds nothing more.
       expect(await pruneOutbound(t.store, now - 30 * DAY)).toEqual({ outbox: 0, deliveries: 0 });
+    });
+
+    it('prunes finished jobs with their steps, never unfinished ones', async () => {
+      const db = t.store.db;
+      const now = Date.now();
+      const old = now - 40 * DAY;
+      const jobs = [
+        { id: 'j-old-ok', status: 'succeeded', finished: old }, { id: 'j-old-failed', status: 'failed', finished: old },
+        { id: 'j-old-canceled', status: 'canceled', finished: old }, { id: 'j-new-ok', status: 'succeeded', finished: now },
+        { id: 'j-old-waiting', status: 'waiting', finished: null }, { id: 'j-old-queued', status: 'queued', finished: null },
+      ];
+      for (const j of jobs) {
+        await db.insertInto('jobs').values({ id: j.id, recipe: 'r', recipe_version: 1, status: j.status, trigger: '{}', dedup_key: null, repeat_of: null, error: null,
+          concurrency_key: null, run_at: old, locked_by: null, locked_until: null, claims: 1, timeout_at: null, created_at: old, started_at: old, finished_at: j.finished }).execute();
+        await db.insertInto('job_steps').values({ job_id: j.id, step_id: 's', seq: 0, status: 'succeeded', attempts: 1, input: null, output: null, error: null,
+          idempotency_key: `${j.id}:s:1`, started_at: old, finished_at: old }).execute();
+      }
+      const pruned = await prune(t.store, 30 * DAY, now);
+      expect(pruned.jobs).toBe(3);
+      const left = (await db.selectFrom('jobs').select('id').orderBy('id').execute()).map((r) => r.id);
+      expect(left).toEqual(['j-new-ok', 'j-old-queued', 'j-old-waiting']);
+      const steps = (await db.selectFrom('job_steps').select('job_id').orderBy('job_id').execute()).map((r) => r.job_id);
+      expect(steps).toEqual(left);
     });
   });
 }

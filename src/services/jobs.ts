@@ -102,22 +102,6 @@ export class JobService {
     return this.show(r.id);
   }
 
-  /** Deletes finished jobs (and their steps) older than the retention; returns how many. */
-  async prune(olderThanMs: number, batch = 1000): Promise<number> {
-    const cutoff = Date.now() - olderThanMs;
-    let total = 0;
-    for (;;) {
-      const ids = (await this.store.db.selectFrom('jobs').select('id').where('finished_at', '<', cutoff)
-        .where('status', 'in', ['succeeded', 'failed', 'canceled']).limit(batch).execute()).map((r) => r.id);
-      if (ids.length === 0) return total;
-      await this.store.tx(async (trx) => {
-        await trx.deleteFrom('job_steps').where('job_id', 'in', ids).execute();
-        await trx.deleteFrom('jobs').where('id', 'in', ids).execute();
-      });
-      total += ids.length;
-    }
-  }
-
   async counts(): Promise<Record<string, number>> {
     const rows = await this.store.db.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
