@@ -91,21 +91,23 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
   const users = new UserService(store);
   const opsStep = { store, users };
   bindOpsStepServices(opsStep);
+  // One SMTP transport (HOOKFLOW_SMTP_URL) for every mail: operations, alerts, delivery failure notices.
+  const mailer = settings.smtpUrl ? smtpMailer(settings.smtpUrl, settings.mailFrom) : null;
   const ops = new OpsService({
     store, users, recipes, processes: new OpsProcesses(store, recipes), defaultUser: settings.ops.defaultUser, notify: () => worker?.notify(),
-    mailer: settings.smtpUrl ? smtpMailer(settings.smtpUrl, settings.mailFrom) : null, log: log.child({ component: 'ops' }),
+    mailer, log: log.child({ component: 'ops' }),
     files: new OpsFiles({ dataDir: settings.dataDir, folders: settings.ops.fileFolders, maxSize: settings.ops.maxFileSize }),
   });
   const webhooks = new WebhookService(store, box, { publicUrl: settings.publicUrl, now: Date.now });
   const alerts = new AlertService({
     store, box, connections, publicUrl: settings.publicUrl, now: Date.now, log: log.child({ component: 'alerts' }),
-    mailer: settings.smtpUrl ? smtpMailer(settings.smtpUrl, settings.mailFrom) : null,
+    mailer,
   });
   if (opts.workers) alerts.start();
   let outbound: OutboundWorker | null = null;
   if (opts.workers) {
     outbound = new OutboundWorker(
-      { store, box, log: log.child({ component: 'outbound' }), now: Date.now, workerId, mailer: settings.smtpUrl ? smtpMailer(settings.smtpUrl, settings.mailFrom) : null },
+      { store, box, log: log.child({ component: 'outbound' }), now: Date.now, workerId, mailer },
       { timeoutMs: settings.webhookTimeoutMs, retry: DEFAULT_RETRY, concurrency: settings.webhookConcurrency, pollMs: settings.pollMs, issuer: settings.publicUrl,
         disable: { failures: settings.webhookDisableFailures, spanMs: settings.webhookDisableHours * 3_600_000 }, failingAfter: 5 },
     );

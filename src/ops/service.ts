@@ -15,6 +15,7 @@ import { globalId, parseId } from './ids.js';
 import { shape, type OperationName } from './fields.js';
 import { createRequest, updateRequestDataset, cancelRequest } from './operations/requests.js';
 import { completeAction, cancelAction, assignAction, cancelActionAssignment } from './operations/actions.js';
+import type { Mailer } from '../outbound/index.js';
 
 export interface OpsDeps {
   store: Store;
@@ -27,7 +28,7 @@ export interface OpsDeps {
   /** Wakes this process's worker after a job was created or requeued. */
   notify: () => void;
   /** Sends `notifyParticipant` mail (HOOKFLOW_SMTP_URL); without it nobody is mailed. */
-  mailer?: { send(to: string[], subject: string, text: string): Promise<void> } | null;
+  mailer?: Mailer | null;
   log?: { warn(obj: object, msg: string): void };
 }
 

@@ -10,7 +10,7 @@ import { HookflowError } from '../../errors.js';
 import { denied, hasSystemAccess, isManager, isSupervisor, mayCreate } from '../access.js';
 import { globalId } from '../ids.js';
 import { parseParameters } from '../params.js';
-import { FINAL, loadRequest } from '../request.js';
+import { FINAL, loadRequest, type LoadedRequest } from '../request.js';
 import type { OperationTrigger } from '../processes.js';
 import type { OpCall } from '../service.js';
 
@@ -83,7 +83,7 @@ export async function cancelRequest({ deps, operation, input, actor }: OpCall): 
  * actions, not the person canceling) after the cancel committed. Best effort: a mail that fails
  * is logged and never undoes or delays the cancel.
  */
-async function notifyParticipants(deps: OpCall['deps'], req: Awaited<ReturnType<typeof loadRequest>>, by: OpCall['actor']['user'], at: number): Promise<void> {
+async function notifyParticipants(deps: OpCall['deps'], req: LoadedRequest, by: OpCall['actor']['user'], at: number): Promise<void> {
   if (!deps.mailer) return;
   try {
     const ids = new Set<number>([...req.creators, ...req.actions.map((a) => a.assignee_user_id).filter((n): n is number => n !== null)]);
