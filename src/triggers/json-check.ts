@@ -88,7 +88,7 @@ function skipString(b: Uint8Array, i: number): number {
 function skipNumber(b: Uint8Array, i: number): number {
   if (b[i] === 0x2d) i++;
   if (b[i] === 0x30) i++;
-  else if (isDigit(b[i] ?? 0) ) { while (isDigit(b[i] ?? 0)) i++; }
+  else if (isDigit(b[i] ?? 0)) { while (isDigit(b[i] ?? 0)) i++; }
   else return -1;
   if (b[i] === 0x2e) {
     i++;
