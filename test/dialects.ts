@@ -9,7 +9,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openSqlite } from '../src/store/sqlite/open.js';
-import { openPostgres } from '../src/store/postgres/open.js';
+import { MIGRATION_LOCK, openPostgres } from '../src/store/postgres/open.js';
 import type { Dialect, Store } from '../src/store/types.js';
 
 export const PG_URL = process.env.HOOKFLOW_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -75,6 +75,8 @@ export async function openTestStore(dialect: Dialect): Promise<TestStore> {
 export async function dropSchema(schema: string): Promise<void> {
   const c = new pg.Client({ connectionString: PG_URL });
   await c.connect();
+  // Under the migration lock: a drop during another store's migration breaks its introspection.
+  await c.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await c.end();
 }

@@ -12,6 +12,13 @@ import { PostgresQueueSql } from '../../queue/postgres.js';
 // Times are bigint epoch-ms; JavaScript numbers hold them exactly until the year 287396.
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/**
+ * The advisory lock migrations run under. Kysely's migrator introspects every schema's tables
+ * (`has_schema_privilege` by name), which fails with "schema … does not exist" if another schema
+ * is dropped meanwhile: whoever drops a Hookflow schema (tests do) takes this lock first.
+ */
+export const MIGRATION_LOCK = 74711;
+
 export interface PostgresOptions {
   url: string;
   /** A schema to live in (tests use one per file); created when missing. */
@@ -29,13 +36,13 @@ export async function openPostgres(opts: PostgresOptions): Promise<Store> {
   }
   const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, options });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  // Several processes may start at once; an advisory lock lets one migrate while others wait.
+  // Several processes may start at once; the lock lets one migrate while others wait.
   const client = await pool.connect();
   try {
-    await client.query('SELECT pg_advisory_lock(74711)');
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await migrate(db, 'postgres');
   } finally {
-    await client.query('SELECT pg_advisory_unlock(74711)').catch(() => undefined);
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     client.release();
   }
   return {
