@@ -1,5 +1,14 @@
 // Prints the one closing line CI reads: "N passed, N failed[, N skipped]".
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
+
+/** A test meant to run that did not, because a hook of its suite (or file) failed: a failure, not a skip. */
+function blockedByFailure(t: TestCase): boolean {
+  if (t.options.mode !== 'run' && t.options.mode !== 'only') return false;
+  for (let p: TestCase['parent'] | undefined = t.parent; p; p = p.type === 'module' ? undefined : p.parent) {
+    if (p.state() === 'failed') return true;
+  }
+  return false;
+}
 
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>): void {
@@ -11,7 +20,7 @@ export default class SummaryReporter implements Reporter {
       for (const t of mod.children.allTests()) {
         const s = t.result().state;
         if (s === 'passed') passed++;
-        else if (s === 'failed') failed++;
+        else if (s === 'failed' || blockedByFailure(t)) failed++;
         else skipped++;
       }
     }
