@@ -12,6 +12,7 @@ export const CATALOGUE = {
   HF_ERR_UNAUTHENTICATED: [401, 'A valid API token is required'],
   HF_ERR_FORBIDDEN: [403, 'Role {role} may not {action}'],
   HF_ERR_UNAVAILABLE: [503, 'Hookflow is {reason}'],
+  HF_ERR_STORE_UNAVAILABLE: [503, 'The store is unavailable ({reason}); nothing was accepted, retry later'],
   // inbound events
   HF_ERR_HOOK_UNKNOWN: [404, 'No endpoint answers to this URL'],
   HF_ERR_HOOK_DISABLED: [404, 'The recipe behind this URL is stopped'],

@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import type { Settings } from './config/index.js';
 import { openStore, type Store } from './store/index.js';
+import { isStoreUnavailable } from './store/unavailable.js';
+import { Backoff } from './store/backoff.js';
 import { JobQueue } from './queue/index.js';
 import { RecipeService } from './services/recipes.js';
 import { JobService } from './services/jobs.js';
@@ -58,7 +60,7 @@ export interface RuntimeOptions {
 
 export async function createRuntime(settings: Settings, opts: RuntimeOptions): Promise<Runtime> {
   const log = opts.log ?? pino({ level: settings.logLevel, redact: REDACT_OPTIONS });
-  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, pgSchema: settings.pgSchema });
+  const store = await openStoreRetrying(settings, log);
   const box = new SecretBox(loadSecretKey({ envValue: settings.secretKey, dataDir: settings.dataDir }));
   const queue = new JobQueue(store);
   const recipes = new RecipeService(store, settings.publicUrl);
@@ -135,4 +137,29 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
       await store.close();
     },
   };
+}
+
+/**
+ * Opens the store, waiting for it while it is unreachable (PostgreSQL restarting when the
+ * process starts): a process that gave up here would stay down until someone restarted it.
+ */
+async function openStoreRetrying(settings: Settings, log: Logger): Promise<Store> {
+  let lastLog = 0;
+  const onError = (e: Error) => {
+    // Once a second at most: a restart ends every pooled session at once.
+    if (Date.now() - lastLog < 1000) return;
+    lastLog = Date.now();
+    log.warn({ err: e }, 'database connection lost; the pool reconnects');
+  };
+  const backoff = new Backoff();
+  for (;;) {
+    try {
+      return await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, pgSchema: settings.pgSchema, pgTimeouts: settings.pgTimeouts, onError });
+    } catch (e) {
+      if (!settings.databaseUrl || !isStoreUnavailable(e)) throw e;
+      const ms = backoff.next();
+      log.warn({ err: e, retry_in_ms: ms }, 'store unreachable at start; retrying');
+      await new Promise((r) => setTimeout(r, ms));
+    }
+  }
 }

@@ -28,6 +28,9 @@ export interface Settings {
   stepOutputLimit: number;
   workerConcurrency: number;
   leaseMs: number;
+  /** PostgreSQL: statement, connect and TCP keepalive timeouts; /healthz's own deadline. */
+  pgTimeouts: { statementMs: number; connectMs: number; keepAliveMs: number };
+  healthTimeoutMs: number;
   pollMs: number;
   jobTimeoutSeconds: number;
   retentionDays: number;
@@ -101,6 +104,12 @@ export function loadSettings(envIn: Env = process.env): Settings {
     stepOutputLimit: int(env, 'HOOKFLOW_STEP_OUTPUT_LIMIT', 5 * 1024 * 1024, 1024),
     workerConcurrency: int(env, 'HOOKFLOW_WORKER_CONCURRENCY', 64, 0),
     leaseMs: int(env, 'HOOKFLOW_LEASE_MS', 30_000, 100),
+    pgTimeouts: {
+      statementMs: int(env, 'HOOKFLOW_PG_STATEMENT_TIMEOUT_MS', 30_000, 100),
+      connectMs: int(env, 'HOOKFLOW_PG_CONNECT_TIMEOUT_MS', 10_000, 100),
+      keepAliveMs: int(env, 'HOOKFLOW_PG_KEEPALIVE_MS', 10_000, 1000),
+    },
+    healthTimeoutMs: int(env, 'HOOKFLOW_HEALTH_TIMEOUT_MS', 2_000, 100),
     pollMs: int(env, 'HOOKFLOW_POLL_MS', 250, 10),
     jobTimeoutSeconds: int(env, 'HOOKFLOW_JOB_TIMEOUT_SECONDS', 3600, 1),
     retentionDays: int(env, 'HOOKFLOW_RETENTION_DAYS', 30, 0),

@@ -10,6 +10,7 @@ import type { JobRow, Settle, StepRow } from '../queue/types.js';
 import { HookflowError, errorRecord, isHookflowError } from '../errors.js';
 import { getAction, Suspend } from './actions.js';
 import { retryDelayMs } from './backoff.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 import type { CompiledSteps, EngineDeps } from './types.js';
 
 type Outcome = { kind: 'release'; status: 'queued' | 'waiting'; runAt: number } | { kind: 'lost' } | null;
@@ -18,6 +19,24 @@ type Outcome = { kind: 'release'; status: 'queued' | 'waiting'; runAt: number } 
 class StepFailure extends Error {
   constructor(readonly record: { code: string; message: string; details?: unknown }, readonly stepId: string) {
     super(record.message);
+  }
+}
+
+/**
+ * The store went away under a run. Not the step's fault, so never a step attempt or a failed
+ * job: the run stops unsettled and the job resumes at this step once its lease expires.
+ */
+class StoreLost extends Error {
+  constructor(readonly storeError: unknown) {
+    super(`store unavailable: ${(storeError as Error)?.message ?? String(storeError)}`);
+  }
+}
+
+async function fromStore<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    throw isStoreUnavailable(e) ? new StoreLost(e) : e;
   }
 }
 
@@ -71,6 +90,7 @@ class JobRun {
 
   async #fail(e: unknown): Promise<Settle | null> {
     if (e instanceof LostLease) return null;
+    if (e instanceof StoreLost) throw e.storeError;
     const record = e instanceof StepFailure ? { ...e.record, step: e.stepId } : errorRecord(e);
     this.#ctx.error = record;
     try {
@@ -79,6 +99,7 @@ class JobRun {
       if (out) return this.#settle(out.status, JSON.stringify(record), out.runAt);
     } catch (e2) {
       if (e2 instanceof LostLease) return null;
+      if (e2 instanceof StoreLost) throw e2.storeError;
       // The job's error stays the first failure; the on_error step's own error is on its row.
     }
     return this.#settle('failed', JSON.stringify(record));
@@ -113,7 +134,7 @@ class JobRun {
   }
 
   async #flush(): Promise<void> {
-    const ok = await this.deps.store.queue.saveSteps(this.job.id, this.job.locked_by ?? this.deps.workerId, [...this.#dirty.values()]);
+    const ok = await fromStore(this.deps.store.queue.saveSteps(this.job.id, this.job.locked_by ?? this.deps.workerId, [...this.#dirty.values()]));
     if (!ok) throw new LostLease();
     this.#dirty.clear();
   }
@@ -160,7 +181,7 @@ class JobRun {
       }
       return await this.#dispatch(def, input, inputJson, attempt);
     } catch (e) {
-      if (e instanceof LostLease || e instanceof StepFailure) throw e;
+      if (e instanceof LostLease || e instanceof StepFailure || e instanceof StoreLost) throw e;
       const retry = def.retry ?? DEFAULT_RETRY;
       const retryable = isHookflowError(e) ? e.retryable : !(e instanceof SyntaxError || e instanceof TypeError);
       const record = errorRecord(e);
@@ -202,7 +223,7 @@ class JobRun {
       this.#put(this.#row(def, { attempts: attempt, input: inputJson, output: suspended ? prev!.output : null }));
       await this.#flush();
     }
-    const connection = def.connection ? await this.deps.connections.resolve(def.connection) : undefined;
+    const connection = def.connection ? await fromStore(this.deps.connections.resolve(def.connection)) : undefined;
     const actx = {
       job: { id: this.job.id, number: this.job.number, recipe: this.job.recipe, recipe_version: this.job.recipe_version },
       step: def, attempt, idempotencyKey: this.#row(def, {}).idempotency_key, signal: this.#abort.signal, connection,

@@ -8,6 +8,12 @@ import type { Logger } from 'pino';
 import type { JobRow } from '../queue/types.js';
 import { runJob } from './run-job.js';
 import type { EngineDeps } from './types.js';
+import { Backoff } from '../store/backoff.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
+import type { Settle } from '../queue/types.js';
+
+/** How long a finished job's settle is retried while the store is unreachable. */
+const SETTLE_RETRY_MS = 5 * 60_000;
 
 export interface WorkerOptions {
   /** Jobs run at once by this process. */
@@ -28,6 +34,7 @@ export class Worker {
   #wake: (() => void) | null = null;
   #timers: NodeJS.Timeout[] = [];
   #loop: Promise<void> | null = null;
+  readonly #claimBackoff = new Backoff();
 
   constructor(deps: EngineDeps, opts: WorkerOptions) {
     this.#deps = deps;
@@ -69,11 +76,16 @@ export class Worker {
     while (!this.#stopping) {
       const free = concurrency - this.#running.size;
       let got = 0;
+      let wait = pollMs;
       if (free > 0) {
         try {
           got = await this.#claim(free);
+          if (this.#claimBackoff.failing) this.#opts.log?.warn('claims work again');
+          this.#claimBackoff.reset();
         } catch (e) {
-          this.#opts.log?.error({ err: e }, 'claim failed');
+          // The store is away (or the claim broke): stop claiming and try again later, not in a tight loop.
+          wait = this.#claimBackoff.next();
+          this.#opts.log?.error({ err: e, retry_in_ms: wait }, 'claim failed; backing off');
         }
       }
       // Yield to the event loop: with synchronous SQLite, claim → run → settle never waits on
@@ -81,7 +93,7 @@ export class Worker {
       await new Promise<void>((r) => setImmediate(r));
       if (got === 0 || this.#running.size >= concurrency) {
         await new Promise<void>((r) => {
-          const t = setTimeout(r, pollMs);
+          const t = setTimeout(r, wait);
           this.#wake = () => { clearTimeout(t); r(); };
         });
         this.#wake = null;
@@ -112,13 +124,34 @@ export class Worker {
     try {
       const settle = await runJob(job, this.#deps);
       if (!settle) return;
-      const ok = await queue.settle(settle);
+      const ok = await this.#settle(settle);
       if (ok && (settle.status === 'succeeded' || settle.status === 'failed')) {
         events.emit('settled', { id: job.id, recipe: job.recipe, status: settle.status, durationMs: now() - (job.started_at ?? now()) });
       }
     } catch (e) {
       // Not settled: the lease runs out and the job is resumed elsewhere. Say so loudly.
       this.#opts.log?.error({ err: e, job: job.id }, 'job run crashed; it resumes when its lease expires');
+    }
+  }
+
+  /**
+   * A job that finished while the store was away keeps its entry (and so its heartbeat) and
+   * settles once the store answers again, instead of waiting for its lease to expire and running
+   * its last step again elsewhere. The settle is fenced by the lease: if another worker reaped
+   * the job meanwhile, it answers false and changes nothing.
+   */
+  async #settle(settle: Settle): Promise<boolean> {
+    const backoff = new Backoff();
+    const until = this.#deps.now() + SETTLE_RETRY_MS;
+    for (;;) {
+      try {
+        return await this.#deps.queue.settle(settle);
+      } catch (e) {
+        if (!isStoreUnavailable(e) || this.#deps.now() > until) throw e;
+        const ms = backoff.next();
+        this.#opts.log?.warn({ err: e, job: settle.jobId, retry_in_ms: ms }, 'settle failed: store unavailable; retrying');
+        await new Promise((r) => setTimeout(r, ms));
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { HookflowError } from '../errors.js';
 import { errorHandler } from './errors.js';
+import { storeUnavailable } from '../store/unavailable.js';
 import { hooksPlugin } from './hooks/index.js';
 import { apiPlugin } from './api/index.js';
 import { webhookPublicRoutes } from './api/webhooks.js';
@@ -33,7 +34,15 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     throw new HookflowError('HF_ERR_NOT_FOUND', { what: `${req.method} ${req.url.split('?')[0]}` });
   });
 
-  app.get('/healthz', { schema: { hide: true } as never }, async () => ({ status: 'ok', store: rt.store.dialect }));
+  // A real round trip with a short deadline: a store that stopped answering is not healthy.
+  app.get('/healthz', { schema: { hide: true } as never }, async () => {
+    try {
+      await rt.store.ping(settings.healthTimeoutMs);
+    } catch (e) {
+      throw storeUnavailable(e);
+    }
+    return { status: 'ok', store: rt.store.dialect };
+  });
   app.get('/metrics', { schema: { hide: true } as never }, async (_req, reply) => {
     const counts = await rt.jobs.counts();
     const age = await rt.jobs.oldestQueuedAgeSeconds();

@@ -4,9 +4,11 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HookflowError, isHookflowError } from '../errors.js';
+import { isStoreUnavailable, storeUnavailable } from '../store/unavailable.js';
 
 export function toHookflowError(err: unknown, bodyLimit: number): HookflowError {
   if (isHookflowError(err)) return err;
+  if (isStoreUnavailable(err)) return storeUnavailable(err);
   const e = err as FastifyError;
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return new HookflowError('HF_ERR_BODY_TOO_LARGE', { limit: bodyLimit });
@@ -21,10 +23,18 @@ export function toHookflowError(err: unknown, bodyLimit: number): HookflowError 
   return new HookflowError('HF_ERR_INTERNAL', { reason: 'see the server log' }, { cause: err });
 }
 
+let lastOutageLog = 0;
+
 export function errorHandler(bodyLimit: number) {
   return (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const he = toHookflowError(err, bodyLimit);
     if (he.code === 'HF_ERR_INTERNAL') req.log.error({ err }, 'internal error');
+    if (he.code === 'HF_ERR_STORE_UNAVAILABLE' && Date.now() - lastOutageLog > 1000) {
+      // Once a second at most: an outage under load would otherwise log every refused request.
+      lastOutageLog = Date.now();
+      req.log.warn({ err: he.cause ?? err, url: req.url.split('?')[0] }, 'store unavailable; answering 503');
+    }
+    if ((he.status === 503 || he.status === 429) && he.retryAfter !== undefined) void reply.header('retry-after', String(he.retryAfter));
     void reply.code(he.status).type('application/json').send(JSON.stringify({ error: he.toJSON() }));
   };
 }

@@ -24,5 +24,7 @@ export interface Store {
    * Synchronous transactions on it must run inside `lock.run`, as `tx` and the queue do.
    */
   readonly sqlite?: { readonly db: BetterSqlite3.Database; readonly lock: Mutex };
+  /** Resolves when the store answers a trivial query within `timeoutMs`; what /healthz asks. */
+  ping(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -35,6 +35,9 @@ export async function openSqlite(opts: SqliteOptions): Promise<Store> {
     queue: new SqliteQueueSql(database, lock),
     sqlite: { db: database, lock },
     tx: (fn) => lock.run(() => db.transaction().execute(fn)),
+    ping: async () => {
+      database.prepare('SELECT 1').get();
+    },
     close: async () => {
       await db.destroy();
     },
