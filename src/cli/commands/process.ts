@@ -35,10 +35,12 @@ export function registerProcessCommands(program: Command): void {
       const app = await buildApp(rt);
       await app.listen({ port: settings.port, host: settings.host });
       rt.log.info({ url: settings.publicUrl, store: rt.store.dialect, dataDir: settings.dataDir }, 'hookflow started');
-      // The log is written asynchronously; flushed first, the line below is the last of the start-up.
-      await new Promise<void>((resolve) => rt.log.flush(() => resolve()));
       const how = created ? 'the admin token printed above' : settings.adminToken ? 'the token in HOOKFLOW_ADMIN_TOKEN' : 'an API token';
-      process.stdout.write(`Hookflow is up: open ${settings.publicUrl.replace(/\/*$/, '/')} and sign in with ${how}\n`);
+      // Through the log's own stream, which writes asynchronously: on stdout directly, this line
+      // would overtake the log lines above it instead of ending the start-up.
+      const { symbols } = (await import('pino')).default;
+      const stream = (rt.log as unknown as Record<symbol, { write(s: string): unknown } | undefined>)[symbols.streamSym] ?? process.stdout;
+      stream.write(`Hookflow is up: open ${settings.publicUrl.replace(/\/*$/, '/')} and sign in with ${how}\n`);
       onSignals(async () => {
         await app.close();
         await rt.close();
