@@ -2,7 +2,7 @@
  * @module server/app
  * The Fastify app: health, metrics, inbound hooks and the API on one port.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { HookflowError } from '../errors.js';
 import { errorHandler } from './errors.js';
@@ -19,7 +19,8 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   const { settings } = rt;
   const app = Fastify({
     loggerInstance: rt.log.child({ component: 'http' }),
-    disableRequestLogging: true,
+    // Fastify 5.8+ deprecates the top-level disableRequestLogging (FSTDEP023) in favour of this.
+    logController: new LogController({ disableRequestLogging: true }),
     // One logger for all requests: a child per request recompiled the redaction paths, 3-8% of
     // the webhook path's CPU in profiles.
     childLoggerFactory: (logger: unknown) => logger,

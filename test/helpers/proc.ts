@@ -45,9 +45,9 @@ export interface HfProcess {
 const live = new Set<HfProcess>();
 const OUTPUT_CAP = 200_000;
 
-export function spawnHookflow(command: 'start' | 'worker', env: Record<string, string>): HfProcess {
+export function spawnHookflow(command: 'start' | 'worker', env: Record<string, string>, args: string[] = []): HfProcess {
   assertBuilt();
-  const child = spawn(process.execPath, [CLI, command], {
+  const child = spawn(process.execPath, [CLI, command, ...args], {
     cwd: ROOT,
     env: { ...process.env, HOOKFLOW_HOST: '127.0.0.1', HOOKFLOW_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

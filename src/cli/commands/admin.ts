@@ -1,6 +1,7 @@
 /**
  * @module cli/commands/admin
- * Administration commands; each opens the store the server uses (same settings), without workers.
+ * The management commands: each is a client of the server's REST API (/api/v1), named by
+ * --url/--token/--profile, HOOKFLOW_URL/HOOKFLOW_TOKEN or a profile saved by `hookflow login`.
  */
 import type { Command } from 'commander';
 import { registerRecipeCommands } from './recipes.js';
@@ -14,9 +15,6 @@ import { registerFourmeCommands } from './fourme.js';
 import { registerAlertCommands } from './alerts.js';
 
 export function registerAdminCommands(program: Command): void {
-  // Program options are otherwise recognised after subcommands too, and the program's
-  // `--version` would swallow `recipes show <name> --version N`.
-  program.enablePositionalOptions();
   registerRecipeCommands(program);
   registerJobCommands(program);
   registerConnectionCommands(program);

@@ -2,26 +2,26 @@
  * @module cli/commands/alerts
  * `hookflow alerts …`: alerts (list, show, accept, resolve, comment) and their configuration
  * (sources, escalation policies, teams). An events source's integration key is printed by
- * `sources create` and `sources rotate-key` only. Notifications that an accept or resolve causes
- * (ilert/PagerDuty forwarding, the note back to 4me) are sent by the running `hookflow start` or
- * `worker` processes; these commands only write to the store.
+ * `sources create` and `sources rotate-key` only. Through /api/v1/alerts, /alert-sources,
+ * /escalation-policies and /teams; whoever accepts, resolves or comments is the token's user.
+ * Notifications that an accept or resolve causes (ilert/PagerDuty forwarding, the note back to
+ * 4me) are sent by the server.
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { HookflowError } from '../../errors.js';
-import type { AlertView } from '../../alerts/index.js';
-import { collect, emit, fields, out, positiveInt, sub, table, withRuntime, type JsonOpt } from './shared.js';
+import { ApiError } from '../client/api.js';
+import { api, collect, emit, fields, out, positiveInt, seg, sub, table, type JsonOpt } from './shared.js';
 
-type Actor = JsonOpt & { as?: string; note?: string };
-const actor = (o: Actor): string => o.as ?? 'cli';
+type Actor = JsonOpt & { note?: string };
+type AlertView = Record<string, any>;
 
 function alertId(v: string): number {
   if (!/^\d+$/.test(v)) throw new HookflowError('HF_ERR_VALIDATION', { reason: `alert id must be a number, got ${v}` });
   return Number(v);
 }
 
-function printAlert(a: AlertView & { keys?: string[]; log?: Array<{ at: string; kind: string; actor: string | null; text: string }>; notifications?: Array<Record<string, unknown>> }): void {
+function printAlert(a: AlertView): void {
   out(fields([
     ['ID', a.id], ['Status', a.status], ['Priority', a.priority], ['Summary', a.summary], ['Source', a.source], ['Alert key', a.alert_key],
     ['Events', a.event_count], ['Escalation level', a.escalation_level], ['4me record', a.record ? `${a.record.type} ${a.record.id} (${a.record.account})` : null],
@@ -29,12 +29,13 @@ function printAlert(a: AlertView & { keys?: string[]; log?: Array<{ at: string; 
     ['URL', a.url],
   ]));
   if (a.details) out(`\n${a.details}`);
-  if (a.log?.length) out(`\n${table(['AT', 'KIND', 'BY', 'TEXT'], a.log.map((l) => [l.at, l.kind, l.actor, l.text]))}`);
-  if (a.notifications?.length) out(`\n${table(['CHANNEL', 'ACTION', 'STATUS', 'ATTEMPTS', 'LAST'], a.notifications.map((n) => [n.channel, n.action, n.status, n.attempts, n.last_status ?? n.last_error]))}`);
+  if (a.log?.length) out(`\n${table(['AT', 'KIND', 'BY', 'TEXT'], a.log.map((l: AlertView) => [l.at, l.kind, l.actor, l.text]))}`);
+  if (a.notifications?.length) out(`\n${table(['CHANNEL', 'ACTION', 'STATUS', 'ATTEMPTS', 'LAST'], a.notifications.map((n: AlertView) => [n.channel, n.action, n.status, n.attempts, n.last_status ?? n.last_error]))}`);
 }
 
 /** A JSON or YAML document from a file (`-` reads stdin). */
-function readDoc(file: string): Record<string, unknown> {
+async function readDoc(file: string): Promise<Record<string, unknown>> {
+  const { parse: parseYaml } = await import('yaml');
   const text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
   let doc: unknown;
   try { doc = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text); } catch (e) {
@@ -99,7 +100,7 @@ export function registerAlertCommands(program: Command): void {
   sub(alerts, 'list', 'List alerts, newest first').option('--status <status>', 'pending, accepted or resolved').option('--source <name>', 'one source only')
     .option('--limit <n>', 'how many', positiveInt)
     .action(async (opts: JsonOpt & { status?: string; source?: string; limit?: number }) => {
-      const r = await withRuntime((rt) => rt.alerts.list({ status: opts.status, source: opts.source, limit: opts.limit }));
+      const r = await api(opts)<{ items: AlertView[] }>('GET', '/alerts', { query: { status: opts.status, source: opts.source, limit: opts.limit } });
       emit(opts, r.items, () => {
         if (r.items.length === 0) return out('No alerts.');
         out(table(['ID', 'STATUS', 'PRIORITY', 'SOURCE', 'EVENTS', 'CREATED', 'SUMMARY'], r.items.map((a) => [a.id, a.status, a.priority, a.source, a.event_count, a.created_at, a.summary])));
@@ -107,42 +108,49 @@ export function registerAlertCommands(program: Command): void {
     });
 
   sub(alerts, 'show <id>', 'Show an alert with its log and notifications').action(async (id: string, opts: JsonOpt) => {
-    const a = await withRuntime((rt) => rt.alerts.show(alertId(id)));
+    const a = await api(opts)<AlertView>('GET', `/alerts/${alertId(id)}`);
     emit(opts, a, () => printAlert(a));
   });
 
   for (const verb of ['accept', 'resolve'] as const) {
     sub(alerts, `${verb} <id>`, verb === 'accept' ? 'Accept an alert: stops its escalation' : 'Resolve an alert')
-      .option('--note <text>', 'why; also in the note written back to 4me').option('--as <username>', 'who (default: cli)')
+      .option('--note <text>', 'why; also in the note written back to 4me')
       .action(async (id: string, opts: Actor) => {
-        const a = await withRuntime((rt) => rt.alerts[verb](alertId(id), actor(opts), opts.note));
+        const a = await api(opts)<AlertView>('POST', `/alerts/${alertId(id)}/${verb}`, { body: opts.note ? { note: opts.note } : {} });
         emit(opts, a, () => out(`Alert ${a.id} ${a.status}`));
       });
   }
 
-  sub(alerts, 'comment <id> <text>', 'Add a comment to the alert\'s log').option('--as <username>', 'who (default: cli)')
+  sub(alerts, 'comment <id> <text>', 'Add a comment to the alert\'s log')
     .action(async (id: string, text: string, opts: Actor) => {
-      const a = await withRuntime((rt) => rt.alerts.comment(alertId(id), actor(opts), text));
+      const a = await api(opts)<AlertView>('POST', `/alerts/${alertId(id)}/comment`, { body: { text } });
       emit(opts, a, () => out(`Comment added to alert ${a.id}`));
     });
 
   const sources = alerts.command('sources').description('Alert sources: 4me webhooks and the ilert-compatible events API');
   sub(sources, 'list', 'List alert sources').action(async (opts: JsonOpt) => {
-    const list = await withRuntime((rt) => rt.alerts.sources.list());
+    const list = (await api(opts)<{ items: AlertView[] }>('GET', '/alert-sources')).items;
     emit(opts, list, () => {
       if (list.length === 0) return out('No alert sources.');
       out(table(['NAME', 'KIND', 'ENABLED', 'POLICY', 'GROUPING', 'PRIORITY', 'URL'], list.map((s) => [s.name, s.kind, s.enabled, s.escalation_policy, s.grouping, s.priority, s.webhook_url ?? s.events_url])));
     });
   });
   sub(sources, 'show <name>', 'Show an alert source').action(async (name: string, opts: JsonOpt) => {
-    const s = await withRuntime((rt) => rt.alerts.sources.show(name));
+    const s = await api(opts)<AlertView>('GET', `/alert-sources/${seg(name)}`);
     emit(opts, s, () => printSource(s));
   });
   withSourceOptions(sub(sources, 'create <name>', 'Create a source; an events source\'s integration key is printed once'))
     .option('--kind <kind>', 'events (POST /api/events) or 4me (its own /hooks URL)', 'events')
     .option('--disabled', 'create it disabled')
     .action(async (name: string, opts: SourceOpts & { disabled?: boolean }) => {
-      const s = await withRuntime((rt) => rt.alerts.sources.create(name, sourceInput({ ...opts, enabled: opts.disabled ? false : undefined }) as never));
+      const call = api(opts);
+      // PUT creates or updates; create must not change a source that exists.
+      const exists = await call('GET', `/alert-sources/${seg(name)}`).then(() => true, (e: unknown) => {
+        if (e instanceof ApiError && e.status === 404) return false;
+        throw e;
+      });
+      if (exists) throw new ApiError(409, 'HF_ERR_CONFLICT', `Alert source ${name} already exists; use 'hookflow alerts sources update'`);
+      const s = await call<AlertView>('PUT', `/alert-sources/${seg(name)}`, { body: sourceInput({ ...opts, enabled: opts.disabled ? false : undefined }) });
       emit(opts, s, () => printSource(s));
     });
   withSourceOptions(sub(sources, 'update <name>', 'Change a source')).option('--no-policy', 'remove the escalation policy')
@@ -151,54 +159,56 @@ export function registerAlertCommands(program: Command): void {
       const input = sourceInput({ ...opts, kind: undefined, enabled: opts.enable ? true : opts.disable ? false : undefined });
       // commander's --no-policy sets policy to false.
       if ((opts.policy as unknown) === false) input.escalation_policy = null;
-      const s = await withRuntime((rt) => rt.alerts.sources.update(name, input as never));
+      const call = api(opts);
+      await call('GET', `/alert-sources/${seg(name)}`); // update must not create
+      const s = await call<AlertView>('PUT', `/alert-sources/${seg(name)}`, { body: input });
       emit(opts, s, () => printSource(s));
     });
   sub(sources, 'rotate-key <name>', 'New integration key for an events source; the old one stops working').action(async (name: string, opts: JsonOpt) => {
-    const s = await withRuntime((rt) => rt.alerts.sources.rotateKey(name));
+    const s = await api(opts)<AlertView>('POST', `/alert-sources/${seg(name)}/rotate-key`);
     emit(opts, s, () => printSource(s));
   });
   sub(sources, 'delete <name>', 'Delete an alert source (its alerts stay)').action(async (name: string, opts: JsonOpt) => {
-    await withRuntime((rt) => rt.alerts.sources.delete(name));
+    await api(opts)('DELETE', `/alert-sources/${seg(name)}`);
     emit(opts, { deleted: name }, () => out(`Alert source ${name} deleted`));
   });
 
   const policies = alerts.command('policies').description('Escalation policies: ordered levels of targets, timeouts, repeat, delayed start');
   sub(policies, 'list', 'List escalation policies').action(async (opts: JsonOpt) => {
-    const list = await withRuntime((rt) => rt.alerts.policies.list());
+    const list = (await api(opts)<{ items: AlertView[] }>('GET', '/escalation-policies')).items;
     emit(opts, list, () => {
       if (list.length === 0) return out('No escalation policies.');
-      out(table(['NAME', 'LEVELS', 'REPEAT', 'DELAY (MIN)'], list.map((p) => [p.name, p.levels.map((l) => `${l.targets.map((t) => t.type).join('+')}/${l.timeout_minutes}m`).join(' → '), p.repeat, p.delay_minutes])));
+      out(table(['NAME', 'LEVELS', 'REPEAT', 'DELAY (MIN)'], list.map((p) => [p.name, p.levels.map((l: AlertView) => `${l.targets.map((t: AlertView) => t.type).join('+')}/${l.timeout_minutes}m`).join(' → '), p.repeat, p.delay_minutes])));
     });
   });
   sub(policies, 'show <name>', 'Show a policy (forwarding keys as ***)').action(async (name: string, opts: JsonOpt) => {
-    const p = await withRuntime((rt) => rt.alerts.policies.show(name));
+    const p = await api(opts)<AlertView>('GET', `/escalation-policies/${seg(name)}`);
     emit(opts, p, () => out(JSON.stringify(p, null, 2)));
   });
   sub(policies, 'apply <name> <file>', 'Create or replace a policy from a YAML or JSON file ({levels, repeat, delay_minutes}; - reads stdin)')
     .action(async (name: string, file: string, opts: JsonOpt) => {
-      const doc = readDoc(file);
-      const p = await withRuntime((rt) => rt.alerts.policies.put(name, doc as never));
+      const doc = await readDoc(file);
+      const p = await api(opts)<AlertView>('PUT', `/escalation-policies/${seg(name)}`, { body: doc });
       emit(opts, p, () => out(`Escalation policy ${p.name}: ${p.levels.length} level(s), repeat ${p.repeat}, delay ${p.delay_minutes} min`));
     });
   sub(policies, 'delete <name>', 'Delete a policy no source uses').action(async (name: string, opts: JsonOpt) => {
-    await withRuntime((rt) => rt.alerts.policies.delete(name));
+    await api(opts)('DELETE', `/escalation-policies/${seg(name)}`);
     emit(opts, { deleted: name }, () => out(`Escalation policy ${name} deleted`));
   });
 
   const teams = alerts.command('teams').description('Teams: groups of users that own sources and can be escalation targets');
   sub(teams, 'list', 'List teams').action(async (opts: JsonOpt) => {
-    const list = await withRuntime((rt) => rt.alerts.teams.list());
+    const list = (await api(opts)<{ items: AlertView[] }>('GET', '/teams')).items;
     emit(opts, list, () => out(list.length ? table(['NAME', 'MEMBERS', 'DESCRIPTION'], list.map((t) => [t.name, t.members.join(', '), t.description])) : 'No teams.'));
   });
   sub(teams, 'set <name>', 'Create or update a team').option('--member <username>', 'member (repeatable or comma-separated; replaces the members)', collect)
     .option('--description <text>', 'what the team does')
     .action(async (name: string, opts: JsonOpt & { member?: string[]; description?: string }) => {
-      const t = await withRuntime((rt) => rt.alerts.teams.put(name, { members: opts.member, description: opts.description }));
+      const t = await api(opts)<AlertView>('PUT', `/teams/${seg(name)}`, { body: { members: opts.member, description: opts.description } });
       emit(opts, t, () => out(fields([['Name', t.name], ['Members', t.members.join(', ')], ['Description', t.description]])));
     });
   sub(teams, 'delete <name>', 'Delete a team').action(async (name: string, opts: JsonOpt) => {
-    await withRuntime((rt) => rt.alerts.teams.delete(name));
+    await api(opts)('DELETE', `/teams/${seg(name)}`);
     emit(opts, { deleted: name }, () => out(`Team ${name} deleted`));
   });
 }

@@ -1,14 +1,15 @@
 /**
  * @module cli/commands/connections
- * `hookflow connections list|show|create|update|delete`. Secrets are write-only: the services
- * return only the names of the secrets set (`secret_fields`), so nothing here can print a value.
+ * `hookflow connections list|show|create|update|test|delete`, through /api/v1/connections.
+ * Secrets are write-only: the API returns only the names of the secrets set (`secret_fields`), so nothing here can print a value.
  */
 import type { Command } from 'commander';
 import { HookflowError } from '../../errors.js';
-import type { ConnectionView } from '../../services/connections.js';
-import { emit, fields, out, sub, table, withRuntime, type JsonOpt } from './shared.js';
-import { checkConnectionUpdate, checkNewConnection } from '../../connectors/http/validate.js';
-import { testConnection } from '../../connectors/http/try.js';
+import { api, emit, fields, out, seg, sub, table, type JsonOpt } from './shared.js';
+
+interface ConnectionView {
+  name: string; type: string; config: Record<string, unknown>; secret_fields: string[]; created_at: string; updated_at: string;
+}
 
 function jsonObject(text: string, what: string): Record<string, unknown> {
   let v: unknown;
@@ -60,7 +61,7 @@ export function registerConnectionCommands(program: Command): void {
 
   sub(connections, 'list', 'List connections (secret names only, never values)')
     .action(async (opts: JsonOpt) => {
-      const list = await withRuntime((rt) => rt.connections.list());
+      const list = (await api(opts)<{ items: ConnectionView[] }>('GET', '/connections')).items;
       emit(opts, list, () => {
         if (list.length === 0) return out('No connections.');
         out(table(['NAME', 'TYPE', 'SECRETS', 'UPDATED'], list.map((c) => [c.name, c.type, c.secret_fields.join(','), c.updated_at])));
@@ -69,7 +70,7 @@ export function registerConnectionCommands(program: Command): void {
 
   sub(connections, 'show <name>', 'Show a connection: type, config and which secrets are set')
     .action(async (name: string, opts: JsonOpt) => {
-      const c = await withRuntime((rt) => rt.connections.show(name));
+      const c = await api(opts)<ConnectionView>('GET', `/connections/${seg(name)}`);
       emit(opts, c, () => printConnection(c));
     });
 
@@ -81,8 +82,7 @@ export function registerConnectionCommands(program: Command): void {
     .action(async (opts: WriteOpts & { name: string; type: string }) => {
       const config = jsonObject(opts.config ?? '{}', '--config');
       const input = { name: opts.name, type: opts.type, config, secrets: opts.secret };
-      checkNewConnection(input);
-      const c = await withRuntime((rt) => rt.connections.create(input));
+      const c = await api(opts)<ConnectionView>('POST', '/connections', { body: input });
       emit(opts, c, () => printConnection(c));
     });
 
@@ -95,23 +95,20 @@ export function registerConnectionCommands(program: Command): void {
         ? { ...opts.secret, ...Object.fromEntries((opts.unsetSecret ?? []).map((k) => [k, null])) }
         : undefined;
       const config = opts.config === undefined ? undefined : jsonObject(opts.config, '--config');
-      const c = await withRuntime(async (rt) => {
-        await checkConnectionUpdate(rt.connections, name, { config, secrets });
-        return rt.connections.update(name, { config, secrets });
-      });
+      const c = await api(opts)<ConnectionView>('PATCH', `/connections/${seg(name)}`, { body: { config, secrets } });
       emit(opts, c, () => printConnection(c));
     });
 
   sub(connections, 'test <name>', 'Send the connection\'s test request; exits 1 unless it succeeds')
     .action(async (name: string, opts: JsonOpt) => {
-      const r = await withRuntime((rt) => testConnection(rt.connections, name));
-      emit(opts, r, () => out(`${r.ok ? 'OK' : 'FAILED'}  ${r.status} ${r.url}  ${r.timing.total_ms} ms`));
+      const r = await api(opts)<{ ok: boolean; status?: number; url?: string; timing?: { total_ms: number }; error?: { code?: string; message?: string } }>('POST', `/connections/${seg(name)}/test`);
+      emit(opts, r, () => out(r.error ? `FAILED  ${r.error.code ?? ''} ${r.error.message ?? ''}` : `${r.ok ? 'OK' : 'FAILED'}  ${r.status} ${r.url}  ${r.timing?.total_ms} ms`));
       if (!r.ok) process.exitCode = 1;
     });
 
   sub(connections, 'delete <name>', 'Delete a connection and its secrets')
     .action(async (name: string, opts: JsonOpt) => {
-      await withRuntime((rt) => rt.connections.delete(name));
+      await api(opts)('DELETE', `/connections/${seg(name)}`);
       emit(opts, { deleted: name }, () => out(`Connection ${name} deleted`));
     });
 }

@@ -2,14 +2,21 @@
  * @module cli/commands/http
  * `hookflow http try`: the test-request flow on the command line. Sends one sample request with a
  * connection's auth, prints the response, timing, redirects and the suggested http.request step;
- * `--apply <recipe>` adds that step to the recipe as a new version.
+ * `--apply <recipe>` adds that step to the recipe as a new version. The server sends it (POST
+ * /api/v1/connections/{name}/test-request, or /api/v1/http/test-request without a connection).
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import { HookflowError } from '../../errors.js';
-import { tryRequest } from '../../connectors/http/try.js';
-import { emit, out, sub, withRuntime, type JsonOpt } from './shared.js';
+import { api, emit, out, seg, sub, type JsonOpt } from './shared.js';
+
+interface TryAnswer {
+  ok: boolean;
+  request: { method: string; url: string };
+  response: { status: number; body: unknown; timing: { headers_ms: number; total_ms: number }; redirects: Array<{ status: number; url: string }> };
+  suggested_step: unknown;
+  applied: { step_id: string; recipe: string; version: number } | null;
+}
 
 interface TryOpts extends JsonOpt {
   connection?: string;
@@ -51,7 +58,10 @@ export function registerHttpCommands(program: Command): void {
         url, method: opts.method, name: opts.name, headers, body: readBody(opts.body), body_type: opts.bodyType,
         ...(opts.apply ? { apply: { recipe: opts.apply, ...(opts.stepId ? { step_id: opts.stepId } : {}) } } : {}),
       };
-      const r = await withRuntime((rt) => tryRequest(rt, opts.connection ?? null, input));
+      // With a connection the request is signed with its auth; without one it goes out bare.
+      const path = opts.connection ? `/connections/${seg(opts.connection)}/test-request` : '/http/test-request';
+      const r = await api(opts)<TryAnswer>('POST', path, { body: input });
+      const { stringify } = await import('yaml');
       emit(opts, r, () => {
         out(`${r.request.method} ${r.request.url} → ${r.response.status}  (${r.response.timing.headers_ms} ms to headers, ${r.response.timing.total_ms} ms total)`);
         for (const h of r.response.redirects) out(`  redirected by ${h.status} at ${h.url}`);

@@ -1,13 +1,17 @@
 /**
  * @module cli/commands/jobs
- * `hookflow jobs list|show|repeat|cancel`: the same views as `GET /api/v1/jobs`.
+ * `hookflow jobs list|show|repeat|cancel`, through /api/v1/jobs.
  */
 import { Option, type Command } from 'commander';
-import type { JobView } from '../../services/jobs.js';
-import type { Runtime } from '../../runtime.js';
-import { emit, errorText, fields, out, positiveInt, sub, table, withRuntime, type JsonOpt } from './shared.js';
+import { api, emit, errorText, fields, out, positiveInt, seg, sub, table, type JsonOpt } from './shared.js';
 
 const STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'];
+
+interface JobView {
+  id: string; number: number; recipe: string; recipe_version: number; status: string; created_at: string; started_at: string | null;
+  finished_at: string | null; repeat_of: string | null; error?: unknown;
+  steps?: Array<{ id: string; status: string; attempts: number; started_at: string | null; finished_at: string | null; error?: unknown }>;
+}
 
 function printJob(job: JobView): void {
   out(fields([
@@ -23,15 +27,6 @@ function printJob(job: JobView): void {
   }
 }
 
-/** As the API does: a repeat runs under the recipe's current version and concurrency. */
-function currentVersion(rt: Runtime) {
-  return async (recipe: string) => {
-    const s = await rt.recipes.summary(recipe);
-    const d = await rt.recipes.definition(recipe, s.version);
-    return { version: s.version, concurrency: d.recipe.concurrency ?? null };
-  };
-}
-
 export function registerJobCommands(program: Command): void {
   const jobs = program.command('jobs').description('Inspect, repeat and cancel jobs');
 
@@ -41,7 +36,7 @@ export function registerJobCommands(program: Command): void {
     .option('--limit <n>', 'at most this many (1-500, default 50)', positiveInt)
     .option('--cursor <cursor>', 'continue after the page that printed this cursor')
     .action(async (opts: JsonOpt & { recipe?: string; status?: string; limit?: number; cursor?: string }) => {
-      const page = await withRuntime((rt) => rt.jobs.list({ recipe: opts.recipe, status: opts.status, limit: opts.limit, cursor: opts.cursor }));
+      const page = await api(opts)<{ items: JobView[]; next_cursor: string | null }>('GET', '/jobs', { query: { recipe: opts.recipe, status: opts.status, limit: opts.limit, cursor: opts.cursor } });
       emit(opts, page, () => {
         if (page.items.length === 0) out('No jobs.');
         else out(table(['NUMBER', 'ID', 'RECIPE', 'VERSION', 'STATUS', 'CREATED', 'FINISHED'],
@@ -52,19 +47,19 @@ export function registerJobCommands(program: Command): void {
 
   sub(jobs, 'show <id>', 'Show a job (by id or number) with the status, attempts and error of each step')
     .action(async (id: string, opts: JsonOpt) => {
-      const job = await withRuntime((rt) => rt.jobs.show(id));
+      const job = await api(opts)<JobView>('GET', `/jobs/${seg(id)}`);
       emit(opts, job, () => printJob(job));
     });
 
   sub(jobs, 'repeat <id>', "Run a job's trigger data again as a new job, with the recipe's current version")
     .action(async (id: string, opts: JsonOpt) => {
-      const job = await withRuntime((rt) => rt.jobs.repeat(id, currentVersion(rt)));
+      const job = await api(opts)<JobView>('POST', `/jobs/${seg(id)}/repeat`);
       emit(opts, job, () => out(`Job ${job.number} (${job.id}) ${job.status}: repeat of ${job.repeat_of} with ${job.recipe} version ${job.recipe_version}`));
     });
 
   sub(jobs, 'cancel <id>', 'Stop a queued, waiting or running job (a running one stops before its next step)')
     .action(async (id: string, opts: JsonOpt) => {
-      const job = await withRuntime((rt) => rt.jobs.cancel(id));
+      const job = await api(opts)<JobView>('POST', `/jobs/${seg(id)}/cancel`);
       emit(opts, job, () => out(`Job ${job.number} (${job.id}) ${job.status}`));
     });
 }

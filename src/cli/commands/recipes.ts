@@ -1,22 +1,24 @@
 /**
  * @module cli/commands/recipes
- * `hookflow recipes apply|list|show|versions|rollback|start|stop`.
+ * `hookflow recipes apply|list|show|versions|rollback|start|stop`, through /api/v1/recipes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import { HookflowError } from '../../errors.js';
-import { compileRecipe, parseRecipe } from '../../recipes/index.js';
-import type { ApplyResult, RecipeSummary } from '../../services/recipes.js';
-import { emit, out, positiveInt, sub, table, withRuntime, type JsonOpt } from './shared.js';
+import { ApiError } from '../client/api.js';
+import { api, emit, out, positiveInt, seg, sub, table, type Api, type JsonOpt } from './shared.js';
 
-const FORMATS: Record<string, 'yaml' | 'json'> = { '.yaml': 'yaml', '.yml': 'yaml', '.json': 'json' };
+const TYPES: Record<string, string> = { '.yaml': 'application/yaml', '.yml': 'application/yaml', '.json': 'application/json' };
 
 interface RecipeFile {
   file: string;
   text: string;
-  format: 'yaml' | 'json' | 'auto';
+  type: string;
+}
+
+interface Summary {
+  name: string; version: number; enabled: boolean; trigger_type: string; trigger_url: string | null; updated_at: string; changed?: boolean;
 }
 
 /** A file as given, or every .yaml/.yml/.json file directly in a directory, sorted by name. */
@@ -28,31 +30,36 @@ function readRecipeFiles(target: string): RecipeFile[] {
     throw new HookflowError('HF_ERR_NOT_FOUND', { what: `File ${target}` });
   }
   const files = stat.isDirectory()
-    ? fs.readdirSync(target).filter((f) => FORMATS[path.extname(f).toLowerCase()]).sort().map((f) => path.join(target, f))
+    ? fs.readdirSync(target).filter((f) => TYPES[path.extname(f).toLowerCase()]).sort().map((f) => path.join(target, f))
         .filter((f) => fs.statSync(f).isFile())
     : [target];
   if (files.length === 0) throw new HookflowError('HF_ERR_VALIDATION', { reason: `${target} holds no .yaml, .yml or .json files` });
-  return files.map((file) => ({ file, text: fs.readFileSync(file, 'utf8'), format: FORMATS[path.extname(file).toLowerCase()] ?? 'auto' }));
+  // YAML is a superset of JSON, so a file of another extension is sent as YAML.
+  return files.map((file) => ({ file, text: fs.readFileSync(file, 'utf8'), type: TYPES[path.extname(file).toLowerCase()] ?? 'application/yaml' }));
 }
 
-/** Checks every file before storing any, so a directory with one broken recipe changes nothing. */
-function checkAll(files: RecipeFile[]): void {
+interface Check {
+  valid: boolean;
+  name: string | null;
+  errors: Array<{ path: string; line?: number; message: string; code: string }>;
+}
+
+/** The server checks every file before any is stored, so a directory with one broken recipe changes nothing. */
+async function checkAll(call: Api, files: RecipeFile[]): Promise<string[]> {
+  const names: string[] = [];
   for (const f of files) {
-    try {
-      compileRecipe(parseRecipe(f.text, f.format));
-    } catch (e) {
+    const r = await call<Check>('POST', '/recipes/validate', { body: f.text, contentType: f.type });
+    if (!r.valid || !r.name) {
       process.stderr.write(`hookflow: ${f.file} is not a valid recipe\n`);
-      throw e;
+      const first = r.errors[0];
+      throw new ApiError(400, first?.code ?? 'HF_ERR_RECIPE_INVALID', r.errors.map((e) => `${e.path || '/'}${e.line ? ` (line ${e.line})` : ''}: ${e.message}`).join('\n  '));
     }
+    names.push(r.name);
   }
+  return names;
 }
 
-const enabledText = (r: RecipeSummary) => (r.enabled ? 'started' : 'stopped');
-
-function printApplied(results: ApplyResult[]): void {
-  out(table(['NAME', 'VERSION', 'RESULT', 'TRIGGER URL'],
-    results.map((r) => [r.name, r.version, r.changed ? 'changed' : 'unchanged', r.trigger_url ?? `(${r.trigger_type} trigger)`])));
-}
+const enabledText = (r: Summary) => (r.enabled ? 'started' : 'stopped');
 
 export function registerRecipeCommands(program: Command): void {
   const recipes = program.command('recipes').description('Create, inspect, version, start and stop recipes');
@@ -60,18 +67,17 @@ export function registerRecipeCommands(program: Command): void {
   sub(recipes, 'apply <path>', 'Create recipes or add a version when they changed, from a YAML/JSON file or a directory of them')
     .action(async (target: string, opts: JsonOpt) => {
       const files = readRecipeFiles(target);
-      checkAll(files);
-      const results = await withRuntime(async (rt) => {
-        const done: ApplyResult[] = [];
-        for (const f of files) done.push(await rt.recipes.apply(f.text, f.format));
-        return done;
-      });
-      emit(opts, results, () => printApplied(results));
+      const call = api(opts);
+      const names = await checkAll(call, files);
+      const results: Summary[] = [];
+      for (const [i, f] of files.entries()) results.push(await call('PUT', `/recipes/${seg(names[i]!)}`, { body: f.text, contentType: f.type }));
+      emit(opts, results, () => out(table(['NAME', 'VERSION', 'RESULT', 'TRIGGER URL'],
+        results.map((r) => [r.name, r.version, r.changed ? 'changed' : 'unchanged', r.trigger_url ?? `(${r.trigger_type} trigger)`]))));
     });
 
   sub(recipes, 'list', 'List recipes with their current version, state and trigger URL')
     .action(async (opts: JsonOpt) => {
-      const list = await withRuntime((rt) => rt.recipes.list());
+      const list = (await api(opts)<{ items: Summary[] }>('GET', '/recipes')).items;
       emit(opts, list, () => {
         if (list.length === 0) return out('No recipes.');
         out(table(['NAME', 'VERSION', 'STATE', 'TRIGGER', 'UPDATED', 'TRIGGER URL'],
@@ -82,14 +88,16 @@ export function registerRecipeCommands(program: Command): void {
   sub(recipes, 'show <name>', 'Print a recipe definition as YAML (JSON with --json), the current version unless --version')
     .option('--version <n>', 'a stored version', positiveInt)
     .action(async (name: string, opts: JsonOpt & { version?: number }) => {
-      const def = await withRuntime((rt) => rt.recipes.definition(name, opts.version));
+      const call = api(opts);
+      const def = await call<{ version: number; definition: unknown }>('GET', opts.version ? `/recipes/${seg(name)}/versions/${opts.version}` : `/recipes/${seg(name)}`);
+      const { stringify } = opts.json ? { stringify: null } : await import('yaml');
       // JSON is the bare definition, so `show --json > f.json && apply f.json` round-trips.
-      emit(opts, def.recipe, () => out(`# ${name} version ${def.version}\n${stringify(def.recipe, { lineWidth: 0 })}`));
+      emit(opts, def.definition, () => out(`# ${name} version ${def.version}\n${stringify!(def.definition, { lineWidth: 0 })}`));
     });
 
   sub(recipes, 'versions <name>', 'List the stored versions of a recipe, newest first')
     .action(async (name: string, opts: JsonOpt) => {
-      const versions = await withRuntime((rt) => rt.recipes.versions(name));
+      const versions = (await api(opts)<{ items: Array<{ version: number; current: boolean; created_at: string; hash: string }> }>('GET', `/recipes/${seg(name)}/versions`)).items;
       emit(opts, versions, () => out(table(['VERSION', 'CURRENT', 'CREATED', 'HASH'],
         versions.map((v) => [v.version, v.current ? '*' : '', v.created_at, v.hash.slice(0, 12)]))));
     });
@@ -97,14 +105,14 @@ export function registerRecipeCommands(program: Command): void {
   sub(recipes, 'rollback <name> <version>', 'Make an earlier version current again (stored as a new version)')
     .action(async (name: string, version: string, opts: JsonOpt) => {
       const v = parseVersion(version);
-      const r = await withRuntime((rt) => rt.recipes.rollback(name, v));
+      const r = await api(opts)<Summary>('POST', `/recipes/${seg(name)}/rollback`, { body: { version: v } });
       emit(opts, r, () => out(r.changed ? `${r.name} rolled back to version ${v} as version ${r.version}` : `${r.name} version ${r.version} already equals version ${v}; unchanged`));
     });
 
-  for (const [cmd, enabled, what] of [['start', true, 'Start a recipe: its triggers create jobs again'], ['stop', false, 'Stop a recipe: its triggers create no jobs (its webhook answers 404)']] as const) {
+  for (const [cmd, what] of [['start', 'Start a recipe: its triggers create jobs again'], ['stop', 'Stop a recipe: its triggers create no jobs (its webhook answers 404)']] as const) {
     sub(recipes, `${cmd} <name>`, what)
       .action(async (name: string, opts: JsonOpt) => {
-        const r = await withRuntime((rt) => rt.recipes.setEnabled(name, enabled));
+        const r = await api(opts)<Summary>('POST', `/recipes/${seg(name)}/${cmd}`);
         emit(opts, r, () => out(`${r.name} ${enabledText(r)} (version ${r.version})`));
       });
   }

@@ -1,33 +1,42 @@
 /**
  * @module cli/commands/shared
- * What every administration command shares: a runtime without workers that is always closed
- * (so the process exits), one JSON document or plain aligned text on stdout, and option parsers.
+ * What every management command shares: the API client bound to the server the options name,
+ * one JSON document or plain aligned text on stdout, and option parsers. Nothing heavy may be
+ * imported here: every command loads this module.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import pino from 'pino';
-import { loadSettings } from '../../config/index.js';
-import { createRuntime, type Runtime } from '../../runtime.js';
-import { REDACT_OPTIONS } from '../../security/index.js';
+import { request, resolveTarget, type CallOptions, type ServerOpts } from '../client/api.js';
 
-export interface JsonOpt {
+export interface JsonOpt extends ServerOpts {
   json?: boolean;
 }
 
-/** Opens the store named by the settings, runs `fn`, and closes it whatever happens. */
-export async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T> {
-  const settings = loadSettings();
-  // Logs go to stderr: stdout carries only the command's answer, so `--json` output stays parseable.
-  const log = pino({ level: settings.logLevel, redact: REDACT_OPTIONS }, pino.destination({ dest: 2, sync: true }));
-  const rt = await createRuntime(settings, { workers: false, log });
-  try {
-    return await fn(rt);
-  } finally {
-    await rt.close();
-  }
+export type Api = <T = any>(method: string, path: string, o?: CallOptions) => Promise<T>;
+
+/** The client for the server named by --url/--token/--profile, HOOKFLOW_URL/TOKEN or the default profile. */
+export function api(opts: ServerOpts): Api {
+  const t = resolveTarget(opts);
+  return (method, path, o) => request(t, method, path, o);
 }
 
-/** Adds `--json` and a description in one go, so no command forgets either. */
+/** A path segment, escaped. */
+export const seg = (v: string | number): string => encodeURIComponent(String(v));
+
+/** Adds the server options to a command that talks to the API. */
+export function serverOptions(c: Command): Command {
+  return c
+    .option('--profile <name>', 'a profile saved by `hookflow login` (default: HOOKFLOW_PROFILE or the default profile)')
+    .option('--url <url>', 'the server, e.g. http://localhost:8080 (default: HOOKFLOW_URL)')
+    .option('--token <token>', 'API token (default: HOOKFLOW_TOKEN); prefer a profile, a flag shows in `ps`');
+}
+
+/** A command that talks to the API: `--json`, the server options and a description in one go. */
 export function sub(parent: Command, spec: string, description: string): Command {
+  return serverOptions(local(parent, spec, description));
+}
+
+/** A command that needs no server (still with `--json`). */
+export function local(parent: Command, spec: string, description: string): Command {
   return parent.command(spec).description(description).option('--json', 'print one JSON document for scripts');
 }
 

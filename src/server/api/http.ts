@@ -12,7 +12,8 @@ import { armSample, sampleOf } from '../../connectors/http/sample.js';
 import { blobInfo, readBlob } from '../../connectors/http/blobs.js';
 import { anyObject, nameParam } from './schemas.js';
 
-const strMap = { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } } as const;
+// anyOf, not a type list: Fastify's Ajv is strict about union types (it printed a warning at start-up).
+const strMap = { type: 'object', additionalProperties: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] } } as const;
 
 export const tryBody = {
   type: 'object',
@@ -49,6 +50,12 @@ export async function httpRoutes(app: FastifyInstance, { rt }: { rt: Runtime }):
     config: { role: 'editor' },
     schema: { summary: 'Send a sample request; answer the full response and a suggested http.request step', params: nameParam, body: tryBody, response: { 200: tryAnswer } },
   }, async (req) => tryRequest(rt, (req.params as { name: string }).name, req.body as never));
+
+  // The same without a connection (no auth block), for `hookflow http try <absolute url>`.
+  app.post('/http/test-request', {
+    config: { role: 'editor' },
+    schema: { summary: 'Send a sample request without a connection; answer the full response and a suggested http.request step', body: tryBody, response: { 200: tryAnswer } },
+  }, async (req) => tryRequest(rt, null, req.body as never));
 
   app.get('/recipes/:name/schemas', {
     config: { role: 'viewer' },

@@ -1,0 +1,93 @@
+/**
+ * @module cli/client/api
+ * The management commands' only way to the server: one HTTP request to /api/v1 with a bearer
+ * token, over the global fetch. It must stay this small: a command's start-up time is the
+ * modules it loads, so nothing of the runtime, Fastify or the store may be imported here.
+ */
+import { profilesPath, readProfiles } from './profiles.js';
+
+/** Exit codes, documented in README "Exit codes". */
+export const EXIT = { ok: 0, failed: 1, usage: 2, auth: 3, unreachable: 4 } as const;
+
+/** An error the CLI prints as it is (no stack) and exits with `exitCode`. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: number, readonly hint?: string) {
+    super(message);
+  }
+}
+
+/** The server answered `{"error":{code,message,details}}`. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
+    super(message);
+  }
+}
+
+export interface ServerOpts {
+  url?: string;
+  token?: string;
+  profile?: string;
+}
+
+export interface Target {
+  url: string;
+  token: string;
+  /** Where the URL came from, for error messages. */
+  from: string;
+}
+
+const LOGIN_HINT = "Run 'hookflow login <url>' or set HOOKFLOW_URL and HOOKFLOW_TOKEN.";
+
+/** Flags win over the environment, the environment over the saved (or default) profile. */
+export function resolveTarget(opts: ServerOpts, env: NodeJS.ProcessEnv = process.env): Target {
+  const file = readProfiles();
+  const name = opts.profile ?? env.HOOKFLOW_PROFILE;
+  if (name && !file.profiles[name]) throw new CliError(`no profile named ${name} in ${profilesPath(env)}`, EXIT.auth, LOGIN_HINT);
+  // A profile named on the command line is a flag: it beats HOOKFLOW_URL/HOOKFLOW_TOKEN.
+  const named = opts.profile ? file.profiles[opts.profile] : undefined;
+  const fallback = name ? file.profiles[name] : file.default ? file.profiles[file.default] : undefined;
+  const url = opts.url ?? named?.url ?? env.HOOKFLOW_URL ?? fallback?.url;
+  const token = opts.token ?? named?.token ?? env.HOOKFLOW_TOKEN ?? fallback?.token;
+  const from = opts.url ? '--url' : named ? `profile ${opts.profile}` : env.HOOKFLOW_URL ? 'HOOKFLOW_URL' : `profile ${name ?? file.default}`;
+  if (!url) throw new CliError('no Hookflow server configured', EXIT.auth, LOGIN_HINT);
+  if (!token) throw new CliError(`no API token for ${url}`, EXIT.auth, LOGIN_HINT);
+  return { url: url.replace(/\/+$/, ''), token, from };
+}
+
+export interface CallOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Send `body` as this text type instead of JSON (recipes as YAML). */
+  contentType?: string;
+}
+
+/** `path` is relative to /api/v1 unless it starts with `//` (then it is a server path). */
+export async function request<T = any>(t: Target, method: string, path: string, o: CallOptions = {}): Promise<T> {
+  const url = new URL(path.startsWith('//') ? path.slice(1) : `/api/v1${path}`, `${t.url}/`);
+  for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+  const headers: Record<string, string> = { authorization: `Bearer ${t.token}`, accept: 'application/json' };
+  let body: string | undefined;
+  if (o.body !== undefined) {
+    headers['content-type'] = o.contentType ?? 'application/json';
+    body = o.contentType ? String(o.body) : JSON.stringify(o.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers, body });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    throw new CliError(`cannot reach the Hookflow server at ${t.url} (${cause?.code ?? cause?.message ?? (e as Error).message}); is it running? (URL from ${t.from})`, EXIT.unreachable);
+  }
+  const text = await res.text();
+  let data: any = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = text; }
+  }
+  if (res.ok) return data as T;
+  const err = data?.error;
+  if (res.status === 401) {
+    throw new CliError(`the server at ${t.url} refused the API token (401 ${err?.code ?? 'Unauthorized'}); it may be wrong, revoked or expired`, EXIT.auth, LOGIN_HINT);
+  }
+  if (err?.code) throw new ApiError(res.status, err.code, err.message ?? '', err.details);
+  throw new CliError(`${method} ${url.pathname} answered HTTP ${res.status}${typeof data === 'string' ? `: ${data.slice(0, 200)}` : ''}; is ${t.url} a Hookflow server?`, EXIT.failed);
+}
