@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './dialects.js';
-import { freePort, killAll, sleep, spawnHookflow, waitHealthy, waitOutput, type HfProcess } from './helpers/proc.js';
+import { freePort, kill9, killAll, sleep, spawnHookflow, waitHealthy, waitOutput, type HfProcess } from './helpers/proc.js';
 import { Api } from './helpers/api.js';
 import { applyCrashRecipe, startReceiver, type Receiver } from './helpers/receiver.js';
 import { clusterUnavailable, createCluster, type PgCluster } from './helpers/pg-cluster.js';
@@ -143,6 +143,7 @@ describe.skipIf(WHY !== null)('store outages (private PostgreSQL cluster)', () =
   it('while PostgreSQL is down every door answers 503 HF_ERR_STORE_UNAVAILABLE with Retry-After; /healthz says why', { timeout: 60_000 }, async () => {
     expect((await healthz(port)).status).toBe(200);
     await dropAdmin();
+    let late: HfProcess | undefined;
     await cluster!.stop('fast');
     try {
       const h = await waitFor(() => healthz(port), (r) => r.status === 503, 10_000, '/healthz 503');
@@ -158,8 +159,17 @@ describe.skipIf(WHY !== null)('store outages (private PostgreSQL cluster)', () =
       for (const [door, a] of doors) {
         expect({ door, status: a.status, code: a.code, retryAfter: a.retryAfter !== null && Number(a.retryAfter) > 0 }).toEqual({ door, status: 503, code: 'HF_ERR_STORE_UNAVAILABLE', retryAfter: true });
       }
-      await sleep(1500); // the workers' claim loops meet the outage too
+      // A process started now waits for the store instead of exiting.
+      late = spawnHookflow('worker', { ...env, HOOKFLOW_WORKER_CONCURRENCY: '4' });
+      await sleep(2000); // the workers' claim loops meet the outage too
       expectAllAlive();
+      // Workers stop claiming and back off (250 ms doubling), not retry every 50 ms poll.
+      for (const w of workers) {
+        const waits = [...w.output().matchAll(/"retry_in_ms":(\d+),"msg":"claim failed; backing off"/g)].map((m) => Number(m[1]));
+        expect(waits.length, w.output().slice(-2000)).toBeGreaterThan(1);
+        expect(waits.length).toBeLessThan(15);
+        expect(Math.max(...waits)).toBeGreaterThanOrEqual(500);
+      }
     } finally {
       await cluster!.start();
     }
@@ -168,6 +178,9 @@ describe.skipIf(WHY !== null)('store outages (private PostgreSQL cluster)', () =
     const first = await waitFor(() => post(hookUrl, JSON.stringify({ n: -1 }), { 'webhook-id': 'down-1' }), (a) => a.status === 200, 10_000, 'a webhook accepted again');
     console.log(`[store-outage] stop/start: first 2xx ${first.at - back} ms after PostgreSQL was back`);
     expectAllAlive();
+    await waitOutput(late!, /hookflow worker started/, 30_000);
+    expect(late!.output()).toContain('store unreachable at start; retrying');
+    await kill9(late!);
   });
 
   it('PostgreSQL restarted twice under a steady stream: nothing exits, only 2xx or 503, every 2xx event has exactly one succeeded job', { timeout: 120_000 }, async () => {
