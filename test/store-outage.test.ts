@@ -76,6 +76,8 @@ async function silentProxy(target: number) {
     port: (server.address() as net.AddressInfo).port,
     freeze() { frozen = true; for (const c of conns) c.dead = true; },
     thaw() { frozen = false; },
+    /** Every open connection reset at once, as a dropped network path does. */
+    drop() { for (const c of conns) { c.a.resetAndDestroy(); c.b.destroy(); } },
     get open() { return conns.size; },
     close: () => new Promise<void>((r) => { for (const c of conns) { c.a.destroy(); c.b.destroy(); } server.close(() => r()); }),
   };
@@ -161,7 +163,8 @@ describe.skipIf(WHY !== null)('store outages (private PostgreSQL cluster)', () =
       }
       // A process started now waits for the store instead of exiting.
       late = spawnHookflow('worker', { ...env, HOOKFLOW_WORKER_CONCURRENCY: '4' });
-      await sleep(2000); // the workers' claim loops meet the outage too
+      await waitOutput(late, /store unreachable at start; retrying/, 30_000);
+      await sleep(1000); // the workers' claim loops meet the outage too
       expectAllAlive();
       // Workers stop claiming and back off (250 ms doubling), not retry every 50 ms poll.
       for (const w of workers) {
@@ -179,12 +182,11 @@ describe.skipIf(WHY !== null)('store outages (private PostgreSQL cluster)', () =
     console.log(`[store-outage] stop/start: first 2xx ${first.at - back} ms after PostgreSQL was back`);
     expectAllAlive();
     await waitOutput(late!, /hookflow worker started/, 30_000);
-    expect(late!.output()).toContain('store unreachable at start; retrying');
     await kill9(late!);
   });
 
   it('PostgreSQL restarted twice under a steady stream: nothing exits, only 2xx or 503, every 2xx event has exactly one succeeded job', { timeout: 120_000 }, async () => {
-    const EVENTS = 600;
+    const EVENTS = 400;
     const LANES = 8;
     const answers: Answer[] = [];
     const acked = new Map<number, string>();
@@ -294,5 +296,20 @@ describe.skipIf(WHY !== null)('store outages (private PostgreSQL cluster)', () =
     } finally {
       proxy!.thaw();
     }
+  });
+
+  it('dropped sockets (every connection reset at once) end no process; the next requests reconnect', { timeout: 30_000 }, async () => {
+    const before = proxy!.open;
+    expect(before).toBeGreaterThan(0);
+    proxy!.drop();
+    const answers: Answer[] = [];
+    for (let n = 0; n < 10; n++) {
+      const a = await waitFor(() => post(hookUrl, JSON.stringify({ n: 30_000 + n }), { 'webhook-id': `drop-${n}` }), (x) => { answers.push(x); return x.status === 200; }, 10_000, 'accepted after the reset');
+      expect(a.status).toBe(200);
+    }
+    expect(answers.every((a) => a.status === 200 || (a.status === 503 && a.code === 'HF_ERR_STORE_UNAVAILABLE'))).toBe(true);
+    expect((await healthz(port)).status).toBe(200);
+    console.log(`[store-outage] dropped sockets: ${before} reset, ${answers.filter((a) => a.status === 503).length} answers were 503 before all 10 events were accepted`);
+    expectAllAlive();
   });
 });
