@@ -20,6 +20,8 @@ import { acceptAlert, commentAlert, resolveAlert } from './transitions.js';
 import { fireDueTimers } from './escalation.js';
 import { deliverDue } from './notifier.js';
 import { STATUSES } from './types.js';
+import { Backoff } from '../store/backoff.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 
 export class AlertService {
   readonly teams: TeamService;
@@ -28,6 +30,7 @@ export class AlertService {
   readonly #limiter = new RateLimiter();
   #timer: NodeJS.Timeout | null = null;
   #busy: Promise<void> | null = null;
+  readonly #backoff = new Backoff();
   #again = false;
 
   constructor(readonly deps: AlertDeps) {
@@ -152,8 +155,9 @@ export class AlertService {
           await fireDueTimers(this.deps, this.policies);
           await deliverDue(this.deps);
         } while (this.#again);
+        this.#backoff.reset();
       } catch (e) {
-        this.deps.log?.error({ err: e }, 'alert tick failed');
+        this.deps.log?.error({ err: e, ...(isStoreUnavailable(e) ? { retry_in_ms: this.#backoff.next() } : {}) }, 'alert tick failed');
       } finally {
         this.#busy = null;
       }
@@ -163,7 +167,8 @@ export class AlertService {
 
   start(tickMs = 1000): void {
     this.deps.kick = () => { setImmediate(() => void this.tick()); };
-    this.#timer = setInterval(() => void this.tick(), tickMs);
+    // While the store is away, timer ticks wait out the backoff; an explicit kick still runs.
+    this.#timer = setInterval(() => { if (this.#backoff.ready()) void this.tick(); }, tickMs);
     this.#timer.unref();
   }
 

@@ -5,6 +5,7 @@
  * the wait by writing the step's output (the form's values, or a branch: on_cancel,
  * on_exception); at the due time, when the step has on_timeout, the job wakes here and takes it.
  */
+import { isStoreUnavailable } from '../store/unavailable.js';
 import { registerAction, Suspend, type ActionContext } from '../engine/actions.js';
 import { HookflowError } from '../errors.js';
 import type { User } from '../services/users.js';
@@ -26,7 +27,9 @@ async function assignee(v: unknown): Promise<{ user: User | null; role: string |
   if (role !== null && !ROLES.has(role)) throw bad(`unknown role ${role}; use process_manager, supervisor, participant, system_access or admin`);
   let user: User | null = null;
   if (spec.user !== undefined && spec.user !== null && spec.user !== '') {
-    user = await (typeof spec.user === 'number' ? users.getById(spec.user) : users.get(String(spec.user))).catch(() => {
+    user = await (typeof spec.user === 'number' ? users.getById(spec.user) : users.get(String(spec.user))).catch((e: unknown) => {
+      // The store being away is not a missing user: the step retries instead of failing for good.
+      if (isStoreUnavailable(e)) throw e;
       throw bad(`assignee user ${String(spec.user)} not found`);
     });
   }

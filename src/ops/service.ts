@@ -4,6 +4,7 @@
  * (viewer, and the delegator in delegation mode), dispatches, and adds the fields every answer
  * carries (`clientMutationId`, `onBehalfOf`, `onBehalfOfUserName`; null when they do not apply).
  */
+import { isStoreUnavailable } from '../store/unavailable.js';
 import type { Store } from '../store/types.js';
 import type { UserService, User } from '../services/users.js';
 import type { RecipeService } from '../services/recipes.js';
@@ -86,8 +87,8 @@ export class OpsService {
     if (byId === null && byName === null) return { viewer, user: viewer, delegated: false };
     if (NO_DELEGATION.has(operation)) throw new HookflowError('HF_ERR_OPS_DELEGATION', { operation });
     const user = byId !== null
-      ? await this.deps.users.getById(parseId('User', byId)).catch(() => { throw new HookflowError('HF_ERR_OPS_USER_UNKNOWN', { user: String(byId) }); })
-      : await this.deps.users.get(String(byName)).catch(() => { throw new HookflowError('HF_ERR_OPS_USER_UNKNOWN', { user: String(byName) }); });
+      ? await this.deps.users.getById(parseId('User', byId)).catch((e: unknown) => { throw isStoreUnavailable(e) ? e : new HookflowError('HF_ERR_OPS_USER_UNKNOWN', { user: String(byId) }); })
+      : await this.deps.users.get(String(byName)).catch((e: unknown) => { throw isStoreUnavailable(e) ? e : new HookflowError('HF_ERR_OPS_USER_UNKNOWN', { user: String(byName) }); });
     if (user.id === viewer.id) return { viewer, user, delegated: false };
     if (!mayDelegate(viewer)) throw denied(viewer, `act on behalf of ${user.username}`);
     return { viewer, user, delegated: true };

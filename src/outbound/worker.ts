@@ -15,6 +15,7 @@ import { nextDelayMs, type RetryPolicy } from './retry.js';
 import { noticeMail, type Mailer } from './mail.js';
 import { buildSigner } from './signer.js';
 import { Lanes } from './lanes.js';
+import { Backoff } from '../store/backoff.js';
 import type { WebhookRow } from './model.js';
 
 export interface OutboundConfig extends StreakRules {
@@ -100,8 +101,10 @@ export class OutboundWorker {
   }
 
   async #run(): Promise<void> {
+    const backoff = new Backoff();
     while (this.#running) {
       let progressed = false;
+      let wait = this.cfg.pollMs;
       try {
         // Completions free lane room but add no events, so only a notify or the poll looks at the outbox.
         if (this.#dispatchDue) {
@@ -109,13 +112,18 @@ export class OutboundWorker {
           if ((await dispatchBatch(this.deps.store, this.deps.now())) > 0) this.#dispatchDue = progressed = true;
         }
         progressed = (await this.#claim()) > 0 || progressed;
+        backoff.reset();
       } catch (e) {
-        this.deps.log.error({ err: e }, 'outbound webhooks: dispatch or claim failed');
+        // Most often the store is away: back off instead of retrying every poll.
+        wait = backoff.next();
+        progressed = false;
+        this.#woken = false;
+        this.deps.log.error({ err: e, retry_in_ms: wait }, 'outbound webhooks: dispatch or claim failed; backing off');
       }
       if (progressed && this.#running) continue;
       if (this.#woken) { this.#woken = false; continue; }
       await new Promise<void>((r) => {
-        const t = setTimeout(() => { this.#dispatchDue = true; r(); }, this.cfg.pollMs);
+        const t = setTimeout(() => { this.#dispatchDue = true; r(); }, wait);
         this.#wake = () => { clearTimeout(t); r(); };
       });
       this.#wake = null;

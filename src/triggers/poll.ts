@@ -6,6 +6,8 @@
  * cursor commit in ONE transaction, so `kill -9` between fetch and commit re-polls from the old
  * cursor: nothing skipped, and dedup keeps anything from repeating.
  */
+import { Backoff } from '../store/backoff.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
@@ -35,6 +37,7 @@ function leaseFor(t: PollTrigger): number {
 export class Poller {
   #timer: NodeJS.Timeout | null = null;
   #busy = false;
+  readonly #backoff = new Backoff();
 
   constructor(private readonly store: Store, private readonly recipes: RecipeService, private readonly connections: ConnectionService, private readonly opts: PollerOptions) {}
 
@@ -49,7 +52,8 @@ export class Poller {
 
   /** Polls every due recipe this process can lease; returns the number of new jobs. */
   async tick(now = Date.now()): Promise<number> {
-    if (this.#busy) return 0;
+    // After a failure (the store away, most often) ticks are skipped until the backoff passes.
+    if (this.#busy || !this.#backoff.ready()) return 0;
     this.#busy = true;
     let total = 0;
     try {
@@ -63,8 +67,9 @@ export class Poller {
         total += await this.#poll(r.name, r.current_version, t, now, leaseMs);
       }
       if (total) this.opts.onEnqueue?.();
+      this.#backoff.reset();
     } catch (e) {
-      this.opts.log?.error({ err: e }, 'poll tick failed');
+      this.opts.log?.error({ err: e, ...(isStoreUnavailable(e) ? { retry_in_ms: this.#backoff.next() } : {}) }, 'poll tick failed');
     } finally {
       this.#busy = false;
     }

@@ -4,6 +4,8 @@
  * key `schedule:<time>`, and the jobs table's unique (recipe, dedup_key) index lets exactly
  * one insert win, across restarts and any number of processes.
  */
+import { Backoff } from '../store/backoff.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
@@ -46,6 +48,7 @@ export function runsFor(t: ScheduleTrigger, due: number[], now: number): Array<{
 export class Scheduler {
   #timer: NodeJS.Timeout | null = null;
   #busy = false;
+  readonly #backoff = new Backoff();
   readonly #now: () => number;
 
   constructor(private readonly store: Store, private readonly queue: JobQueue, private readonly recipes: RecipeService, private readonly opts: SchedulerOptions = {}) {
@@ -62,7 +65,8 @@ export class Scheduler {
   }
 
   async tick(): Promise<number> {
-    if (this.#busy) return 0;
+    // After a failure (the store away, most often) ticks are skipped until the backoff passes.
+    if (this.#busy || !this.#backoff.ready()) return 0;
     this.#busy = true;
     let enqueued = 0;
     try {
@@ -87,8 +91,9 @@ export class Scheduler {
           .where((eb) => eb.or([eb('last_fire_at', 'is', null), eb('last_fire_at', '<', now)])).execute();
       }
       if (enqueued) this.opts.onEnqueue?.();
+      this.#backoff.reset();
     } catch (e) {
-      this.opts.log?.error({ err: e }, 'schedule tick failed');
+      this.opts.log?.error({ err: e, ...(isStoreUnavailable(e) ? { retry_in_ms: this.#backoff.next() } : {}) }, 'schedule tick failed');
     } finally {
       this.#busy = false;
     }

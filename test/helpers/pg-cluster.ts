@@ -3,7 +3,8 @@
  * cluster other tests use is never touched. `initdb` in a temp dir owned by the `postgres` OS user
  * (tests run as root, and PostgreSQL refuses to run as root), trust auth on a free loopback port.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,19 +29,28 @@ export interface PgCluster {
   url: string;
   logFile: string;
   /** `pg_ctl restart -m fast|immediate`: every session ends, the cluster is back when it resolves. */
-  restart(mode?: 'fast' | 'immediate'): void;
-  stop(mode?: 'fast' | 'immediate'): void;
-  start(): void;
+  restart(mode?: 'fast' | 'immediate'): Promise<void>;
+  stop(mode?: 'fast' | 'immediate'): Promise<void>;
+  start(): Promise<void>;
   /** An admin client on its own connection (the caller ends it). */
   client(): Promise<pg.Client>;
   /** Stops the cluster and removes its directory; safe to call twice and after a failure. */
   destroy(): void;
 }
 
+function command(cmd: string, args: string[]): [string, string[]] {
+  return process.getuid?.() === 0 ? [RUNUSER, ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+}
+
 function asPostgres(cmd: string, args: string[]): string {
-  const isRoot = process.getuid?.() === 0;
-  const [file, argv] = isRoot ? [RUNUSER, ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+  const [file, argv] = command(cmd, args);
   return execFileSync(file, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+}
+
+/** Asynchronous, so the test's own senders keep sending while PostgreSQL is down. */
+async function asPostgresAsync(cmd: string, args: string[]): Promise<void> {
+  const [file, argv] = command(cmd, args);
+  await promisify(execFile)(file, argv, { encoding: 'utf8', timeout: 60_000 });
 }
 
 export async function createCluster(prefix = 'hf-pgc-'): Promise<PgCluster> {
@@ -57,6 +67,7 @@ export async function createCluster(prefix = 'hf-pgc-'): Promise<PgCluster> {
   }
   const port = await freePort();
   const ctl = (args: string[]) => asPostgres(path.join(BIN, 'pg_ctl'), ['-D', dataDir, ...args]);
+  const ctlAsync = (args: string[]) => asPostgresAsync(path.join(BIN, 'pg_ctl'), ['-D', dataDir, ...args]);
   const opts = `-p ${port} -k ${sockDir} -c listen_addresses=127.0.0.1 -c fsync=off -c log_min_messages=warning`;
   let running = false;
   let removed = false;
@@ -64,16 +75,16 @@ export async function createCluster(prefix = 'hf-pgc-'): Promise<PgCluster> {
     port,
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     logFile,
-    start() {
-      ctl(['-o', opts, '-l', logFile, '-w', '-t', '30', 'start']);
+    async start() {
       running = true;
+      await ctlAsync(['-o', opts, '-l', logFile, '-w', '-t', '30', 'start']);
     },
-    stop(mode = 'fast') {
-      ctl(['-m', mode, '-w', '-t', '30', 'stop']);
+    async stop(mode = 'fast') {
+      await ctlAsync(['-m', mode, '-w', '-t', '30', 'stop']);
       running = false;
     },
-    restart(mode = 'fast') {
-      ctl(['-o', opts, '-l', logFile, '-m', mode, '-w', '-t', '30', 'restart']);
+    async restart(mode = 'fast') {
+      await ctlAsync(['-o', opts, '-l', logFile, '-m', mode, '-w', '-t', '30', 'restart']);
       running = true;
     },
     async client() {
@@ -95,7 +106,7 @@ export async function createCluster(prefix = 'hf-pgc-'): Promise<PgCluster> {
   process.once('exit', () => cluster.destroy());
   try {
     asPostgres(path.join(BIN, 'initdb'), ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-    cluster.start();
+    await cluster.start();
   } catch (e) {
     cluster.destroy();
     throw e;

@@ -64,7 +64,7 @@ export class GuardedPool {
   readonly pool: pg.Pool;
 
   constructor(o: PoolOptions) {
-    this.pool = new pg.Pool({ ...clientConfig(o), max: o.max, idleTimeoutMillis: 30_000 });
+    this.pool = new pg.Pool({ ...clientConfig(o), max: o.max });
     const onError = o.onError ?? (() => undefined);
     this.pool.on('error', (e) => onError(e));
     // A client in use gets its own listener too: pg emits `error` on it when the socket dies mid-query.
