@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { HookflowError } from '../errors.js';
 import { errorHandler } from './errors.js';
+import { jsonDepthOver, tooDeep } from '../triggers/depth.js';
 import { hooksPlugin } from './hooks/index.js';
 import { apiPlugin } from './api/index.js';
 import { webhookPublicRoutes } from './api/webhooks.js';
@@ -29,6 +30,14 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
   } as never) as unknown as FastifyInstance;
   app.setErrorHandler(errorHandler(settings.bodyLimit));
+  // Every JSON body outside /hooks (which reads raw bytes): depth is checked on the text before
+  // it is parsed, then Fastify's own parser (prototype-poisoning checks) builds it.
+  const parseJson = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (jsonDepthOver(body as string, settings.bodyMaxDepth)) return done(tooDeep(settings.bodyMaxDepth), undefined);
+    parseJson(req, body as string, done);
+  });
   app.setNotFoundHandler((req) => {
     throw new HookflowError('HF_ERR_NOT_FOUND', { what: `${req.method} ${req.url.split('?')[0]}` });
   });
