@@ -18,7 +18,7 @@ export const CATALOGUE = {
   HF_ERR_BODY_MALFORMED: [400, 'The body is not valid {format}: {reason}'],
   HF_ERR_BODY_TOO_LARGE: [413, 'The body is larger than the limit of {limit} bytes'],
   HF_ERR_BODY_TOO_DEEP: [400, 'The body nests deeper than the limit of {limit} levels'],
-  HF_ERR_REQUEST_TIMEOUT: [408, 'The request was not received within {seconds} seconds'],
+  HF_ERR_REQUEST_TIMEOUT: [408, 'The request was not received in time: headers within {headers} s, the whole request within {request} s'],
   HF_ERR_URI_TOO_LONG: [414, 'The URL is longer than the limit of {limit} characters'],
   HF_ERR_HEADERS_TOO_LARGE: [431, 'The request headers are larger than the server accepts'],
   HF_ERR_BAD_REQUEST: [400, 'The request is not valid HTTP: {reason}'],

@@ -88,6 +88,10 @@ export function loadSettings(envIn: Env = process.env): Settings {
   } catch {
     throw new HookflowError('HF_ERR_CONFIG', { name: 'HOOKFLOW_PUBLIC_URL', reason: `${publicUrl} is not a URL` });
   }
+  const headersTimeoutMs = int(env, 'HOOKFLOW_HEADERS_TIMEOUT_MS', 10_000, 100);
+  const requestTimeoutMs = int(env, 'HOOKFLOW_REQUEST_TIMEOUT_MS', 30_000, 100);
+  // Node refuses a header timeout longer than the whole-request one.
+  if (headersTimeoutMs > requestTimeoutMs) throw new HookflowError('HF_ERR_CONFIG', { name: 'HOOKFLOW_HEADERS_TIMEOUT_MS', reason: 'must not exceed HOOKFLOW_REQUEST_TIMEOUT_MS' });
   return {
     port,
     host: env.HOOKFLOW_HOST || '0.0.0.0',
@@ -106,8 +110,8 @@ export function loadSettings(envIn: Env = process.env): Settings {
     mailFrom: env.HOOKFLOW_MAIL_FROM || `hookflow@${new URL(publicUrl).hostname}`,
     bodyLimit: int(env, 'HOOKFLOW_BODY_LIMIT', 10 * 1024 * 1024, 1024),
     bodyMaxDepth: int(env, 'HOOKFLOW_BODY_MAX_DEPTH', 128, 1),
-    headersTimeoutMs: int(env, 'HOOKFLOW_HEADERS_TIMEOUT_MS', 10_000, 100),
-    requestTimeoutMs: int(env, 'HOOKFLOW_REQUEST_TIMEOUT_MS', 30_000, 100),
+    headersTimeoutMs,
+    requestTimeoutMs,
     jobValueLimit: int(env, 'HOOKFLOW_JOB_VALUE_LIMIT', 16 * 1024, 256),
     stepOutputLimit: int(env, 'HOOKFLOW_STEP_OUTPUT_LIMIT', 5 * 1024 * 1024, 1024),
     workerConcurrency: int(env, 'HOOKFLOW_WORKER_CONCURRENCY', 64, 0),

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { HookflowError } from '../errors.js';
 import { errorHandler } from './errors.js';
+import { clientErrorHandler, serverTimeouts } from './client-errors.js';
 import { jsonDepthOver, tooDeep } from '../triggers/depth.js';
 import { hooksPlugin } from './hooks/index.js';
 import { apiPlugin } from './api/index.js';
@@ -25,7 +26,10 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     childLoggerFactory: (logger: unknown) => logger,
     bodyLimit: settings.bodyLimit,
     trustProxy: settings.trustProxy,
-    https: settings.tls ? { cert: settings.tls.cert, key: settings.tls.key } : null,
+    https: settings.tls ? { cert: settings.tls.cert, key: settings.tls.key, ...serverTimeouts(settings) } : null,
+    http: serverTimeouts(settings),
+    requestTimeout: settings.requestTimeoutMs,
+    clientErrorHandler: clientErrorHandler(settings),
     // Recipes and webhooks are case-sensitive data; route matching need not be.
     routerOptions: { ignoreTrailingSlash: true },
   } as never) as unknown as FastifyInstance;

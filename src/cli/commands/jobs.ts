@@ -5,9 +5,25 @@
 import { Option, type Command } from 'commander';
 import type { JobView } from '../../services/jobs.js';
 import type { Runtime } from '../../runtime.js';
+import { HookflowError } from '../../errors.js';
 import { emit, errorText, fields, out, positiveInt, sub, table, withRuntime, type JsonOpt } from './shared.js';
 
 const STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'];
+
+const isTruncated = (v: unknown): v is { truncated: true; bytes: number } => !!v && typeof v === 'object' && (v as { truncated?: unknown }).truncated === true;
+
+/** Big values come as `{"truncated": true, "bytes": N}`: say so, and how to get the whole value. */
+function truncatedLines(job: JobView): string[] {
+  const lines: string[] = [];
+  if (isTruncated(job.trigger)) lines.push(`Trigger data truncated, ${job.trigger.bytes} bytes — hookflow jobs download ${job.number} trigger`);
+  for (const s of job.steps ?? []) {
+    for (const f of ['input', 'output'] as const) {
+      const v = s[f];
+      if (isTruncated(v)) lines.push(`Step ${s.id} ${f} truncated, ${v.bytes} bytes — hookflow jobs download ${job.number} ${f} --step ${s.id}`);
+    }
+  }
+  return lines;
+}
 
 function printJob(job: JobView): void {
   out(fields([
@@ -21,6 +37,8 @@ function printJob(job: JobView): void {
     out(table(['STEP', 'STATUS', 'ATTEMPTS', 'STARTED', 'FINISHED', 'ERROR'],
       job.steps.map((s) => [s.id, s.status, s.attempts, s.started_at, s.finished_at, s.error ? errorText(s.error) : ''])));
   }
+  const cut = truncatedLines(job);
+  if (cut.length) { out(); for (const l of cut) out(l); }
 }
 
 /** As the API does: a repeat runs under the recipe's current version and concurrency. */
@@ -54,6 +72,15 @@ export function registerJobCommands(program: Command): void {
     .action(async (id: string, opts: JsonOpt) => {
       const job = await withRuntime((rt) => rt.jobs.show(id));
       emit(opts, job, () => printJob(job));
+    });
+
+  sub(jobs, 'download <id> <value>', 'Print the full stored JSON of a job\'s trigger, or of a step\'s input or output (--step)')
+    .addOption(new Option('--step <step>', 'the step, for input and output'))
+    .action(async (id: string, value: string, opts: { step?: string }) => {
+      if (!['trigger', 'input', 'output'].includes(value)) throw new HookflowError('HF_ERR_VALIDATION', { reason: 'value is trigger, input or output' });
+      if (value !== 'trigger' && !opts.step) throw new HookflowError('HF_ERR_VALIDATION', { reason: `--step names the step whose ${value} to print` });
+      const { text } = await withRuntime((rt) => rt.jobs.value(id, { field: value as 'trigger', step: opts.step }));
+      process.stdout.write(text);
     });
 
   sub(jobs, 'repeat <id>', "Run a job's trigger data again as a new job, with the recipe's current version")
