@@ -2,7 +2,7 @@
  * @module server/app
  * The Fastify app: health, metrics, inbound hooks and the API on one port.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { HookflowError } from '../errors.js';
 import { errorHandler } from './errors.js';
@@ -16,8 +16,11 @@ import { opsPlugin } from './ops/index.js';
 import { uiPlugin } from './ui/index.js';
 import { alertEventsRoutes } from './api/alert-events.js';
 
+const MAX_PARAM_LENGTH = 2048;
+
 export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   const { settings } = rt;
+  const onError = errorHandler({ bodyLimit: settings.bodyLimit, maxParamLength: MAX_PARAM_LENGTH });
   const app = Fastify({
     loggerInstance: rt.log.child({ component: 'http' }),
     disableRequestLogging: true,
@@ -31,9 +34,12 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     requestTimeout: settings.requestTimeoutMs,
     clientErrorHandler: clientErrorHandler(settings),
     // Recipes and webhooks are case-sensitive data; route matching need not be.
-    routerOptions: { ignoreTrailingSlash: true },
+    // Inbound tokens of any length reach their route and get its "unknown token" answer; a longer
+    // path segment still gets a coded error (frameworkErrors), never Fastify's own 414 body.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: (err: Error, req: FastifyRequest, reply: FastifyReply) => onError(err, req, reply),
   } as never) as unknown as FastifyInstance;
-  app.setErrorHandler(errorHandler(settings.bodyLimit));
+  app.setErrorHandler(onError);
   // Every JSON body outside /hooks (which reads raw bytes): depth is checked on the text before
   // it is parsed, then Fastify's own parser (prototype-poisoning checks) builds it.
   const parseJson = app.getDefaultJsonParser('error', 'ignore');
