@@ -3,7 +3,9 @@
  * summaries (markers instead of bodies), the job page caps big values and serves each as a
  * byte-exact download, and a body nested too deep is refused at every door.
  */
+import { execFile } from 'node:child_process';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { CLI } from './helpers/proc.js';
 import type { FastifyInstance } from 'fastify';
 import { DIALECTS, dialectAvailable } from './dialects.js';
 import { testRuntime, waitJob, type TestRuntime } from './runtime-helpers.js';
@@ -12,6 +14,14 @@ import { buildApp } from '../src/server/app.js';
 const ADMIN = 'hf_test_admin_token';
 const auth = { authorization: `Bearer ${ADMIN}` };
 const JOBS = 50;
+
+function cli(env: Record<string, string>, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${args.join(' ')}: ${stderr || err.message}`)); else resolve(stdout);
+    });
+  });
+}
 
 /** About 1 MB of JSON with multi-byte characters, so bytes and characters differ. */
 function bigBody(i: number): string {
@@ -87,6 +97,16 @@ for (const dialect of DIALECTS) {
       expect((await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/values/trigger` })).statusCode).toBe(401);
     });
 
+    it('the CLI says which values are truncated and downloads them whole', async () => {
+      const job = await t.rt.jobs.show(ids[3]!);
+      const text = await cli(t.env, ['jobs', 'show', String(job.number)]);
+      expect(text).toContain(`Trigger data truncated, ${(job.trigger as { bytes: number }).bytes} bytes — hookflow jobs download ${job.number} trigger`);
+      expect(text).toContain(`Step copy output truncated`);
+      const stored = (await t.rt.store.db.selectFrom('jobs').select('trigger').where('id', '=', ids[3]!).executeTakeFirstOrThrow()).trigger;
+      expect(await cli(t.env, ['jobs', 'download', String(job.number), 'trigger'])).toBe(stored);
+      expect(JSON.parse(await cli(t.env, ['jobs', 'download', job.id, 'output', '--step', 'copy']))).toEqual({ all: JSON.parse(bodies[3]!) });
+    }, 120_000);
+
     it('keeps small values whole in the list and on the job page', async () => {
       const a = await app.inject({ method: 'POST', url: hook, headers: { 'content-type': 'application/json' }, payload: { small: 'é' } });
       const job = await waitJob(t.rt, a.json().job_id);
@@ -99,6 +119,7 @@ for (const dialect of DIALECTS) {
       const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
       const deepObj = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
       const json = { 'content-type': 'application/json' };
+      const ops = new URL((await t.rt.opsApps.create({ name: 'deep-app' })).url).pathname;
       const refused = [
         await app.inject({ method: 'POST', url: hook, headers: json, payload: deep(10_000) }),
         await app.inject({ method: 'POST', url: hook, headers: json, payload: `{"x":${deepObj(129)}}` }),
@@ -106,7 +127,7 @@ for (const dialect of DIALECTS) {
         await app.inject({ method: 'POST', url: hook, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `a${'%5Bb%5D'.repeat(200)}=1` }),
         await app.inject({ method: 'POST', url: `/hooks/${'x'.repeat(40)}`, headers: { 'content-type': 'text/plain' }, payload: deepObj(5000) }),
         await app.inject({ method: 'POST', url: '/api/events', headers: json, payload: `{"integrationKey":"k","eventType":"ALERT","summary":"s","customDetails":${deep(10_000)}}` }),
-        await app.inject({ method: 'POST', url: `/ops/${'t'.repeat(32)}`, headers: json, payload: `{"operation":"createRequest","args":{"input":${deepObj(10_000)}}}` }),
+        await app.inject({ method: 'POST', url: ops, headers: json, payload: `{"operation":"createRequest","args":{"input":${deepObj(10_000)}}}` }),
         await app.inject({ method: 'PUT', url: '/api/v1/recipes/deep', headers: { ...auth, ...json }, payload: `{"name":"deep","trigger":{"type":"webhook"},"steps":${deep(10_000)}}` }),
         await app.inject({ method: 'POST', url: '/api/v1/connections', headers: { ...auth, ...json }, payload: `{"name":"c","type":"http","config":${deepObj(129)}}` }),
       ];
