@@ -3,7 +3,7 @@
  * Reading jobs for people and scripts, repeating and canceling them, and pruning old ones.
  */
 import type { Store } from '../store/types.js';
-import type { JobQueue, JobRow } from '../queue/index.js';
+import { RawJson, type JobQueue, type JobRow } from '../queue/index.js';
 import { HookflowError } from '../errors.js';
 import { byteLength, capped, ifSmall, type ValueLimits } from './job-values.js';
 
@@ -111,11 +111,11 @@ export class JobService {
     return { job, text };
   }
 
-  /** The same trigger data, run again by the recipe's current version, linked to the first job. */
+  /** The same trigger data (its stored text, not parsed and written again), run again by the recipe's current version, linked to the first job. */
   async repeat(idOrNumber: string, currentVersion: (recipe: string) => Promise<{ version: number; concurrency: number | null }>): Promise<JobView> {
     const r = await this.row(idOrNumber);
     const cur = await currentVersion(r.recipe);
-    const res = await this.queue.enqueue({ recipe: r.recipe, recipe_version: cur.version, trigger: JSON.parse(r.trigger), repeat_of: r.id, concurrency_key: cur.concurrency ? r.recipe : null });
+    const res = await this.queue.enqueue({ recipe: r.recipe, recipe_version: cur.version, trigger: new RawJson(r.trigger), repeat_of: r.id, concurrency_key: cur.concurrency ? r.recipe : null });
     return this.show(res.id);
   }
 

@@ -5,7 +5,8 @@
  * schema serialisers, expressions — so it is refused at the door, before any parse.
  */
 import { HookflowError } from '../errors.js';
-import { splitKey } from './body.js';
+import { isJsonType, splitKey } from './body.js';
+import { checkJson } from './json-check.js';
 
 /**
  * The deepest open `[`/`{` outside strings, stopping as soon as it passes `max`. One pass over
@@ -38,14 +39,24 @@ export function tooDeep(max: number): HookflowError {
   return new HookflowError('HF_ERR_BODY_TOO_DEEP', { limit: max });
 }
 
-/** Throws HF_ERR_BODY_TOO_DEEP for a JSON or form body that nests deeper than `max`. */
-export function checkBodyDepth(raw: Buffer, type: string, max: number): void {
+/**
+ * Throws HF_ERR_BODY_TOO_DEEP for a JSON or form body that nests deeper than `max`. For a JSON
+ * media type the one validating scan (json-check) also measures depth; its verdict is returned
+ * so the webhook path need not scan the bytes again.
+ */
+export function checkBodyDepth(raw: Buffer, type: string, max: number): { jsonValid?: boolean } {
+  if (isJsonType(type) && raw.length > 0) {
+    const r = checkJson(raw, max);
+    if (r === 'too_deep') throw tooDeep(max);
+    return { jsonValid: r === 'ok' };
+  }
   if (type === 'application/x-www-form-urlencoded') {
     if (raw.includes(0x5b) || raw.includes('%5B') || raw.includes('%5b')) {
       if (formDepthOver(raw.toString('utf8'), max)) throw tooDeep(max);
     }
-    return;
+    return {};
   }
   // Text and untyped bodies are checked too: 4me deliveries in those types are read as JSON.
   if (jsonDepthOver(raw, max)) throw tooDeep(max);
+  return {};
 }

@@ -20,6 +20,9 @@ const REASONS: Record<string, string> = {
   HF_ERR_HOOK_UNKNOWN: 'unknown_token', HF_ERR_HOOK_DISABLED: 'stopped',
 };
 
+// The depth scan's verdict on a JSON body, so the webhook path does not validate the bytes twice.
+const checked = new WeakMap<Buffer, boolean>();
+
 export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime }): Promise<void> {
   const { rt } = opts;
   // Every body arrives as bytes: signatures are checked on exactly what was sent.
@@ -27,7 +30,8 @@ export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime }): 
   const maxDepth = rt.settings.bodyMaxDepth;
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) => {
     try {
-      checkBodyDepth(body as Buffer, mediaType(req.headers['content-type']), maxDepth);
+      const { jsonValid } = checkBodyDepth(body as Buffer, mediaType(req.headers['content-type']), maxDepth);
+      if (jsonValid !== undefined) checked.set(body as Buffer, jsonValid);
       done(null, body);
     } catch (e) {
       rt.metrics.inc('hookflow_events_rejected_total', { reason: 'too_deep' });
@@ -94,5 +98,6 @@ function inbound(req: FastifyRequest) {
     remoteAddress: req.socket.remoteAddress ?? '',
     method: req.method,
     contentType: req.headers['content-type'],
+    jsonValid: checked.get(raw),
   };
 }
