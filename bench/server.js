@@ -90,7 +90,7 @@ async function stopChild(child, graceMs = 10_000) {
  * Starts hookflow with `env` on a free port, waits for /healthz, applies `recipe` (a YAML string)
  * when given. `nodeArgs` go to node itself (e.g. --cpu-prof).
  */
-export async function startHookflow({ env = {}, dataDir, recipe, nodeArgs = [], label = 'hookflow' } = {}) {
+export async function startHookflow({ env = {}, dataDir, recipe, nodeArgs = [], label = 'hookflow', cli = CLI } = {}) {
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
   const base = `http://127.0.0.1:${port}`;
@@ -105,7 +105,7 @@ export async function startHookflow({ env = {}, dataDir, recipe, nodeArgs = [], 
     ...env,
   };
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'start'], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'start'], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keep = (d) => {
     tail = (tail + d.toString()).slice(-4000);

@@ -89,7 +89,7 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
     poller = new Poller(store, recipes, connections, { workerId, log, onEnqueue: () => worker?.notify() });
     poller.start();
   }
-  const jobs = new JobService(store, queue);
+  const jobs = new JobService(store, queue, { bytes: settings.jobValueLimit, depth: settings.bodyMaxDepth });
   const users = new UserService(store);
   const opsStep = { store, users };
   bindOpsStepServices(opsStep);

@@ -25,6 +25,13 @@ export interface Settings {
   webhookDisableHours: number;
   mailFrom: string;
   bodyLimit: number;
+  /** Deepest nesting of objects/arrays (or form bracket keys) an inbound body may have. */
+  bodyMaxDepth: number;
+  /** Slow senders: all headers within `headersTimeoutMs`, the whole request within `requestTimeoutMs`. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Job page: a value larger than this is replaced by a marker and served as its own download. */
+  jobValueLimit: number;
   stepOutputLimit: number;
   workerConcurrency: number;
   leaseMs: number;
@@ -84,6 +91,10 @@ export function loadSettings(envIn: Env = process.env): Settings {
   } catch {
     throw new HookflowError('HF_ERR_CONFIG', { name: 'HOOKFLOW_PUBLIC_URL', reason: `${publicUrl} is not a URL` });
   }
+  const headersTimeoutMs = int(env, 'HOOKFLOW_HEADERS_TIMEOUT_MS', 10_000, 100);
+  const requestTimeoutMs = int(env, 'HOOKFLOW_REQUEST_TIMEOUT_MS', 30_000, 100);
+  // Node refuses a header timeout longer than the whole-request one.
+  if (headersTimeoutMs > requestTimeoutMs) throw new HookflowError('HF_ERR_CONFIG', { name: 'HOOKFLOW_HEADERS_TIMEOUT_MS', reason: 'must not exceed HOOKFLOW_REQUEST_TIMEOUT_MS' });
   return {
     port,
     host: env.HOOKFLOW_HOST || '0.0.0.0',
@@ -101,6 +112,10 @@ export function loadSettings(envIn: Env = process.env): Settings {
     webhookDisableHours: int(env, 'HOOKFLOW_WEBHOOK_DISABLE_HOURS', 168, 0),
     mailFrom: env.HOOKFLOW_MAIL_FROM || `hookflow@${new URL(publicUrl).hostname}`,
     bodyLimit: int(env, 'HOOKFLOW_BODY_LIMIT', 10 * 1024 * 1024, 1024),
+    bodyMaxDepth: int(env, 'HOOKFLOW_BODY_MAX_DEPTH', 128, 1),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    jobValueLimit: int(env, 'HOOKFLOW_JOB_VALUE_LIMIT', 16 * 1024, 256),
     stepOutputLimit: int(env, 'HOOKFLOW_STEP_OUTPUT_LIMIT', 5 * 1024 * 1024, 1024),
     workerConcurrency: int(env, 'HOOKFLOW_WORKER_CONCURRENCY', 64, 0),
     leaseMs: int(env, 'HOOKFLOW_LEASE_MS', 30_000, 100),

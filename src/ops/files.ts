@@ -17,9 +17,13 @@ export interface StoredFile {
   size: number;
   description: string | null;
   updatedAt: string | null;
-  /** Where Hookflow keeps its copy. */
-  path: string;
+  /** Hookflow's copy, as an opaque id (`pathOf` finds it): the dataset never shows a server path. */
+  id: string;
 }
+
+// One answer for a path that is missing, unreadable, not a file or outside the allowed folders:
+// a caller must not learn from the error what exists on the server.
+const NOT_ALLOWED = 'it is not a readable file inside the allowed folders';
 
 export interface FileLimits {
   dataDir: string;
@@ -45,44 +49,53 @@ export class OpsFiles {
       if (bytes.length > maxSize) throw tooLarge(name ?? param, bytes.length, maxSize);
     } else if (typeof v.url === 'string') {
       source = this.#allowedPath(v.url);
-      const st = await fs.promises.stat(source);
-      if (!st.isFile()) throw new HookflowError('HF_ERR_OPS_FILE_URL', { url: v.url, reason: 'it is not a file' });
+      const st = await fs.promises.stat(source).catch(() => null);
+      if (!st?.isFile()) throw new HookflowError('HF_ERR_OPS_FILE_URL', { url: v.url, reason: NOT_ALLOWED });
       if (st.size > maxSize) throw tooLarge(name ?? path.basename(source), st.size, maxSize);
       name ??= path.basename(source);
     } else {
       throw fail('fileValue needs content (base64) or url (file://); upload is not supported');
     }
     if (!name) throw fail('fileValue.name is required with content');
-    const dir = path.join(this.limits.dataDir, 'ops-files', randomUUID());
-    await fs.promises.mkdir(dir, { recursive: true });
-    const target = path.join(dir, safeName(name));
+    const id = randomUUID();
+    const target = this.pathOf(id, name);
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
     if (bytes) await fs.promises.writeFile(target, bytes);
-    else await fs.promises.copyFile(source!, target);
+    else await fs.promises.copyFile(source!, target).catch(() => { throw new HookflowError('HF_ERR_OPS_FILE_URL', { url: String(v.url), reason: NOT_ALLOWED }); });
     const size = bytes ? bytes.length : (await fs.promises.stat(target)).size;
     return {
       name, contentType: typeof v.contentType === 'string' ? v.contentType : null, size,
       description: typeof v.description === 'string' ? v.description : null,
-      updatedAt: typeof v.updatedAt === 'string' ? v.updatedAt : null, path: target,
+      updatedAt: typeof v.updatedAt === 'string' ? v.updatedAt : null, id,
     };
+  }
+
+  /** Where the copy of a stored file lives in the data dir. */
+  pathOf(id: string, name: string): string {
+    return path.join(this.limits.dataDir, 'ops-files', path.basename(id), safeName(name));
   }
 
   #allowedPath(url: string): string {
     const refuse = (reason: string) => new HookflowError('HF_ERR_OPS_FILE_URL', { url, reason });
     if (!url.startsWith('file://')) throw refuse('only file:// URLs are accepted');
-    let p: string;
-    try {
-      p = fs.realpathSync(fileURLToPath(url));
-    } catch (e) {
-      throw refuse((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : 'it is not a local file path');
-    }
     if (this.limits.folders.length === 0) throw refuse('no folders are allowed (set HOOKFLOW_OPS_FILE_FOLDERS)');
+    const within = (root: string, p: string) => {
+      const rel = path.relative(root, p);
+      return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+    };
+    let asked: string;
+    try { asked = path.resolve(fileURLToPath(url)); } catch { throw refuse(NOT_ALLOWED); }
+    // A path outside every folder is refused before it is looked at, so its existence stays unknown;
+    // symlinks are then resolved and checked again, so a link cannot lead out.
+    if (!this.limits.folders.some((f) => within(f, asked))) throw refuse(NOT_ALLOWED);
+    let p: string;
+    try { p = fs.realpathSync(asked); } catch { throw refuse(NOT_ALLOWED); }
     const inside = this.limits.folders.some((f) => {
       let root: string;
       try { root = fs.realpathSync(f); } catch { return false; }
-      const rel = path.relative(root, p);
-      return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+      return within(root, p);
     });
-    if (!inside) throw refuse('it is outside the allowed folders');
+    if (!inside) throw refuse(NOT_ALLOWED);
     return p;
   }
 }

@@ -42,10 +42,11 @@ export interface OpCall {
 
 export type Handler = (call: OpCall) => Promise<Record<string, unknown>>;
 
-const HANDLERS: Record<string, Handler> = {
+// A Map, not an object literal: `constructor` or `toString` must not find Object.prototype's.
+const HANDLERS = new Map<string, Handler>(Object.entries({
   createRequest, updateRequestDataset, cancelRequest, completeAction, cancelAction, assignAction, cancelActionAssignment,
-};
-export const OPERATIONS = Object.keys(HANDLERS);
+}));
+export const OPERATIONS = [...HANDLERS.keys()];
 const NO_DELEGATION = new Set(['updateRequestDataset', 'cancelActionAssignment']);
 
 export class OpsService {
@@ -55,14 +56,14 @@ export class OpsService {
   async handle(app: { impersonateUserId: number | null }, body: unknown): Promise<Record<string, unknown>> {
     const b = (body && typeof body === 'object' ? body : {}) as { operation?: unknown; args?: { input?: unknown } };
     const operation = typeof b.operation === 'string' ? b.operation : '';
-    if (!HANDLERS[operation]) throw new HookflowError('HF_ERR_OPS_OPERATION_UNKNOWN', { operation: operation || '(none)', known: OPERATIONS.join(', ') });
+    if (!HANDLERS.has(operation)) throw new HookflowError('HF_ERR_OPS_OPERATION_UNKNOWN', { operation: operation || '(none)', known: OPERATIONS.join(', ') });
     const input = b.args?.input ?? {};
     if (!input || typeof input !== 'object' || Array.isArray(input)) throw new HookflowError('HF_ERR_OPS_INPUT', { operation, reason: 'args.input must be an object' });
     return this.run(await this.#viewer(app.impersonateUserId), operation, input as Record<string, unknown>);
   }
 
   async run(viewer: User, operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const handler = HANDLERS[operation];
+    const handler = HANDLERS.get(operation);
     if (!handler) throw new HookflowError('HF_ERR_OPS_OPERATION_UNKNOWN', { operation, known: OPERATIONS.join(', ') });
     const actor = await this.#actor(viewer, operation, input);
     const out = await handler({ deps: this.deps, operation, input, actor });

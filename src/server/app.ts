@@ -2,11 +2,13 @@
  * @module server/app
  * The Fastify app: health, metrics, inbound hooks and the API on one port.
  */
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { HookflowError } from '../errors.js';
 import { errorHandler } from './errors.js';
 import { storeUnavailable } from '../store/unavailable.js';
+import { clientErrorHandler, serverTimeouts } from './client-errors.js';
+import { jsonDepthOver, tooDeep } from '../triggers/depth.js';
 import { hooksPlugin } from './hooks/index.js';
 import { apiPlugin } from './api/index.js';
 import { webhookPublicRoutes } from './api/webhooks.js';
@@ -15,8 +17,11 @@ import { opsPlugin } from './ops/index.js';
 import { uiPlugin } from './ui/index.js';
 import { alertEventsRoutes } from './api/alert-events.js';
 
+const MAX_PARAM_LENGTH = 2048;
+
 export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   const { settings } = rt;
+  const onError = errorHandler({ bodyLimit: settings.bodyLimit, maxParamLength: MAX_PARAM_LENGTH });
   const app = Fastify({
     loggerInstance: rt.log.child({ component: 'http' }),
     // Fastify 5.8+ deprecates the top-level disableRequestLogging (FSTDEP023) in favour of this.
@@ -26,11 +31,25 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     childLoggerFactory: (logger: unknown) => logger,
     bodyLimit: settings.bodyLimit,
     trustProxy: settings.trustProxy,
-    https: settings.tls ? { cert: settings.tls.cert, key: settings.tls.key } : null,
+    https: settings.tls ? { cert: settings.tls.cert, key: settings.tls.key, ...serverTimeouts(settings) } : null,
+    http: serverTimeouts(settings),
+    requestTimeout: settings.requestTimeoutMs,
+    clientErrorHandler: clientErrorHandler(settings),
     // Recipes and webhooks are case-sensitive data; route matching need not be.
-    routerOptions: { ignoreTrailingSlash: true },
+    // Inbound tokens of any length reach their route and get its "unknown token" answer; a longer
+    // path segment still gets a coded error (frameworkErrors), never Fastify's own 414 body.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: (err: Error, req: FastifyRequest, reply: FastifyReply) => onError(err, req, reply),
   } as never) as unknown as FastifyInstance;
-  app.setErrorHandler(errorHandler(settings.bodyLimit));
+  app.setErrorHandler(onError);
+  // Every JSON body outside /hooks (which reads raw bytes): depth is checked on the text before
+  // it is parsed, then Fastify's own parser (prototype-poisoning checks) builds it.
+  const parseJson = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (jsonDepthOver(body as string, settings.bodyMaxDepth)) return done(tooDeep(settings.bodyMaxDepth), undefined);
+    parseJson(req, body as string, done);
+  });
   app.setNotFoundHandler((req) => {
     throw new HookflowError('HF_ERR_NOT_FOUND', { what: `${req.method} ${req.url.split('?')[0]}` });
   });

@@ -3,8 +3,9 @@
  * Reading jobs for people and scripts, repeating and canceling them, and pruning old ones.
  */
 import type { Store } from '../store/types.js';
-import type { JobQueue, JobRow } from '../queue/index.js';
+import { RawJson, type JobQueue, type JobRow } from '../queue/index.js';
 import { HookflowError } from '../errors.js';
+import { byteLength, capped, ifSmall, type ValueLimits } from './job-values.js';
 
 export interface JobView {
   id: string;
@@ -24,13 +25,19 @@ export interface JobView {
 const iso = (t: number | null) => (t === null || t === undefined ? null : new Date(Number(t)).toISOString());
 const json = (s: string | null) => (s === null ? null : JSON.parse(s));
 
-export function jobView(r: JobRow): JobView {
+/** A job row whose trigger was selected as its size and, when small, its text. */
+type SizedJobRow = Omit<JobRow, 'trigger'> & { trigger: string | null; trigger_bytes: number | null };
+
+function jobView(r: SizedJobRow, limits: ValueLimits): JobView {
   return {
     id: r.id, number: Number(r.number), recipe: r.recipe, recipe_version: r.recipe_version, status: r.status,
-    trigger: json(r.trigger), error: json(r.error), repeat_of: r.repeat_of,
+    trigger: capped(r.trigger, r.trigger_bytes, limits), error: json(r.error), repeat_of: r.repeat_of,
     created_at: iso(r.created_at)!, started_at: iso(r.started_at), finished_at: iso(r.finished_at),
   };
 }
+
+const JOB_COLUMNS = ['number', 'id', 'recipe', 'recipe_version', 'status', 'repeat_of', 'error', 'created_at', 'started_at', 'finished_at'] as const;
+const DEFAULT_LIMITS: ValueLimits = { bytes: 16 * 1024, depth: 128 };
 
 export interface ListQuery {
   recipe?: string;
@@ -40,12 +47,19 @@ export interface ListQuery {
 }
 
 export class JobService {
-  constructor(private readonly store: Store, private readonly queue: JobQueue) {}
+  constructor(private readonly store: Store, private readonly queue: JobQueue, private readonly limits: ValueLimits = DEFAULT_LIMITS) {}
+
+  /** Jobs with every column the views need; the trigger only as its size unless it is small. */
+  #jobs() {
+    const d = this.store.dialect;
+    return this.store.db.selectFrom('jobs').select(JOB_COLUMNS)
+      .select([ifSmall(d, 'trigger', this.limits.bytes).as('trigger'), byteLength(d, 'trigger').as('trigger_bytes')]);
+  }
 
   /** Newest first; the cursor is the last number seen, opaque to callers. */
   async list(q: ListQuery): Promise<{ items: JobView[]; next_cursor: string | null }> {
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
-    let query = this.store.db.selectFrom('jobs').selectAll().orderBy('number', 'desc').limit(limit + 1);
+    let query = this.#jobs().orderBy('number', 'desc').limit(limit + 1);
     if (q.recipe) query = query.where('recipe', '=', q.recipe);
     if (q.status) query = query.where('status', '=', q.status);
     if (q.cursor) {
@@ -53,9 +67,9 @@ export class JobService {
       if (!Number.isInteger(n)) throw new HookflowError('HF_ERR_VALIDATION', { reason: 'cursor is not one this API gave' });
       query = query.where('number', '<', n);
     }
-    const rows = (await query.execute()) as JobRow[];
+    const rows = (await query.execute()) as SizedJobRow[];
     const more = rows.length > limit;
-    const items = rows.slice(0, limit).map(jobView);
+    const items = rows.slice(0, limit).map((r) => jobView(r, this.limits));
     return { items, next_cursor: more ? Buffer.from(String(items[items.length - 1]!.number)).toString('base64url') : null };
   }
 
@@ -67,22 +81,41 @@ export class JobService {
   }
 
   async show(idOrNumber: string): Promise<JobView> {
-    const r = await this.row(idOrNumber);
-    const steps = await this.store.db.selectFrom('job_steps').selectAll().where('job_id', '=', r.id).orderBy('seq').execute();
+    const q = this.#jobs();
+    const r = (/^\d+$/.test(idOrNumber) ? await q.where('number', '=', Number(idOrNumber)).executeTakeFirst() : await q.where('id', '=', idOrNumber).executeTakeFirst()) as SizedJobRow | undefined;
+    if (!r) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Job ${idOrNumber}` });
+    const d = this.store.dialect;
+    const lim = this.limits.bytes;
+    const steps = await this.store.db.selectFrom('job_steps')
+      .select(['step_id', 'status', 'attempts', 'error', 'idempotency_key', 'started_at', 'finished_at'])
+      .select([ifSmall(d, 'input', lim).as('input'), byteLength(d, 'input').as('input_bytes'), ifSmall(d, 'output', lim).as('output'), byteLength(d, 'output').as('output_bytes')])
+      .where('job_id', '=', r.id).orderBy('seq').execute();
     return {
-      ...jobView(r),
+      ...jobView(r, this.limits),
       steps: steps.map((s) => ({
-        id: s.step_id, status: s.status, attempts: s.attempts, input: json(s.input), output: json(s.output), error: json(s.error),
+        id: s.step_id, status: s.status, attempts: s.attempts,
+        input: capped(s.input, s.input_bytes, this.limits), output: capped(s.output, s.output_bytes, this.limits), error: json(s.error),
         idempotency_key: s.idempotency_key, started_at: iso(s.started_at), finished_at: iso(s.finished_at),
       })),
     };
   }
 
-  /** The same trigger data, run again by the recipe's current version, linked to the first job. */
+  /** The full stored JSON text of a job's trigger or one step's input or output, for a download. */
+  async value(idOrNumber: string, which: { step?: string; field: 'trigger' | 'input' | 'output' }): Promise<{ job: JobRow; text: string }> {
+    const job = await this.row(idOrNumber);
+    if (which.field === 'trigger') return { job, text: job.trigger };
+    const s = await this.store.db.selectFrom('job_steps').select(['input', 'output']).where('job_id', '=', job.id).where('step_id', '=', which.step ?? '').executeTakeFirst();
+    if (!s) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Step ${which.step} of job ${job.number}` });
+    const text = s[which.field];
+    if (text === null) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `The ${which.field} of step ${which.step}` });
+    return { job, text };
+  }
+
+  /** The same trigger data (its stored text, not parsed and written again), run again by the recipe's current version, linked to the first job. */
   async repeat(idOrNumber: string, currentVersion: (recipe: string) => Promise<{ version: number; concurrency: number | null }>): Promise<JobView> {
     const r = await this.row(idOrNumber);
     const cur = await currentVersion(r.recipe);
-    const res = await this.queue.enqueue({ recipe: r.recipe, recipe_version: cur.version, trigger: JSON.parse(r.trigger), repeat_of: r.id, concurrency_key: cur.concurrency ? r.recipe : null });
+    const res = await this.queue.enqueue({ recipe: r.recipe, recipe_version: cur.version, trigger: new RawJson(r.trigger), repeat_of: r.id, concurrency_key: cur.concurrency ? r.recipe : null });
     return this.show(res.id);
   }
 

@@ -20,6 +20,19 @@ const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
 /** True when `b` holds exactly one JSON value, with optional white space around it. */
 export function isJson(b: Uint8Array): boolean {
+  return checkJson(b, Infinity) === 'ok';
+}
+
+/**
+ * The same check, also refusing nesting deeper than `maxDepth` — counted on the stack the
+ * check keeps anyway, so the depth limit costs no second pass over the bytes.
+ */
+export function checkJson(b: Uint8Array, maxDepth: number): 'ok' | 'malformed' | 'too_deep' {
+  const r = scan(b, maxDepth);
+  return r === true ? 'ok' : r === false ? 'malformed' : 'too_deep';
+}
+
+function scan(b: Uint8Array, maxDepth: number): boolean | 'deep' {
   const n = b.length;
   // Open containers: 1 = array, 2 = object. `expect` says what may come next.
   const stack: number[] = [];
@@ -52,8 +65,8 @@ export function isJson(b: Uint8Array): boolean {
     // A value.
     if (c === 0x5d && first) { stack.pop(); i++; expect = 1; first = false; continue; }
     first = false;
-    if (c === 0x7b) { stack.push(2); i++; expect = 2; continue; }
-    if (c === 0x5b) { stack.push(1); i++; expect = 0; first = true; continue; }
+    if (c === 0x7b) { if (stack.push(2) > maxDepth) return 'deep'; i++; expect = 2; continue; }
+    if (c === 0x5b) { if (stack.push(1) > maxDepth) return 'deep'; i++; expect = 0; first = true; continue; }
     if (c === 0x22) i = skipString(b, i);
     else if (c === 0x2d || isDigit(c)) i = skipNumber(b, i);
     else if (c === 0x74) i = word(b, i, 'true');

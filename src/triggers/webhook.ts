@@ -23,7 +23,7 @@ export interface WebhookEvent {
 
 const SENSITIVE = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key'];
 
-export async function acceptWebhook(def: WebhookTrigger, req: InboundRequest & { method: string; contentType?: string }, opts: { recipe: string; bodyLimit: number; dedup?: DedupKey }): Promise<WebhookEvent> {
+export async function acceptWebhook(def: WebhookTrigger, req: InboundRequest & { method: string; contentType?: string; jsonValid?: boolean }, opts: { recipe: string; bodyLimit: number; dedup?: DedupKey }): Promise<WebhookEvent> {
   const limit = Math.min(def.body_limit ?? opts.bodyLimit, opts.bodyLimit);
   if (req.rawBody.length > limit) throw new HookflowError('HF_ERR_BODY_TOO_LARGE', { limit });
   if (def.allow_ips) checkIpAllowlist(def.allow_ips, req);
@@ -32,7 +32,7 @@ export async function acceptWebhook(def: WebhookTrigger, req: InboundRequest & {
   // time it is only checked here; `trigger.body` parses it on demand (sample capture). Anything
   // else is parsed now.
   const text = isJsonType(mediaType(req.contentType)) ? req.rawBody.toString('utf8') : null;
-  const lazy = text !== null && !opts.dedup && req.rawBody.length > 0 && isJson(req.rawBody);
+  const lazy = text !== null && !opts.dedup && req.rawBody.length > 0 && (req.jsonValid ?? isJson(req.rawBody));
   let body: unknown = lazy ? undefined : text !== null ? parseJson(text) : parseBody(req.rawBody, req.contentType);
   let parsed = !lazy;
   const headers = storedHeaders(req.headers, def);

@@ -37,6 +37,15 @@ for (const dialect of DIALECTS) {
     it('refuses unknown URLs, disabled applications, unknown operations and malformed bodies', async () => {
       expectError(await e.app.inject({ method: 'POST', url: '/ops/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', payload: { operation: 'createRequest' } }).then((r) => ({ status: r.statusCode, body: r.json() })), 404, 'HF_ERR_OPS_APP_UNKNOWN');
       expectError(await e.op('alice', 'dropDatabase', {}), 400, 'HF_ERR_OPS_OPERATION_UNKNOWN');
+      // Names Object.prototype has are unknown operations too, not its functions run as handlers.
+      for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) expectError(await e.op('alice', name, {}), 400, 'HF_ERR_OPS_OPERATION_UNKNOWN');
+      // A wrong token of any length is the same unknown application, whatever the body.
+      for (const token of ['x', 'AAAAAAAA', 'A'.repeat(120), 'A'.repeat(3000)]) {
+        for (const payload of [{ operation: 'createRequest' }, { nothing: true }]) {
+          const r = await e.app.inject({ method: 'POST', url: `/ops/${token}`, payload });
+          expectError({ status: r.statusCode, body: r.json() }, 404, 'HF_ERR_OPS_APP_UNKNOWN');
+        }
+      }
       const bad = await e.app.inject({ method: 'POST', url: e.paths.alice!, payload: '{"operation":', headers: { 'content-type': 'application/json' } });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().error.code).toBe('HF_ERR_BODY_MALFORMED');
@@ -146,16 +155,36 @@ for (const dialect of DIALECTS) {
       const ok2 = await create([amount, { name: 'QUOTE', fileValue: { name: 'a.txt', content: Buffer.from('hello').toString('base64'), contentType: 'text/plain' } }]);
       for (const r of [ok, ok2]) {
         const f = ((await e.t.rt.jobs.show(String(r.body.number))).trigger as any).request.parameters.QUOTE;
-        expect(f.path.startsWith(path.join(e.t.env.HOOKFLOW_DATA_DIR!, 'ops-files'))).toBe(true);
-        expect(fs.readFileSync(f.path, 'utf8')).toBe(r === ok ? 'PDF-quote' : 'hello');
+        // The dataset names the file and Hookflow's copy by id, never a server-side path.
+        for (const dir of [e.t.env.HOOKFLOW_DATA_DIR!, allowed]) expect(JSON.stringify(f)).not.toContain(dir);
+        expect(f).not.toHaveProperty('path');
+        const copy = e.t.rt.ops.deps.files.pathOf(f.id, f.name);
+        expect(copy.startsWith(path.join(e.t.env.HOOKFLOW_DATA_DIR!, 'ops-files'))).toBe(true);
+        expect(fs.readFileSync(copy, 'utf8')).toBe(r === ok ? 'PDF-quote' : 'hello');
         expect(f).toMatchObject({ size: r === ok ? 9 : 5, name: r === ok ? 'quote.pdf' : 'a.txt' });
       }
       const out = path.join(outside, 'secret.txt');
       fs.writeFileSync(out, 'secret');
       fs.symlinkSync(out, path.join(allowed, 'link.txt'));
+      fs.mkdirSync(path.join(allowed, 'sub'), { recursive: true });
+      fs.writeFileSync(path.join(allowed, 'unreadable.txt'), 'x');
+      fs.chmodSync(path.join(allowed, 'unreadable.txt'), 0o000);
       for (const url of ['https://example.com/x.pdf', pathToFileURL(out).href, pathToFileURL(path.join(allowed, 'link.txt')).href, pathToFileURL(path.join(allowed, 'missing.pdf')).href, `file://${allowed}/../${path.basename(outside)}/secret.txt`]) {
         expectError(await create([amount, { name: 'QUOTE', fileValue: { url } }]), 400, 'HF_ERR_OPS_FILE_URL');
       }
+      // Existing or not, outside or inside, a directory or unreadable: one message, so an answer
+      // tells nothing about the server's files.
+      const message = async (url: string) => {
+        const r = await create([amount, { name: 'QUOTE', fileValue: { url } }]);
+        expect(r.status, JSON.stringify(r.body)).toBe(400);
+        return (r.body.error.message as string).replace(url, '<url>');
+      };
+      const probes = [pathToFileURL(out).href, pathToFileURL(path.join(outside, 'nope.txt')).href, pathToFileURL('/etc/passwd').href, pathToFileURL('/nonexistent/x').href,
+        pathToFileURL(path.join(allowed, 'missing.pdf')).href, pathToFileURL(path.join(allowed, 'sub')).href, pathToFileURL(path.join(allowed, 'link.txt')).href];
+      if (process.getuid?.() !== 0) probes.push(pathToFileURL(path.join(allowed, 'unreadable.txt')).href);
+      const messages = new Set<string>();
+      for (const url of probes) messages.add(await message(url));
+      expect([...messages]).toHaveLength(1);
       fs.writeFileSync(path.join(allowed, 'big.bin'), Buffer.alloc(1001));
       expectError(await create([amount, { name: 'QUOTE', fileValue: { url: pathToFileURL(path.join(allowed, 'big.bin')).href } }]), 413, 'HF_ERR_OPS_FILE_TOO_LARGE');
       expectError(await create([amount, { name: 'QUOTE', fileValue: { name: 'big.bin', content: Buffer.alloc(1001).toString('base64') } }]), 413, 'HF_ERR_OPS_FILE_TOO_LARGE');

@@ -25,8 +25,17 @@ export function Status({ status }: { status: string }) {
   return <span className={`badge st-${status}`}>{status}</span>;
 }
 
-export function Json({ value, label }: { value: unknown; label?: string }) {
+/** The API's stand-in for a value too big to show: `{"truncated": true, "bytes": N}`. */
+export function isTruncated(v: unknown): v is { truncated: true; bytes: number } {
+  return !!v && typeof v === 'object' && (v as { truncated?: unknown }).truncated === true && typeof (v as { bytes?: unknown }).bytes === 'number' && Object.keys(v).length === 2;
+}
+
+/** `download` is the URL of the full value, offered when the API sent only its size. */
+export function Json({ value, label, download }: { value: unknown; label?: string; download?: string }) {
   if (value === undefined || value === null) return <span className="muted">—</span>;
+  if (download && isTruncated(value)) {
+    return <p className="muted" aria-label={label}>Truncated, {value.bytes.toLocaleString()} bytes — <a href={download} download>download</a></p>;
+  }
   return <pre className="json" aria-label={label} tabIndex={0}>{JSON.stringify(value, null, 2)}</pre>;
 }
 

@@ -4,13 +4,29 @@
  */
 import { Option, type Command } from 'commander';
 import { api, emit, errorText, fields, out, positiveInt, seg, sub, table, type JsonOpt } from './shared.js';
+import { CliError, EXIT } from '../client/api.js';
 
 const STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'];
 
 interface JobView {
   id: string; number: number; recipe: string; recipe_version: number; status: string; created_at: string; started_at: string | null;
-  finished_at: string | null; repeat_of: string | null; error?: unknown;
-  steps?: Array<{ id: string; status: string; attempts: number; started_at: string | null; finished_at: string | null; error?: unknown }>;
+  finished_at: string | null; repeat_of: string | null; error?: unknown; trigger?: unknown;
+  steps?: Array<{ id: string; status: string; attempts: number; started_at: string | null; finished_at: string | null; error?: unknown; input?: unknown; output?: unknown }>;
+}
+
+const isTruncated = (v: unknown): v is { truncated: true; bytes: number } => !!v && typeof v === 'object' && (v as { truncated?: unknown }).truncated === true;
+
+/** Big values come as `{"truncated": true, "bytes": N}`: say so, and how to get the whole value. */
+function truncatedLines(job: JobView): string[] {
+  const lines: string[] = [];
+  if (isTruncated(job.trigger)) lines.push(`Trigger data truncated, ${job.trigger.bytes} bytes — hookflow jobs download ${job.number} trigger`);
+  for (const s of job.steps ?? []) {
+    for (const f of ['input', 'output'] as const) {
+      const v = s[f];
+      if (isTruncated(v)) lines.push(`Step ${s.id} ${f} truncated, ${v.bytes} bytes — hookflow jobs download ${job.number} ${f} --step ${s.id}`);
+    }
+  }
+  return lines;
 }
 
 function printJob(job: JobView): void {
@@ -25,6 +41,8 @@ function printJob(job: JobView): void {
     out(table(['STEP', 'STATUS', 'ATTEMPTS', 'STARTED', 'FINISHED', 'ERROR'],
       job.steps.map((s) => [s.id, s.status, s.attempts, s.started_at, s.finished_at, s.error ? errorText(s.error) : ''])));
   }
+  const cut = truncatedLines(job);
+  if (cut.length) { out(); for (const l of cut) out(l); }
 }
 
 export function registerJobCommands(program: Command): void {
@@ -49,6 +67,16 @@ export function registerJobCommands(program: Command): void {
     .action(async (id: string, opts: JsonOpt) => {
       const job = await api(opts)<JobView>('GET', `/jobs/${seg(id)}`);
       emit(opts, job, () => printJob(job));
+    });
+
+  sub(jobs, 'download <id> <value>', 'Print the full stored JSON of a job\'s trigger, or of a step\'s input or output (--step)')
+    .addOption(new Option('--step <step>', 'the step, for input and output'))
+    .action(async (id: string, value: string, opts: JsonOpt & { step?: string }) => {
+      if (!['trigger', 'input', 'output'].includes(value)) throw new CliError('the value is trigger, input or output', EXIT.usage);
+      if (value !== 'trigger' && !opts.step) throw new CliError(`--step names the step whose ${value} to print`, EXIT.usage);
+      const path = value === 'trigger' ? `/jobs/${seg(id)}/values/trigger` : `/jobs/${seg(id)}/steps/${seg(opts.step!)}/${value}`;
+      const data = await api(opts)('GET', path);
+      process.stdout.write(`${JSON.stringify(data)}\n`);
     });
 
   sub(jobs, 'repeat <id>', "Run a job's trigger data again as a new job, with the recipe's current version")

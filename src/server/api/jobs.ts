@@ -3,7 +3,14 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../runtime.js';
+import type { FastifyReply } from 'fastify';
 import { idParam, jobDetail, jobSummary } from './schemas.js';
+
+/** The stored text as it is (no parse, no re-serialisation): byte-exact and one copy in memory. */
+function sendValue(reply: FastifyReply, text: string, filename: string) {
+  return reply.type('application/json; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`)
+    .serializer((v: unknown) => v as string).send(text);
+}
 
 export async function jobRoutes(app: FastifyInstance, { rt }: { rt: Runtime }): Promise<void> {
   app.get('/jobs', {
@@ -17,6 +24,26 @@ export async function jobRoutes(app: FastifyInstance, { rt }: { rt: Runtime }): 
 
   app.get('/jobs/:id', { config: { role: 'viewer' }, schema: { summary: 'A job with its steps', params: idParam, response: { 200: jobDetail } } },
     async (req) => rt.jobs.show((req.params as { id: string }).id));
+
+  // Full values the job page shows only as `{"truncated": true, "bytes": N}`: each is its own file.
+  const download = (name: string) => ({ 200: { type: 'string', description: `The stored JSON text, as ${name}` } });
+  app.get('/jobs/:id/values/trigger', { config: { role: 'viewer' }, schema: { summary: 'Download a job\'s full trigger data', params: idParam, response: download('job-N-trigger.json') } },
+    async (req, reply) => {
+      const { job, text } = await rt.jobs.value((req.params as { id: string }).id, { field: 'trigger' });
+      return sendValue(reply, text, `job-${job.number}-trigger.json`);
+    });
+  app.get('/jobs/:id/steps/:step/:field', {
+    config: { role: 'viewer' },
+    schema: {
+      summary: 'Download one step\'s full input or output',
+      params: { type: 'object', properties: { id: { type: 'string' }, step: { type: 'string' }, field: { type: 'string', enum: ['input', 'output'] } }, required: ['id', 'step', 'field'] },
+      response: download('job-N-STEP-input.json'),
+    },
+  }, async (req, reply) => {
+    const p = req.params as { id: string; step: string; field: 'input' | 'output' };
+    const { job, text } = await rt.jobs.value(p.id, { step: p.step, field: p.field });
+    return sendValue(reply, text, `job-${job.number}-${p.step.replace(/[^\w.-]/g, '_')}-${p.field}.json`);
+  });
 
   app.post('/jobs/:id/repeat', { config: { role: 'editor' }, schema: { summary: 'Run the same trigger data again as a new job', params: idParam, response: { 201: jobDetail } } }, async (req, reply) => {
     const job = await rt.jobs.repeat((req.params as { id: string }).id, async (recipe) => {

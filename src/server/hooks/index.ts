@@ -11,6 +11,8 @@ import { RawJson } from '../../queue/index.js';
 import type { WebhookTrigger } from '../../recipes/types.js';
 import { waitForJob } from './wait.js';
 import { maybeCapture } from '../../connectors/http/sample.js';
+import { checkBodyDepth } from '../../triggers/depth.js';
+import { mediaType } from '../../triggers/body.js';
 
 const REASONS: Record<string, string> = {
   HF_ERR_SIGNATURE_INVALID: 'signature', HF_ERR_SIGNATURE_STALE: 'stale', HF_ERR_IP_NOT_ALLOWED: 'ip',
@@ -18,11 +20,24 @@ const REASONS: Record<string, string> = {
   HF_ERR_HOOK_UNKNOWN: 'unknown_token', HF_ERR_HOOK_DISABLED: 'stopped',
 };
 
+// The depth scan's verdict on a JSON body, so the webhook path does not validate the bytes twice.
+const checked = new WeakMap<Buffer, boolean>();
+
 export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime }): Promise<void> {
   const { rt } = opts;
   // Every body arrives as bytes: signatures are checked on exactly what was sent.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  const maxDepth = rt.settings.bodyMaxDepth;
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) => {
+    try {
+      const { jsonValid } = checkBodyDepth(body as Buffer, mediaType(req.headers['content-type']), maxDepth);
+      if (jsonValid !== undefined) checked.set(body as Buffer, jsonValid);
+      done(null, body);
+    } catch (e) {
+      rt.metrics.inc('hookflow_events_rejected_total', { reason: 'too_deep' });
+      done(e as Error, undefined);
+    }
+  });
   rt.metrics.describe('hookflow_events_accepted_total', 'Inbound events acknowledged with 2xx');
   rt.metrics.describe('hookflow_events_rejected_total', 'Inbound events refused, by reason');
 
@@ -83,5 +98,6 @@ function inbound(req: FastifyRequest) {
     remoteAddress: req.socket.remoteAddress ?? '',
     method: req.method,
     contentType: req.headers['content-type'],
+    jsonValid: checked.get(raw),
   };
 }

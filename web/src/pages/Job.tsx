@@ -44,7 +44,7 @@ export default function Job({ id }: { id: string }) {
           {j.error != null && <div className="error" role="note"><strong>Job error</strong><Json value={j.error} /></div>}
           <details>
             <summary>Trigger data</summary>
-            <Json value={j.trigger} label="Trigger data" />
+            <Json value={j.trigger} label="Trigger data" download={`/api/v1/jobs/${enc(j.id)}/values/trigger`} />
           </details>
           <h2>Steps</h2>
           {j.steps.length === 0 && <p className="muted">No step has run yet.</p>}
@@ -55,8 +55,8 @@ export default function Job({ id }: { id: string }) {
                   <strong>{s.id}</strong> <Status status={s.status} />
                   <span className="muted">{s.attempts} attempt{s.attempts === 1 ? '' : 's'} · {time(s.started_at)} · {duration(s.started_at, s.finished_at)}</span>
                 </div>
-                <details><summary>Input</summary><Json value={s.input} label={`Input of ${s.id}`} /></details>
-                <details open={s.status === 'succeeded'}><summary>Output</summary><Json value={s.output} label={`Output of ${s.id}`} /></details>
+                <details><summary>Input</summary><Json value={s.input} label={`Input of ${s.id}`} download={`/api/v1/jobs/${enc(j.id)}/steps/${enc(s.id)}/input`} /></details>
+                <details open={s.status === 'succeeded'}><summary>Output</summary><Json value={s.output} label={`Output of ${s.id}`} download={`/api/v1/jobs/${enc(j.id)}/steps/${enc(s.id)}/output`} /></details>
                 {s.error != null && <details open><summary>Error</summary><Json value={s.error} label={`Error of ${s.id}`} /></details>}
               </li>
             ))}
