@@ -5,8 +5,6 @@
  * loads, so nothing of the runtime, Fastify or the store may be imported here (nor the global
  * fetch: loading Node's bundled undici costs more than the request).
  */
-import http from 'node:http';
-import https from 'node:https';
 import { profilesPath, readProfiles } from './profiles.js';
 
 /** Exit codes, documented in README "Exit codes". */
@@ -96,9 +94,10 @@ export async function request<T = any>(t: Target, method: string, path: string, 
   throw new CliError(`${method} ${url.pathname} answered HTTP ${res.status}${typeof data === 'string' ? `: ${data.slice(0, 200)}` : ''}; is ${t.url} a Hookflow server?`, EXIT.failed);
 }
 
-function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; text: string }> {
+/** node:http(s) are loaded here, not at the top: `--help` and usage errors need neither (TLS is slow to load). */
+async function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; text: string }> {
+  const lib = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
-    const lib = url.protocol === 'https:' ? https : http;
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     const req = lib.request(url, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
