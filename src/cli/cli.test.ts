@@ -226,3 +226,40 @@ describe('connections', () => {
     expect((await hookflow(['connections', 'delete', 'crm'], { env })).code).toBe(1);
   });
 });
+
+describe('http try and webhooks, through the server', () => {
+  it('sends a sample request, applies it as a step, and subscribes a webhook that gets a test delivery', { timeout: 180_000 }, async () => {
+    const http = await import('node:http');
+    const seen: Array<{ url: string; body: string }> = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => { body += c.toString(); });
+      req.on('end', () => { seen.push({ url: req.url ?? '', body }); res.setHeader('content-type', 'application/json'); res.end('{"id":7,"name":"Ann"}'); });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+    try {
+      // Without a connection the server refuses loopback (its SSRF guard answers, not the CLI).
+      const bare = await hookflow(['http', 'try', `${base}/users/7`], { env });
+      expect([bare.code, bare.stderr]).toEqual([1, expect.stringContaining('HF_ERR_SSRF_BLOCKED')]);
+
+      await ok(['connections', 'create', '--name', 'local', '--type', 'http', '--config', JSON.stringify({ base_url: base, private_network: true })], { env });
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, 'hello.yaml'), HELLO.replace('name: hello', 'name: tried'));
+      await ok(['recipes', 'apply', path.join(dir, 'hello.yaml')], { env });
+      const r = await json(['http', 'try', '/users/7', '-c', 'local', '--apply', 'tried', '--step-id', 'lookup'], { env });
+      expect(r).toMatchObject({ ok: true, response: { status: 200, body: { id: 7, name: 'Ann' } }, suggested_step: { action: 'http.request', connection: 'local' }, applied: { recipe: 'tried', step_id: 'lookup', version: 2 } });
+      expect(await ok(['http', 'try', '/users/7', '-c', 'local'], { env })).toMatch(/^GET .*\/users\/7 → 200/);
+
+      const w = await json(['webhooks', 'create', '--event', 'job.failed', '--uri', `${base}/hook`, '--private-network'], { env });
+      expect(w).toMatchObject({ event: 'job.failed', uri: `${base}/hook`, secret: expect.any(String) });
+      expect((await json<Array<{ id: string }>>(['webhooks', 'list'], { env })).map((x) => x.id)).toContain(w.id);
+      expect(await ok(['webhooks', 'test', w.id], { env })).toBe('Test delivery queued\n');
+      for (let i = 0; i < 300 && !seen.some((s) => s.url === '/hook'); i++) await new Promise((res) => setTimeout(res, 100));
+      expect(JSON.parse(seen.find((s) => s.url === '/hook')!.body)).toMatchObject({ type: 'job.failed', data: { test: true, webhook_id: w.id } });
+      expect(await json(['webhooks', 'delete', w.id], { env })).toEqual({ deleted: w.id });
+    } finally {
+      receiver.close();
+    }
+  });
+});

@@ -1,8 +1,8 @@
 /**
- * `hookflow alerts …` as users run it (`node dist/cli/index.js`) against the store of a running
- * Hookflow: sources and policies configured from the command line, events sent to the server's
- * `POST /api/events`, and alerts listed, shown, commented, accepted and resolved with `--json`
- * answers and HF_ERR codes with exit status 2 for refused actions.
+ * `hookflow alerts …` as users run it (`node dist/cli/index.js`), a client of a running
+ * Hookflow's API: sources and policies configured from the command line, events sent to the
+ * server's `POST /api/events`, and alerts listed, shown, commented, accepted and resolved with
+ * `--json` answers and HF_ERR codes with exit status 1 for refused actions (2 for a bad argument).
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,17 +10,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, dialectAvailable, tempDir } from '../dialects.js';
-import { startHarness, type Harness } from './harness.js';
+import { ADMIN, startHarness, type Harness } from './harness.js';
 
 const BIN = fileURLToPath(new URL('../../dist/cli/index.js', import.meta.url));
 
-// Each command is a process of ~2 s; the services below it run on both dialects in the other
+// Each command is a process; the services below it run on both dialects in the other
 // alert suites, so the command line is checked on SQLite only.
 for (const dialect of DIALECTS.filter((d) => d === 'sqlite')) {
   describe.skipIf(!dialectAvailable(dialect))(`hookflow alerts CLI on ${dialect}`, () => {
     let h: Harness;
+    let aliceToken: string;
     const cli = (...args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...h.env, HOOKFLOW_LOG_LEVEL: 'warn' }, timeout: 30_000 }, (err, stdout, stderr) => {
+      execFile(process.execPath, [BIN, ...args], { env: { ...process.env, HOOKFLOW_URL: h.base, HOOKFLOW_TOKEN: ADMIN, HOOKFLOW_LOG_LEVEL: 'warn' }, timeout: 30_000 }, (err, stdout, stderr) => {
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
       });
     });
@@ -33,7 +34,9 @@ for (const dialect of DIALECTS.filter((d) => d === 'sqlite')) {
     beforeAll(async () => {
       if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first`);
       h = await startHarness(dialect);
-      await h.rt.users.create({ username: 'alice', email: 'alice@example.com' });
+      await h.rt.users.create({ username: 'alice', email: 'alice@example.com', roles: ['editor'] });
+      // Who accepts or comments is the token's user.
+      aliceToken = (await h.rt.users.createToken('alice', 'editor', 'cli-test')).token;
     }, 60_000);
     afterAll(async () => { await h?.close(); });
 
@@ -63,17 +66,17 @@ for (const dialect of DIALECTS.filter((d) => d === 'sqlite')) {
       expect(list.map((a: any) => [a.id, a.summary, a.source])).toEqual([[id, 'Load high on web-3', 'nagios']]);
       expect((await cli('alerts', 'list')).stdout).toMatch(new RegExp(`^${id}\\s+pending\\s+LOW\\s+nagios`, 'm'));
 
-      expect((await json('alerts', 'comment', String(id), 'checking the load balancer', '--as', 'alice')).log.at(-1)).toMatchObject({ kind: 'comment', actor: 'alice', text: 'checking the load balancer' });
-      expect(await json('alerts', 'accept', String(id), '--as', 'alice', '--note', 'mine')).toMatchObject({ status: 'accepted', accepted_by: 'alice' });
-      expect(await json('alerts', 'resolve', String(id))).toMatchObject({ status: 'resolved', resolved_by: 'cli' });
+      expect((await json('alerts', 'comment', String(id), 'checking the load balancer', '--token', aliceToken)).log.at(-1)).toMatchObject({ kind: 'comment', actor: 'alice', text: 'checking the load balancer' });
+      expect(await json('alerts', 'accept', String(id), '--token', aliceToken, '--note', 'mine')).toMatchObject({ status: 'accepted', accepted_by: 'alice' });
+      expect(await json('alerts', 'resolve', String(id))).toMatchObject({ status: 'resolved', resolved_by: 'admin' });
       const again = await cli('alerts', 'resolve', String(id));
-      expect(again.code).toBe(2);
+      expect(again.code).toBe(1);
       expect(again.stderr).toContain('HF_ERR_ALERT_STATE');
       const text = (await cli('alerts', 'show', String(id))).stdout;
       expect(text).toMatch(/Status:\s+resolved/);
       expect(text).toContain('Accepted by alice: mine');
       // The server sees what the CLI did.
-      expect((await h.call('GET', `/api/v1/alerts/${id}`)).body).toMatchObject({ status: 'resolved', accepted_by: 'alice', resolved_by: 'cli' });
+      expect((await h.call('GET', `/api/v1/alerts/${id}`)).body).toMatchObject({ status: 'resolved', accepted_by: 'alice', resolved_by: 'admin' });
 
       const rotated = await json('alerts', 'sources', 'rotate-key', 'nagios');
       expect(rotated.integration_key).not.toBe(src.integration_key);
@@ -81,12 +84,16 @@ for (const dialect of DIALECTS.filter((d) => d === 'sqlite')) {
       expect((await h.event({ integrationKey: rotated.integration_key, eventType: 'ALERT', summary: 'x' })).status).toBe(202);
     }, 240_000); // some 20 processes of ~2 s each, more on a loaded machine
 
-    it('refuses bad input with HF_ERR codes and exit status 2', async () => {
+    it('refuses bad input with HF_ERR codes and exit status 1 (from the server) or 2 (a bad argument)', async () => {
       const bad = await cli('alerts', 'sources', 'create', 'bad', '--grouping', 'sometimes');
-      expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('HF_ERR_ALERT_SOURCE_INVALID')]);
+      // The API's route schema answers first: the grouping is not one of its values.
+      expect([bad.code, bad.stderr]).toEqual([1, expect.stringMatching(/^error HF_ERR_VALIDATION: .*grouping must be equal to one of the allowed values/)]);
       const missing = await cli('alerts', 'show', '424242');
-      expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('HF_ERR_NOT_FOUND')]);
-      expect((await cli('alerts', 'accept', 'abc')).stderr).toContain('HF_ERR_VALIDATION');
+      expect([missing.code, missing.stderr]).toEqual([1, expect.stringContaining('HF_ERR_NOT_FOUND')]);
+      const notNumber = await cli('alerts', 'accept', 'abc');
+      expect([notNumber.code, notNumber.stderr]).toEqual([2, expect.stringContaining('HF_ERR_VALIDATION')]);
+      const dup = await cli('alerts', 'sources', 'create', 'nagios');
+      expect([dup.code, dup.stderr]).toEqual([1, expect.stringContaining('HF_ERR_CONFLICT')]);
       const used = await cli('alerts', 'policies', 'delete', 'ops-policy');
       expect(used.code).toBe(0); // nagios no longer uses it
       expect((await cli('alerts', 'teams', 'set', 'ghosts', '--member', 'nobody')).stderr).toContain('HF_ERR_NOT_FOUND');

@@ -80,6 +80,29 @@ describe('hookflow start output', () => {
   });
 });
 
+describe('hookflow admin (bootstrap: opens the store, no server)', () => {
+  it('makes an admin token on a fresh store, which a server started on it then accepts', { timeout: 90_000 }, async () => {
+    const dataDir = tempDir();
+    const env = { HOOKFLOW_DATA_DIR: dataDir };
+    expect(await json(['admin', 'migrate'], { env })).toEqual({ migrated: true, store: 'sqlite' });
+    const t = await json<{ token: string; id: number }>(['admin', 'token', '--user', 'root'], { env });
+    expect(t.token).toMatch(/^hf_/);
+    expect((await hookflow(['admin', 'token', '--help'])).stdout).toContain('opens the store directly');
+    const port = await freePort();
+    const p = spawnHookflow('start', { HOOKFLOW_DATA_DIR: dataDir, HOOKFLOW_PORT: String(port), HOOKFLOW_DATABASE_URL: '' });
+    try {
+      await waitOutput(p, /Hookflow is up/);
+      // A token existed, so the start created none.
+      expect(p.output()).not.toContain('created the first admin API token');
+      const users = await json<Array<{ username: string; roles: string[] }>>(['users', 'list'], { env: { HOOKFLOW_URL: `http://127.0.0.1:${port}`, HOOKFLOW_TOKEN: t.token } });
+      expect(users).toMatchObject([{ username: 'root', roles: ['admin'] }]);
+    } finally {
+      await kill9(p);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('shell completion', () => {
   const complete = (script: string, words: string[]) => new Promise<string[]>((resolve, reject) => {
     // bash itself runs the generated function, as the shell does on <Tab>.

@@ -1,22 +1,21 @@
-// `hookflow ops …` as users run it: real CLI processes on a fresh SQLite data dir (npm test builds dist first).
-import { execFile } from 'node:child_process';
+// `hookflow ops …` as users run it: real CLI processes against a real `hookflow start --no-workers`
+// (on its own SQLite data dir), through its API (npm test builds dist first).
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../dialects.js';
-import { CLI } from '../helpers/proc.js';
+import { hookflow as run, startServer, type CliServer } from '../helpers/cli.js';
 import { PURCHASE } from './helpers.js';
 
 const dir = tempDir('hf-ops-cli-');
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+let srv: CliServer;
+beforeAll(async () => { srv = await startServer({}, ['--no-workers']); }, 60_000);
+afterAll(async () => {
+  await srv?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
-function hookflow(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, HOOKFLOW_DATA_DIR: dir, HOOKFLOW_LOG_LEVEL: 'warn' }, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const hookflow = (...args: string[]) => run(args, { env: srv.env });
 async function json(...args: string[]): Promise<any> {
   const r = await hookflow(...args, ...(args[1] === 'run' ? [] : ['--json']));
   if (r.code !== 0) throw new Error(`hookflow ${args.join(' ')}: ${r.stderr}`);
@@ -34,13 +33,13 @@ describe('hookflow ops', () => {
     expect(await json('ops', 'processes')).toMatchObject([{ processName: 'PURCHASE', processVersion: 1, recipe: 'purchase' }]);
     const created = await json('ops', 'run', 'crm', 'createRequest', '--input', JSON.stringify({ processName: 'PURCHASE', parameters: [{ name: 'AMOUNT', numericValue: 3 }] }));
     expect(created).toMatchObject({ processName: 'PURCHASE', number: 1 });
-    // No worker runs in the CLI: the job stays queued, so no action is open yet.
+    // The server runs no workers: the job stays queued, so no action is open yet.
     expect(await json('ops', 'actions', '--assignee', 'alice')).toEqual([]);
     const rotated = await json('ops', 'apps', 'rotate', 'crm');
     expect(rotated.url).not.toBe(app.url);
     await json('ops', 'apps', 'disable', 'crm');
     const refused = await hookflow('ops', 'run', 'crm', 'createRequest', '--input', '{}');
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('HF_ERR_OPS_APP_DISABLED');
     expect(await json('ops', 'apps', 'list')).toMatchObject([{ name: 'crm', enabled: false }]);
   });

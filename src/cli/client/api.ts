@@ -1,8 +1,9 @@
 /**
  * @module cli/client/api
  * The management commands' only way to the server: one HTTP request to /api/v1 with a bearer
- * token, over the global fetch. It must stay this small: a command's start-up time is the
- * modules it loads, so nothing of the runtime, Fastify or the store may be imported here.
+ * token, over node:http(s). It must stay this small: a command's start-up time is the modules it
+ * loads, so nothing of the runtime, Fastify or the store may be imported here (nor the global
+ * fetch: loading Node's bundled undici costs more than the request).
  */
 import { profilesPath, readProfiles } from './profiles.js';
 
@@ -71,23 +72,40 @@ export async function request<T = any>(t: Target, method: string, path: string, 
     headers['content-type'] = o.contentType ?? 'application/json';
     body = o.contentType ? String(o.body) : JSON.stringify(o.body);
   }
-  let res: Response;
+  let res: { status: number; text: string };
   try {
-    res = await fetch(url, { method, headers, body });
+    res = await send(url, method, headers, body);
   } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw new CliError(`cannot reach the Hookflow server at ${t.url} (${cause?.code ?? cause?.message ?? (e as Error).message}); is it running? (URL from ${t.from})`, EXIT.unreachable);
+    const err = e as { code?: string; message?: string };
+    throw new CliError(`cannot reach the Hookflow server at ${t.url} (${err.code ?? err.message}); is it running? (URL from ${t.from})`, EXIT.unreachable);
   }
-  const text = await res.text();
+  const ok = res.status >= 200 && res.status < 300;
+  const text = res.text;
   let data: any = null;
   if (text) {
     try { data = JSON.parse(text); } catch { data = text; }
   }
-  if (res.ok) return data as T;
+  if (ok) return data as T;
   const err = data?.error;
   if (res.status === 401) {
     throw new CliError(`the server at ${t.url} refused the API token (401 ${err?.code ?? 'Unauthorized'}); it may be wrong, revoked or expired`, EXIT.auth, LOGIN_HINT);
   }
   if (err?.code) throw new ApiError(res.status, err.code, err.message ?? '', err.details);
   throw new CliError(`${method} ${url.pathname} answered HTTP ${res.status}${typeof data === 'string' ? `: ${data.slice(0, 200)}` : ''}; is ${t.url} a Hookflow server?`, EXIT.failed);
+}
+
+/** node:http(s) are loaded here, not at the top: `--help` and usage errors need neither (TLS is slow to load). */
+async function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; text: string }> {
+  const lib = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  return new Promise((resolve, reject) => {
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+    const req = lib.request(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
