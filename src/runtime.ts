@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import type { Settings } from './config/index.js';
+import { configurePool } from './expressions/index.js';
 import { openStore, type Store } from './store/index.js';
 import { JobQueue } from './queue/index.js';
 import { RecipeService } from './services/recipes.js';
@@ -58,6 +59,7 @@ export interface RuntimeOptions {
 
 export async function createRuntime(settings: Settings, opts: RuntimeOptions): Promise<Runtime> {
   const log = opts.log ?? pino({ level: settings.logLevel, redact: REDACT_OPTIONS });
+  configurePool(settings.expressions);
   const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, pgSchema: settings.pgSchema });
   const box = new SecretBox(loadSecretKey({ envValue: settings.secretKey, dataDir: settings.dataDir }));
   const queue = new JobQueue(store);
