@@ -94,7 +94,7 @@ export class PostgresQueueSql implements QueueSql {
   }
 
   async reap(now: number): Promise<number> {
-    const r = await this.#pool.query(`UPDATE jobs SET status = 'queued', locked_by = NULL, locked_until = NULL WHERE status = 'running' AND locked_until < $1`, [now]);
+    const r = await this.#pool.query(`UPDATE jobs SET status = 'queued', locked_by = NULL, locked_until = NULL, crashes = crashes + 1 WHERE status = 'running' AND locked_until < $1`, [now]);
     return r.rowCount ?? 0;
   }
 
