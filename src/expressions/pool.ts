@@ -97,14 +97,16 @@ export class EvalPool {
         if (!task || m.id !== slot.id) return;
         clearTimeout(slot.timer);
         slot.task = undefined;
+        // An idle thread must not keep the process alive; a busy one must, or its answer is lost.
+        slot.worker.unref();
         task.done(m.ok ? { ok: true, value: m.value } : { ok: false, err: m.err });
         this.dispatch();
       });
       w.on('error', (e: Error & { code?: string }) => {
-        const memory = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
-        this.lose(slot, { code: 'HF_LIMIT', limit: memory ? `memory (${this.opts.memoryMb} MB)` : 'memory', message: e.message });
+        if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') this.lose(slot, { code: 'HF_LIMIT', limit: `memory (${this.opts.memoryMb} MB)`, message: e.message });
+        else this.lose(slot, { message: `the expression thread failed: ${e.message}` });
       });
-      w.on('exit', () => this.lose(slot, { code: 'HF_LIMIT', limit: 'memory', message: 'expression thread exited' }));
+      w.on('exit', () => this.lose(slot, { message: 'the expression thread exited' }));
     };
     const url = workerUrl();
     if (url instanceof URL) start(url);
@@ -137,6 +139,7 @@ export class EvalPool {
       const limit = task.req.limits.timeoutMs;
       slot.timer = setTimeout(() => this.lose(slot, { code: 'HF_LIMIT', limit: `time (${limit} ms)`, message: 'killed' }), limit + GRACE_MS);
       slot.timer.unref();
+      slot.worker.ref();
       try {
         slot.worker.postMessage({ id, ...task.req } satisfies EvalRequest);
       } catch (e) {
