@@ -19,7 +19,7 @@ import { answering } from './lane.js';
 import { Lru } from './lru.js';
 import { normalize, OutputTooLarge } from './normalize.js';
 import { evalPool } from './pool.js';
-import { isSafeInThread } from './safe.js';
+import { isSafeInThread, referencedRoots } from './safe.js';
 import type { ExprLimits } from './types.js';
 
 const cache = new Lru<string, jsonata.Expression>(5000);
@@ -60,8 +60,14 @@ async function runJsonata(compiled: jsonata.Expression, text: string, where: str
 }
 
 /** Anything that could run away runs on an expression thread, where it can be killed. */
-async function runThread(text: string, where: string, limits: Required<ExprLimits>, ctx: object): Promise<unknown> {
-  const out = await evalPool().run(text, ctx, limits, answering());
+async function runThread(text: string, where: string, limits: Required<ExprLimits>, roots: Set<string> | undefined, ctx: object): Promise<unknown> {
+  let sent = ctx;
+  if (roots) {
+    const some: Record<string, unknown> = {};
+    for (const k of roots) if (Object.hasOwn(ctx, k)) some[k] = (ctx as Record<string, unknown>)[k];
+    sent = some;
+  }
+  const out = await evalPool().run(text, sent, limits, answering());
   if (out.ok) return out.value;
   throw fromWire(out.err, text, where, limits);
 }
@@ -75,7 +81,8 @@ export function compileExpr(text: string, where: string, limits: Required<ExprLi
   if (!segs) {
     const compiled = compileJsonata(text, where, limits);
     if (isSafeInThread(compiled)) return { text, run: (ctx) => runJsonata(compiled, text, where, limits, ctx) };
-    return { text, run: (ctx) => runThread(text, where, limits, ctx) };
+    const roots = referencedRoots(compiled);
+    return { text, run: (ctx) => runThread(text, where, limits, roots, ctx) };
   }
   let compiled: jsonata.Expression | undefined;
   return {

@@ -1,6 +1,6 @@
 import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
-import { isSafeInThread } from './safe.js';
+import { isSafeInThread, referencedRoots } from './safe.js';
 
 const SAFE = [
   'trigger.body.n * 2', 'trigger.body.a & "-" & trigger.body.b', '$string(trigger.body.id)', 'trigger.body.items[price > 3].name',
@@ -18,4 +18,18 @@ const UNSAFE = [
 describe('the in-thread subset', () => {
   for (const e of SAFE) it(`runs ${e} on the calling thread`, () => expect(isSafeInThread(jsonata(e))).toBe(true));
   for (const e of UNSAFE) it(`sends ${e} to an expression thread`, () => expect(isSafeInThread(jsonata(e))).toBe(false));
+});
+
+describe('the context keys an expression thread gets', () => {
+  const roots = (e: string) => {
+    const r = referencedRoots(jsonata(e));
+    return r && [...r].sort();
+  };
+  it('names the fields the expression mentions', () => {
+    expect(roots('$match(trigger.body.s, /a/)')).toEqual(['body', 's', 'trigger']);
+    expect(roots('$map(steps.a.output, function($v){ $v.x })')).toEqual(['a', 'output', 'steps', 'x']);
+  });
+  it('sends everything when the root is reachable without a name', () => {
+    for (const e of ['$keys($$)', '$map([1], function($v){ $ })', '$eval("steps")', '**.x', '*.x', '($x := $; $x.steps)']) expect(roots(e), e).toBeUndefined();
+  });
 });

@@ -68,3 +68,28 @@ function children(n: Ast, skip: string[]): Ast[] | undefined {
 export function isSafeInThread(compiled: jsonata.Expression): boolean {
   return safeNode(compiled.ast() as Ast, { left: 500 });
 }
+
+/**
+ * The context keys an expression can reach: every field name in it is a superset of the top-level
+ * ones. Undefined (send everything) when it can reach the root without naming a key: `$`, `$$`,
+ * wildcards, descendants, parents, `$eval`. Expression threads get only these keys, so a step
+ * with megabytes of earlier step outputs does not copy them for an expression that reads the trigger.
+ */
+export function referencedRoots(compiled: jsonata.Expression): Set<string> | undefined {
+  const names = new Set<string>();
+  let all = false;
+  const visit = (v: unknown): void => {
+    if (all) return;
+    if (Array.isArray(v)) return v.forEach(visit);
+    if (v === null || typeof v !== 'object') return;
+    const n = v as Ast;
+    if (typeof n.type === 'string') {
+      if (n.type === 'name' && typeof n.value === 'string') names.add(n.value);
+      else if (n.type === 'variable' && (n.value === '' || n.value === '$' || n.value === 'eval')) all = true;
+      else if (n.type === 'wildcard' || n.type === 'descendant' || n.type === 'parent') all = true;
+    }
+    for (const c of Object.values(n)) visit(c);
+  };
+  visit(compiled.ast());
+  return all ? undefined : names;
+}
