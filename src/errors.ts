@@ -40,6 +40,7 @@ export const CATALOGUE = {
   HF_ERR_STEP_OUTPUT_TOO_LARGE: [500, 'Step {step} produced {size} bytes of output, over the limit of {limit}'],
   HF_ERR_FAIL_ACTION: [500, '{message}'],
   HF_ERR_JOB_TIMEOUT: [500, 'The job ran longer than its timeout of {seconds} seconds'],
+  HF_ERR_JOB_POISON: [500, 'The job was running when its process died {crashes} times; it is not run again'],
   HF_ERR_JOB_CANCELED: [409, 'The job was canceled'],
   HF_ERR_JOB_NOT_ACTIVE: [409, 'Job {id} is {status} and cannot be {action}'],
   HF_ERR_HTTP_STATUS: [502, 'HTTP {status} from {url}'],

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import type { Settings } from './config/index.js';
+import { configurePool } from './expressions/index.js';
 import { openStore, type Store } from './store/index.js';
 import { isStoreUnavailable } from './store/unavailable.js';
 import { Backoff } from './store/backoff.js';
@@ -60,6 +61,7 @@ export interface RuntimeOptions {
 
 export async function createRuntime(settings: Settings, opts: RuntimeOptions): Promise<Runtime> {
   const log = opts.log ?? pino({ level: settings.logLevel, redact: REDACT_OPTIONS });
+  configurePool(settings.expressions);
   const store = await openStoreRetrying(settings, log);
   const box = new SecretBox(loadSecretKey({ envValue: settings.secretKey, dataDir: settings.dataDir }));
   const queue = new JobQueue(store);
@@ -80,7 +82,7 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
   bindHttpServices(http);
   if (opts.workers && settings.workerConcurrency > 0) {
     worker = new Worker(
-      { store, queue, recipes, connections, workerId, events, now: Date.now, limits: { stepOutputBytes: settings.stepOutputLimit, jobTimeoutSeconds: settings.jobTimeoutSeconds } },
+      { store, queue, recipes, connections, workerId, events, now: Date.now, limits: { stepOutputBytes: settings.stepOutputLimit, jobTimeoutSeconds: settings.jobTimeoutSeconds, maxCrashes: settings.jobMaxCrashes } },
       { concurrency: settings.workerConcurrency, leaseMs: settings.leaseMs, pollMs: settings.pollMs, reapEveryMs: Math.max(200, settings.leaseMs / 2), log },
     );
     worker.start();

@@ -38,6 +38,10 @@ export interface Settings {
   /** PostgreSQL: statement, connect and TCP keepalive timeouts; /healthz's own deadline. */
   pgTimeouts: { statementMs: number; connectMs: number; keepAliveMs: number };
   healthTimeoutMs: number;
+  /** A job whose step was running when its process died this many times fails instead of running again. */
+  jobMaxCrashes: number;
+  /** Expression threads: how many, heap of each (MB), longest string (characters) and array (items) an expression builds. */
+  expressions: { threads?: number; memoryMb: number; maxString: number; maxArray: number };
   pollMs: number;
   jobTimeoutSeconds: number;
   retentionDays: number;
@@ -125,6 +129,13 @@ export function loadSettings(envIn: Env = process.env): Settings {
       keepAliveMs: int(env, 'HOOKFLOW_PG_KEEPALIVE_MS', 10_000, 1000),
     },
     healthTimeoutMs: int(env, 'HOOKFLOW_HEALTH_TIMEOUT_MS', 2_000, 100),
+    jobMaxCrashes: int(env, 'HOOKFLOW_JOB_MAX_CRASHES', 3, 1),
+    expressions: {
+      threads: env.HOOKFLOW_EXPRESSION_THREADS ? int(env, 'HOOKFLOW_EXPRESSION_THREADS', 2, 1) : undefined,
+      memoryMb: int(env, 'HOOKFLOW_EXPRESSION_MEMORY_MB', 128, 16),
+      maxString: int(env, 'HOOKFLOW_EXPRESSION_MAX_STRING', 10 * 1024 * 1024, 1024),
+      maxArray: int(env, 'HOOKFLOW_EXPRESSION_MAX_ARRAY', 1_000_000, 1000),
+    },
     pollMs: int(env, 'HOOKFLOW_POLL_MS', 250, 10),
     jobTimeoutSeconds: int(env, 'HOOKFLOW_JOB_TIMEOUT_SECONDS', 3600, 1),
     retentionDays: int(env, 'HOOKFLOW_RETENTION_DAYS', 30, 0),

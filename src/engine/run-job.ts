@@ -70,6 +70,8 @@ class JobRun {
     const rows = job.claims <= 1 ? [] : await deps.store.db.selectFrom('job_steps').selectAll().where('job_id', '=', job.id).execute();
     for (const r of rows) this.#rows.set(r.step_id, r as StepRow);
     this.#seq = rows.reduce((m, r) => Math.max(m, r.seq + 1), 0);
+    const maxCrashes = deps.limits.maxCrashes ?? 3;
+    if (job.crashes >= maxCrashes) return this.#poison(job.crashes);
     const timeout = (this.#compiled.recipe.timeout_seconds ?? deps.limits.jobTimeoutSeconds) * 1000;
     // The timeout bounds each stretch of running, not the time spent waiting (for a person, a
     // `wait` step or a retry): a request may wait days for its action and still have its hour.
@@ -86,6 +88,19 @@ class JobRun {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Its process died while running it `crashes` times: most likely the job itself kills it, so it
+   * is failed without running anything (not even on_error steps) and the step it was in says so.
+   */
+  #poison(crashes: number): Settle {
+    const record = errorRecord(new HookflowError('HF_ERR_JOB_POISON', { crashes }));
+    const at = this.deps.now();
+    for (const r of this.#rows.values()) {
+      if (r.status === 'running') this.#put({ ...r, status: 'failed', error: JSON.stringify(record), finished_at: at });
+    }
+    return this.#settle('failed', JSON.stringify(record));
   }
 
   async #fail(e: unknown): Promise<Settle | null> {

@@ -27,6 +27,8 @@ export interface EngineLimits {
   stepOutputBytes: number;
   /** Job timeout when the recipe sets none. */
   jobTimeoutSeconds: number;
+  /** A job whose lease expired mid-run this many times fails with HF_ERR_JOB_POISON (default 3). */
+  maxCrashes?: number;
 }
 
 export interface EngineDeps {

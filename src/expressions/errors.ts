@@ -4,6 +4,7 @@
  * catalogue, so every failure names the expression and where it is written.
  */
 import { HookflowError } from '../errors.js';
+import type { WireError } from './eval-worker.js';
 import type { ExprLimits } from './types.js';
 
 interface JsonataThrown {
@@ -66,6 +67,7 @@ export function fromEvaluate(e: unknown, expression: string, where: string, limi
   if (e instanceof HookflowError) return e;
   if (e === null || typeof e !== 'object') return evalError(expression, where, String(e), e);
   const inner = innermost(e as JsonataThrown);
+  if (inner.code === 'HF_LIMIT' && typeof (inner as WireError).limit === 'string') return limitError(expression, where, (inner as WireError).limit!, e);
   switch (inner.code) {
     case 'D1011':
       return limitError(expression, where, `depth (${limits.maxDepth})`, e);
@@ -81,4 +83,17 @@ export function fromEvaluate(e: unknown, expression: string, where: string, limi
     return limitError(expression, where, what, e);
   }
   return evalError(expression, where, reasonOf(e as JsonataThrown), e);
+}
+
+/** A failure reported by an expression thread: its own limits, or JSONata's error rebuilt for `fromEvaluate`. */
+export function fromWire(err: WireError, expression: string, where: string, limits: Required<ExprLimits>): HookflowError {
+  if (err.code === 'HF_LIMIT') return limitError(expression, where, err.limit ?? 'memory');
+  if (err.code === 'HF_OUTPUT') return limitError(expression, where, `output size (${limits.maxOutputBytes} bytes)`);
+  return fromEvaluate(revive(err), expression, where, limits);
+}
+
+function revive(err: WireError): unknown {
+  const inner = err.error ? revive(err.error) : undefined;
+  if (err.range) return Object.assign(new RangeError(err.message), inner ? { error: inner } : {});
+  return { ...err, ...(inner ? { error: inner } : {}) };
 }

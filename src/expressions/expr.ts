@@ -8,12 +8,18 @@
  * `__evaluate_entry` hooks, which would live on the shared environment and leak between calls.
  * (Only `$now()`/`$millis()` read a per-expression timestamp, so concurrent calls may see each
  * other's start time, milliseconds apart.)
+ *
+ * Where it runs: plain paths and the bounded subset of safe.ts run here; anything else runs on an
+ * expression thread (pool.ts), where a runaway is terminated and a memory blow-up stays contained.
  */
 import jsonata from 'jsonata';
-import { fromCompile, fromEvaluate, limitError } from './errors.js';
+import { fromCompile, fromEvaluate, fromWire, limitError } from './errors.js';
 import { MISS, parsePath, walkPath } from './fastpath.js';
+import { answering } from './lane.js';
 import { Lru } from './lru.js';
 import { normalize, OutputTooLarge } from './normalize.js';
+import { evalPool } from './pool.js';
+import { isSafeInThread, referencedRoots } from './safe.js';
 import type { ExprLimits } from './types.js';
 
 const cache = new Lru<string, jsonata.Expression>(5000);
@@ -53,6 +59,19 @@ async function runJsonata(compiled: jsonata.Expression, text: string, where: str
   }
 }
 
+/** Anything that could run away runs on an expression thread, where it can be killed. */
+async function runThread(text: string, where: string, limits: Required<ExprLimits>, roots: Set<string> | undefined, ctx: object): Promise<unknown> {
+  let sent = ctx;
+  if (roots) {
+    const some: Record<string, unknown> = {};
+    for (const k of roots) if (Object.hasOwn(ctx, k)) some[k] = (ctx as Record<string, unknown>)[k];
+    sent = some;
+  }
+  const out = await evalPool().run(text, sent, limits, answering());
+  if (out.ok) return out.value;
+  throw fromWire(out.err, text, where, limits);
+}
+
 /**
  * JSONata syntax is checked here, at compile time; plain paths are valid by construction and only
  * compile JSONata the first time they meet an array. `run` returns a value (fast path) or a Promise.
@@ -61,7 +80,9 @@ export function compileExpr(text: string, where: string, limits: Required<ExprLi
   const segs = parsePath(text);
   if (!segs) {
     const compiled = compileJsonata(text, where, limits);
-    return { text, run: (ctx) => runJsonata(compiled, text, where, limits, ctx) };
+    if (isSafeInThread(compiled)) return { text, run: (ctx) => runJsonata(compiled, text, where, limits, ctx) };
+    const roots = referencedRoots(compiled);
+    return { text, run: (ctx) => runThread(text, where, limits, roots, ctx) };
   }
   let compiled: jsonata.Expression | undefined;
   return {

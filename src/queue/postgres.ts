@@ -111,7 +111,7 @@ export class PostgresQueueSql implements QueueSql {
   async reap(now: number): Promise<number> {
     const r = await this.#pool.query({
       name: 'hf_reap',
-      text: `UPDATE jobs SET status = 'queued', locked_by = NULL, locked_until = NULL WHERE id IN (SELECT id FROM jobs
+      text: `UPDATE jobs SET status = 'queued', locked_by = NULL, locked_until = NULL, crashes = crashes + 1 WHERE id IN (SELECT id FROM jobs
         WHERE status = 'running' AND locked_until < $1 ORDER BY id FOR UPDATE SKIP LOCKED) AND status = 'running' AND locked_until < $1`,
       values: [now],
     });

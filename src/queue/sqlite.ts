@@ -38,7 +38,7 @@ export class SqliteQueueSql implements QueueSql {
           AND concurrency_key = @key ORDER BY run_at, number LIMIT @limit)
         RETURNING *`),
       heartbeat: db.prepare(`UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND status = 'running'`),
-      reap: db.prepare(`UPDATE jobs SET status = 'queued', locked_by = NULL, locked_until = NULL WHERE status = 'running' AND locked_until < ?`),
+      reap: db.prepare(`UPDATE jobs SET status = 'queued', locked_by = NULL, locked_until = NULL, crashes = crashes + 1 WHERE status = 'running' AND locked_until < ?`),
       holds: db.prepare(`SELECT 1 FROM jobs WHERE id = ? AND locked_by = ? AND status = 'running'`),
       upsertStep: db.prepare(`INSERT INTO job_steps (job_id, step_id, seq, status, attempts, input, output, error, idempotency_key, started_at, finished_at)
         VALUES (@job_id, @step_id, @seq, @status, @attempts, @input, @output, @error, @idempotency_key, @started_at, @finished_at)

@@ -70,7 +70,7 @@ export interface QueueSql {
   claimLimited(workerId: string, limit: number, now: number, leaseMs: number): Promise<JobRow[]>;
   /** Renews the leases (`locked_by` values) still held. */
   heartbeat(leases: Array<{ id: string; lease: string }>, until: number): Promise<void>;
-  /** Returns jobs whose lease expired to the queue; their finished steps stay. */
+  /** Returns jobs whose lease expired to the queue, counting a crash on each; their finished steps stay. */
   reap(now: number): Promise<number>;
   /** Writes step rows if the worker still holds the job; false when it lost it. */
   saveSteps(jobId: string, lease: string, steps: StepRow[]): Promise<boolean>;

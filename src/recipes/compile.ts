@@ -4,7 +4,7 @@
  * fails `recipes apply` (naming recipe and step) and jobs never parse an expression.
  */
 import { HookflowError } from '../errors.js';
-import { compileTemplate, type CompiledTemplate } from '../expressions/index.js';
+import { compileTemplate, whileAnswering, type CompiledTemplate } from '../expressions/index.js';
 import type { Recipe, StepDef } from './types.js';
 
 export const CORE_ACTIONS: readonly string[] = Object.freeze(['transform', 'if', 'wait', 'fail']);
@@ -49,7 +49,8 @@ function compileDedup(recipe: Recipe): DedupKey | undefined {
   return {
     template,
     async evaluate(input) {
-      const v = await template.evaluate({ ...input, trigger: input, steps: {}, job: {} });
+      // The sender waits for this one: it goes before queued job steps on the expression threads.
+      const v = await whileAnswering(() => template.evaluate({ ...input, trigger: input, steps: {}, job: {} }));
       if (v === null || v === undefined || v === '') return null;
       return typeof v === 'string' ? v : JSON.stringify(v);
     },

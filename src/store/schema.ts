@@ -71,6 +71,8 @@ export interface JobsTable {
   locked_by: string | null;
   locked_until: number | null;
   claims: number;
+  /** Times the lease expired while the job was running (migration 0009); see the poison rule in engine/run-job. */
+  crashes: Generated<number>;
   timeout_at: number | null;
   created_at: number;
   started_at: number | null;
