@@ -15,7 +15,7 @@ import { JobService } from './services/jobs.js';
 import { prune } from './services/retention.js';
 import { UserService } from './services/users.js';
 import { ConnectionService } from './services/connections.js';
-import { loadSecretKey, SecretBox, REDACT_OPTIONS } from './security/index.js';
+import { loadSecretKey, SecretBox, REDACT_OPTIONS, scrubText } from './security/index.js';
 import { Worker } from './engine/worker.js';
 import { Scheduler } from './triggers/schedule.js';
 import { Poller } from './triggers/poll.js';
@@ -57,7 +57,7 @@ export interface RuntimeOptions {
 }
 
 export async function createRuntime(settings: Settings, opts: RuntimeOptions): Promise<Runtime> {
-  const log = opts.log ?? pino({ level: settings.logLevel, redact: REDACT_OPTIONS });
+  const log = opts.log ?? pino({ level: settings.logLevel, redact: REDACT_OPTIONS, hooks: { streamWrite: scrubText } });
   const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, pgSchema: settings.pgSchema });
   const box = new SecretBox(loadSecretKey({ envValue: settings.secretKey, dataDir: settings.dataDir }));
   const queue = new JobQueue(store);

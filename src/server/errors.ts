@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HookflowError, isHookflowError } from '../errors.js';
+import { scrubKnown } from '../security/index.js';
 
 export function toHookflowError(err: unknown, bodyLimit: number): HookflowError {
   if (isHookflowError(err)) return err;
@@ -25,6 +26,6 @@ export function errorHandler(bodyLimit: number) {
   return (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const he = toHookflowError(err, bodyLimit);
     if (he.code === 'HF_ERR_INTERNAL') req.log.error({ err }, 'internal error');
-    void reply.code(he.status).type('application/json').send(JSON.stringify({ error: he.toJSON() }));
+    void reply.code(he.status).type('application/json').send(JSON.stringify({ error: scrubKnown(he.toJSON()) }));
   };
 }
