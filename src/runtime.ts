@@ -61,7 +61,7 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
   const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, pgSchema: settings.pgSchema });
   const box = new SecretBox(loadSecretKey({ envValue: settings.secretKey, dataDir: settings.dataDir }));
   const queue = new JobQueue(store);
-  const recipes = new RecipeService(store, settings.publicUrl);
+  const recipes = new RecipeService(store, settings.publicUrl, box);
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const metrics = new Metrics();
