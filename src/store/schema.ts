@@ -176,7 +176,10 @@ export interface PollStateTable {
 export interface WebhooksTable {
   id: string;
   event: string;
+  /** The URI as shown: a password or secret query value replaced by `***` (see outbound/target-uri). */
   uri: string;
+  /** SecretBox envelope of the full URI when it carries credentials, else null. */
+  uri_sealed: string | null;
   description: string | null;
   recipe: string | null;
   disabled: number;

@@ -17,6 +17,7 @@ export const people: MigrationFactory = (dialect) => {
       await db.schema.alterTable('api_tokens').addColumn('kind', 'text', (c) => c.notNull().defaultTo('api')).execute();
       await db.schema.alterTable('api_tokens').addColumn('parent_id', time, (c) => c.references('api_tokens.id').onDelete('cascade')).execute();
       await db.schema.createIndex('api_tokens_user').on('api_tokens').column('user_id').execute();
+      await db.schema.alterTable('webhooks').addColumn('uri_sealed', 'text').execute();
       await db.schema.createIndex('api_tokens_parent').on('api_tokens').column('parent_id').execute();
     },
   };
