@@ -11,7 +11,7 @@
  */
 import { REDACTED } from './redact.js';
 
-const MAX = 5000;
+const MAX = 1000;
 const MIN_LENGTH = 6;
 /** Keys inside secret objects that hold public words ("Bearer", scopes, certificates). */
 const PUBLIC_KEYS = new Set(['token_type', 'scope', 'username', 'expires_at', 'expires_in', 'tls_cert', 'tls_ca']);
