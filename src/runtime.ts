@@ -99,6 +99,8 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
     files: new OpsFiles({ dataDir: settings.dataDir, folders: settings.ops.fileFolders, maxSize: settings.ops.maxFileSize }),
   });
   const webhooks = new WebhookService(store, box, { publicUrl: settings.publicUrl, now: Date.now });
+  // Data saved by an older Hookflow may hold recipe and URI secrets in clear.
+  await Promise.all([recipes.sealStoredSecrets(), webhooks.sealStoredUris()]).catch((e) => log.error({ err: e }, 'sealing stored secrets failed'));
   const alerts = new AlertService({
     store, box, connections, publicUrl: settings.publicUrl, now: Date.now, log: log.child({ component: 'alerts' }),
     mailer,

@@ -10,6 +10,8 @@ import { sql } from 'kysely';
 import { DIALECTS, dialectAvailable } from './dialects.js';
 import { testRuntime, type TestRuntime } from './runtime-helpers.js';
 import { buildApp } from '../src/server/app.js';
+import { createRuntime } from '../src/runtime.js';
+import { loadSettings } from '../src/config/index.js';
 
 const ADMIN = 'hf_test_admin_token';
 const S = { hmac: 'hmac-S3cret-value', basic: 'basic-P4ssword', header: 'header-T0ken-xyz', query: 'query-S3cret-abc', jwt: 'jwt-hs-secret-of-at-least-32-bytes!!', whsec: `whsec_${Buffer.from('standard-webhooks-key-32-bytes!!').toString('base64')}`, fourme: 'fourme-Secret-q1', fourmeBasic: 'fourme-B4sic-pw', policy: 'policy-hs-secret-of-32-bytes-long!' };
@@ -109,6 +111,18 @@ for (const dialect of DIALECTS) {
       // Rolling back to version 1 brings its secret back (the server still has it).
       await app.inject({ method: 'POST', url: '/api/v1/recipes/signed/rollback', headers: h(), payload: { version: 1 } });
       expect((await send(S.hmac)).statusCode).toBe(200);
+    });
+
+    it('seals secrets that an older version stored in clear, at start', async () => {
+      await put({ name: 'legacy', trigger: { type: 'webhook', verify: VERIFY.basic }, steps: [{ id: 's', action: 'transform', with: {} }] });
+      const plain = JSON.stringify({ name: 'legacy', trigger: { type: 'webhook', verify: VERIFY.basic }, steps: [{ id: 's', action: 'transform', with: {} }] });
+      await t.rt.store.db.updateTable('recipe_versions').set({ definition: plain }).where('recipe', '=', 'legacy').execute();
+      const read = async () => (await t.rt.store.db.selectFrom('recipe_versions').select('definition').where('recipe', '=', 'legacy').executeTakeFirstOrThrow()).definition;
+      expect(await read()).toContain(S.basic);
+      const again = await createRuntime(loadSettings(t.env), { workers: false });
+      await again.close();
+      expect(await read()).not.toContain(S.basic);
+      expect((await t.rt.recipes.definition('legacy')).recipe.trigger).toMatchObject({ verify: { password: S.basic } });
     });
 
     it('refuses a marker where nothing is stored', async () => {

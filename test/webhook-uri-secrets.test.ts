@@ -8,6 +8,8 @@ import { sql } from 'kysely';
 import { DIALECTS, dialectAvailable } from './dialects.js';
 import { testRuntime, waitFor, type TestRuntime } from './runtime-helpers.js';
 import { buildApp } from '../src/server/app.js';
+import { createRuntime } from '../src/runtime.js';
+import { loadSettings } from '../src/config/index.js';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.js';
 
 const ADMIN = 'hf_test_admin_token';
@@ -64,6 +66,14 @@ for (const dialect of DIALECTS) {
         const rows = await sql<{ r: string }>`SELECT row_to_json(x)::text AS r FROM webhooks x`.execute(t.rt.store.db);
         noSecret(rows.rows.map((r) => r.r).join('\n'), 'webhooks');
       }
+
+      // A row an older Hookflow wrote, URI in clear, is sealed at the next start.
+      await t.rt.store.db.updateTable('webhooks').set({ uri, uri_sealed: null }).where('id', '=', id).execute();
+      const again = await createRuntime(loadSettings(t.env), { workers: false });
+      await again.close();
+      const row = await t.rt.store.db.selectFrom('webhooks').select(['uri', 'uri_sealed']).where('id', '=', id).executeTakeFirstOrThrow();
+      noSecret(JSON.stringify(row), 'resealed row');
+      expect(row.uri_sealed).toEqual(expect.any(String));
     });
   });
 }

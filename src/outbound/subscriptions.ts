@@ -152,6 +152,19 @@ export class WebhookService {
     return this.show(id);
   }
 
+  /** Subscriptions saved before URIs were sealed keep credentials in clear: seal them, once (run at start). */
+  async sealStoredUris(): Promise<number> {
+    const rows = await this.store.db.selectFrom('webhooks').select(['id', 'uri']).where('uri_sealed', 'is', null).execute();
+    let n = 0;
+    for (const r of rows) {
+      const cols = uriColumns(this.box, r.id, r.uri);
+      if (!cols.uri_sealed) continue;
+      await this.store.db.updateTable('webhooks').set(cols).where('id', '=', r.id).where('uri', '=', r.uri).where('uri_sealed', 'is', null).execute();
+      n++;
+    }
+    return n;
+  }
+
   async delete(id: string): Promise<void> {
     const r = await this.store.db.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
     if (Number(r.numDeletedRows) === 0) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Webhook ${id}` });

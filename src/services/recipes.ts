@@ -146,6 +146,24 @@ export class RecipeService implements RecipeSource {
     return { version: v, recipe: this.#open(JSON.parse(row.definition)) };
   }
 
+  /**
+   * Versions stored before secrets were sealed hold them in clear: seal them in place, once. Run
+   * at start; re-running finds nothing to do. The hash stays; the next apply adds one version.
+   */
+  async sealStoredSecrets(): Promise<number> {
+    if (!this.box) return 0;
+    const rows = await this.store.db.selectFrom('recipe_versions').select(['recipe', 'version', 'definition']).execute();
+    let sealed = 0;
+    for (const r of rows) {
+      const def = JSON.parse(r.definition) as Recipe;
+      if (!secretPaths(def).some((p) => typeof p.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)?.[k], def) === 'string')) continue;
+      await this.store.db.updateTable('recipe_versions').set({ definition: JSON.stringify(this.#seal(this.#open(def))) })
+        .where('recipe', '=', r.recipe).where('version', '=', r.version).where('definition', '=', r.definition).execute();
+      sealed++;
+    }
+    return sealed;
+  }
+
   /** The definition as the API shows it: every secret replaced by `{"set": true}`, to every role. */
   async publicDefinition(name: string, version?: number): Promise<{ version: number; recipe: Recipe }> {
     const v = version ?? (await this.summary(name)).version;
