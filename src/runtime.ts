@@ -18,7 +18,7 @@ import { JobService } from './services/jobs.js';
 import { prune } from './services/retention.js';
 import { UserService } from './services/users.js';
 import { ConnectionService } from './services/connections.js';
-import { loadSecretKey, SecretBox, REDACT_OPTIONS } from './security/index.js';
+import { loadSecretKey, SecretBox, REDACT_OPTIONS, scrubText } from './security/index.js';
 import { Worker } from './engine/worker.js';
 import { Scheduler } from './triggers/schedule.js';
 import { Poller } from './triggers/poll.js';
@@ -60,12 +60,12 @@ export interface RuntimeOptions {
 }
 
 export async function createRuntime(settings: Settings, opts: RuntimeOptions): Promise<Runtime> {
-  const log = opts.log ?? pino({ level: settings.logLevel, redact: REDACT_OPTIONS });
+  const log = opts.log ?? pino({ level: settings.logLevel, redact: REDACT_OPTIONS, hooks: { streamWrite: scrubText } });
   configurePool(settings.expressions);
   const store = await openStoreRetrying(settings, log);
   const box = new SecretBox(loadSecretKey({ envValue: settings.secretKey, dataDir: settings.dataDir }));
   const queue = new JobQueue(store);
-  const recipes = new RecipeService(store, settings.publicUrl);
+  const recipes = new RecipeService(store, settings.publicUrl, box);
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const metrics = new Metrics();
@@ -103,6 +103,8 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
     files: new OpsFiles({ dataDir: settings.dataDir, folders: settings.ops.fileFolders, maxSize: settings.ops.maxFileSize }),
   });
   const webhooks = new WebhookService(store, box, { publicUrl: settings.publicUrl, now: Date.now });
+  // Data saved by an older Hookflow may hold recipe and URI secrets in clear.
+  await Promise.all([recipes.sealStoredSecrets(), webhooks.sealStoredUris()]).catch((e) => log.error({ err: e }, 'sealing stored secrets failed'));
   const alerts = new AlertService({
     store, box, connections, publicUrl: settings.publicUrl, now: Date.now, log: log.child({ component: 'alerts' }),
     mailer,

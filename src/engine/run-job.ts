@@ -11,6 +11,7 @@ import { HookflowError, errorRecord, isHookflowError } from '../errors.js';
 import { getAction, Suspend } from './actions.js';
 import { retryDelayMs } from './backoff.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
+import { scrubText } from '../security/index.js';
 import type { CompiledSteps, EngineDeps } from './types.js';
 
 type Outcome = { kind: 'release'; status: 'queued' | 'waiting'; runAt: number } | { kind: 'lost' } | null;
@@ -120,7 +121,8 @@ class JobRun {
     return this.#settle('failed', JSON.stringify(record));
   }
 
-  #settle(status: Settle['status'], error: string | null, runAt?: number): Settle {
+  #settle(status: Settle['status'], rawError: string | null, runAt?: number): Settle {
+    const error = scrubText(rawError);
     const at = this.deps.now();
     const { job } = this;
     // job.succeeded / job.failed / job.waiting reach subscribers through the outbox, committed with the job.
@@ -143,7 +145,10 @@ class JobRun {
     return null;
   }
 
-  #put(row: StepRow): void {
+  #put(raw: StepRow): void {
+    // The one place step data is recorded: known secrets (a connection's, OAuth tokens) echoed by
+    // a remote server never reach the store, the job page or a webhook sender's answer.
+    const row = { ...raw, input: scrubText(raw.input), output: scrubText(raw.output), error: scrubText(raw.error) };
     this.#rows.set(row.step_id, row);
     this.#dirty.set(row.step_id, row);
   }

@@ -15,6 +15,7 @@ import { liveKeys, newSecret } from './signing.js';
 import { envelope, newMessageId, newWebhookId, openKeys, sealKeys, toView, type WebhookRow, type WebhookView } from './model.js';
 import { confirmVerification, resendVerification, startVerification } from './verification.js';
 import { listAttempts, listDeliveries, replay, resend } from './log.js';
+import { targetUri, uriColumns } from './target-uri.js';
 
 export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
 const MAX_OLD_KEYS = 10;
@@ -80,7 +81,7 @@ export class WebhookService {
     const policy = input.webhook_policy ? await createPolicy(input.webhook_policy) : null;
     const now = this.opts.now();
     const row: WebhookRow = {
-      id, event, uri, description: input.description ?? null, recipe: input.recipe ?? null, disabled: input.disabled ? 1 : 0,
+      id, event, ...uriColumns(this.box, id, uri), description: input.description ?? null, recipe: input.recipe ?? null, disabled: input.disabled ? 1 : 0,
       disabled_reason: input.disabled ? 'disabled on creation' : null, private_network: privateNetwork ? 1 : 0,
       mail_exceptions_to: JSON.stringify(emails(input.mail_exceptions_to)), max_concurrency: input.max_concurrency ?? null,
       rate_limit: input.rate_limit ?? null, secrets: sealKeys(this.box, id, { keys: [{ secret, expires_at: null }], jwk: policy?.privateJwk ?? null }),
@@ -124,7 +125,9 @@ export class WebhookService {
       if (patch.event !== undefined) set.event = assertEventPattern(patch.event);
       const privateNetwork = patch.private_network ?? cur.private_network === 1;
       if (patch.private_network !== undefined) set.private_network = privateNetwork ? 1 : 0;
-      if (patch.uri !== undefined || patch.private_network !== undefined) set.uri = this.#checkUri(patch.uri ?? cur.uri, privateNetwork);
+      // The shown form sent back (with its ***) means "keep the URI", as for every other secret.
+      const full = patch.uri === undefined || patch.uri === cur.uri ? targetUri(this.box, cur) : patch.uri;
+      if (patch.uri !== undefined || patch.private_network !== undefined) Object.assign(set, uriColumns(this.box, id, this.#checkUri(full, privateNetwork)));
       if (patch.description !== undefined) set.description = patch.description;
       if (patch.recipe !== undefined) set.recipe = patch.recipe;
       if (patch.mail_exceptions_to !== undefined) set.mail_exceptions_to = JSON.stringify(emails(patch.mail_exceptions_to));
@@ -139,7 +142,7 @@ export class WebhookService {
       }
       await trx.updateTable('webhooks').set(set).where('id', '=', id).execute();
       const next = { ...cur, ...set };
-      const uriChanged = set.uri !== undefined && set.uri !== cur.uri;
+      const uriChanged = set.uri !== undefined && (set.uri !== cur.uri || full !== targetUri(this.box, cur));
       if (next.verify && (uriChanged || (patch.verify && !cur.verify))) {
         await trx.updateTable('webhooks').set({ verified_at: null }).where('id', '=', id).execute();
         await startVerification(trx, { ...next, verified_at: null }, this.issuer, now);
@@ -147,6 +150,19 @@ export class WebhookService {
     });
     this.notify();
     return this.show(id);
+  }
+
+  /** Subscriptions saved before URIs were sealed keep credentials in clear: seal them, once (run at start). */
+  async sealStoredUris(): Promise<number> {
+    const rows = await this.store.db.selectFrom('webhooks').select(['id', 'uri']).where('uri_sealed', 'is', null).execute();
+    let n = 0;
+    for (const r of rows) {
+      const cols = uriColumns(this.box, r.id, r.uri);
+      if (!cols.uri_sealed) continue;
+      await this.store.db.updateTable('webhooks').set(cols).where('id', '=', r.id).where('uri', '=', r.uri).where('uri_sealed', 'is', null).execute();
+      n++;
+    }
+    return n;
   }
 
   async delete(id: string): Promise<void> {

@@ -4,6 +4,7 @@
  * subscription into per-endpoint lanes, sends them with `deliver`, and records outcomes in
  * batches. All times come from `now()`, so a test can move the clock through a week of retries.
  */
+import { targetUri } from './target-uri.js';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.js';
 import type { SecretBox } from '../security/index.js';
@@ -154,8 +155,8 @@ export class OutboundWorker {
       const signer = cur && cur.row.secrets === row.secrets && cur.row.policy === row.policy
         ? cur.signer : await buildSigner(row, this.deps.box, this.cfg.issuer);
       // The same target object while its URL stays: deliver keeps the checked URL and pool per target.
-      const target = cur && cur.row.uri === row.uri && cur.row.private_network === row.private_network
-        ? cur.target : { url: row.uri, allowPrivate: row.private_network === 1, timeoutMs: this.cfg.timeoutMs };
+      const target = cur && cur.row.uri === row.uri && cur.row.uri_sealed === row.uri_sealed && cur.row.private_network === row.private_network
+        ? cur.target : { url: targetUri(this.deps.box, row), allowPrivate: row.private_network === 1, timeoutMs: this.cfg.timeoutMs };
       this.#subs.set(row.id, { row, signer, target });
     }
     for (const id of this.#subs.keys()) if (!seen.has(id)) this.#subs.delete(id);

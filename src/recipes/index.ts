@@ -9,3 +9,4 @@ export { validateRecipe } from './validate.js';
 export { recipeHash, canonicalJson } from './hash.js';
 export { compileRecipe, registerRecipeExpander, CORE_ACTIONS, type CompiledRecipe, type CompiledStep, type DedupKey, type DedupInput } from './compile.js';
 export { RecipeSchema, StepSchema } from './schema.js';
+export { SECRET_MARKER, secretPaths, mapSecrets, restoreMarkers, hideSecrets, isMarker, pathText } from './secrets.js';

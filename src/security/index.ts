@@ -7,3 +7,4 @@ export { isPrivateAddress, assertUrlAllowed, guardedLookup, addressAllowed, type
 export { guardedDispatcher, closeGuardedDispatchers, type GuardOptions } from './dispatcher.js';
 export { safeFetch, displayUrl, type SafeFetchOptions, type SafeResponse } from './fetch.js';
 export { REDACTED, REDACT_PATHS, REDACT_OPTIONS, redactHeaders, scrubSecrets, makeScrubber } from './redact.js';
+export { rememberSecrets, scrubText, scrubKnown, forgetSecrets } from './known-secrets.js';

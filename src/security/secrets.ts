@@ -3,7 +3,7 @@
  * Connection secrets at rest: AES-256-GCM with a fresh IV per value. The `v1:` prefix leaves room
  * for a later format (key rotation) without guessing what an old value is.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { HookflowError } from '../errors.js';
@@ -76,6 +76,12 @@ export class SecretBox {
   constructor(key: Buffer) {
     if (key.length !== KEY_BYTES) throw new HookflowError('HF_ERR_CONFIG', { name: 'secret key', reason: `must be ${KEY_BYTES} bytes` });
     this.#key = Buffer.from(key);
+  }
+
+  /** A keyed MAC (HMAC-SHA256 under a key derived for `label`): compares secrets without revealing them. */
+  mac(value: string, label: string): string {
+    const k = Buffer.from(hkdfSync('sha256', this.#key, Buffer.alloc(0), `hookflow mac ${label}`, 32));
+    return createHmac('sha256', k).update(value, 'utf8').digest('base64url');
   }
 
   /** `aad` (e.g. the connection name) binds the value to its record: moved elsewhere, it will not open. */

@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HookflowError, isHookflowError, type ErrorCode } from '../errors.js';
 import { isStoreUnavailable, storeUnavailable } from '../store/unavailable.js';
+import { scrubKnown } from '../security/index.js';
 
 /** A Fastify (or plugin) error that has no case of its own is mapped by its status. */
 const BY_STATUS: Record<number, ErrorCode> = {
@@ -65,6 +66,6 @@ export function errorHandler(limits: ErrorLimits | number) {
       req.log.warn({ err: he.cause ?? err, url: req.url.split('?')[0] }, 'store unavailable; answering 503');
     }
     if ((he.status === 503 || he.status === 429) && he.retryAfter !== undefined) void reply.header('retry-after', String(he.retryAfter));
-    void reply.code(he.status).type('application/json').send(JSON.stringify({ error: he.toJSON() }));
+    void reply.code(he.status).type('application/json').send(JSON.stringify({ error: scrubKnown(he.toJSON()) }));
   };
 }

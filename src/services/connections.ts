@@ -5,7 +5,7 @@
  * `resolve` opens them for a step.
  */
 import type { Store } from '../store/types.js';
-import type { SecretBox } from '../security/index.js';
+import { rememberSecrets, type SecretBox } from '../security/index.js';
 import type { ConnectionSource } from '../engine/types.js';
 import { HookflowError } from '../errors.js';
 
@@ -72,7 +72,10 @@ export class ConnectionService implements ConnectionSource {
   async resolve(name: string) {
     const row = await this.store.db.selectFrom('connections').selectAll().where('name', '=', name).executeTakeFirst();
     if (!row) throw new HookflowError('HF_ERR_CONNECTION_UNKNOWN', { name });
-    return { name, type: row.type, config: JSON.parse(row.config), secrets: row.secrets ? this.box.open<Record<string, unknown>>(row.secrets, name) : {} };
+    const secrets = row.secrets ? this.box.open<Record<string, unknown>>(row.secrets, name) : {};
+    // Opened secrets become known to the scrubber before any step can echo them.
+    rememberSecrets(secrets);
+    return { name, type: row.type, config: JSON.parse(row.config), secrets };
   }
 
   async #row(name: string) {

@@ -5,7 +5,9 @@
  */
 import type { Store } from '../store/types.js';
 import { HookflowError } from '../errors.js';
-import { compileRecipe, parseRecipe, recipeHash, validateRecipe, type CompiledRecipe } from '../recipes/index.js';
+import { parse as parseYaml } from 'yaml';
+import { compileRecipe, hideSecrets, isMarker, mapSecrets, parseRecipe, pathText, recipeHash, restoreMarkers, secretPaths, validateRecipe, type CompiledRecipe } from '../recipes/index.js';
+import type { SecretBox } from '../security/index.js';
 import type { Recipe } from '../recipes/types.js';
 import type { CompiledSteps, RecipeSource } from '../engine/types.js';
 import { newUrlToken } from './tokens.js';
@@ -39,16 +41,49 @@ export class RecipeService implements RecipeSource {
   // Other processes may apply a recipe; a short TTL bounds how long we serve the old version.
   readonly #endpoints = new Map<string, { ep: Endpoint | null; until: number }>();
 
-  constructor(private readonly store: Store, private readonly publicUrl: string) {}
+  constructor(private readonly store: Store, private readonly publicUrl: string, private readonly box?: SecretBox) {}
+
+  /** Stored form: each verification secret sealed, bound to its recipe and field (see recipes/secrets). */
+  #seal(recipe: Recipe): Recipe {
+    const box = this.box;
+    return box ? mapSecrets(recipe, (v, p) => ({ $sealed: box.seal(v, `recipe ${recipe.name} ${pathText(p)}`) })) : recipe;
+  }
+
+  #open(recipe: Recipe): Recipe {
+    return mapSecrets(recipe, (v, p) => {
+      const sealed = (v as { $sealed?: unknown } | null)?.$sealed;
+      // Versions written before secrets were sealed hold the plain value.
+      return typeof sealed === 'string' && this.box ? this.box.open<string>(sealed, `recipe ${recipe.name} ${pathText(p)}`) : v;
+    });
+  }
+
+  /** The content hash, with secrets as keyed MACs: the hash is shown to viewers and must not let them guess a secret. */
+  #hash(recipe: Recipe): string {
+    const box = this.box;
+    return recipeHash(box ? mapSecrets(recipe, (v) => ({ mac: box.mac(String(v), 'recipe secret') })) : recipe);
+  }
+
+  /** A client that got `{"set": true}` for a secret sends it back to keep the stored value. */
+  async #withStoredSecrets(input: string | object, format: 'yaml' | 'json' | 'auto'): Promise<Recipe> {
+    let obj: unknown = input;
+    if (typeof input === 'string') {
+      try { obj = parseYaml(input); } catch { obj = undefined; }
+    }
+    const markers = secretPaths(obj).filter((p) => isMarker(p.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)?.[k], obj)));
+    if (markers.length === 0) return typeof input === 'string' ? parseRecipe(input, format) : validateRecipe(input);
+    const name = (obj as { name?: unknown }).name;
+    const stored = typeof name === 'string' ? await this.definition(name).then((d) => d.recipe, () => undefined) : undefined;
+    return validateRecipe(restoreMarkers(obj, stored));
+  }
 
   triggerUrl(token: string | null): string | null {
     return token ? `${this.publicUrl}/hooks/${token}` : null;
   }
 
   async apply(input: string | object, format: 'yaml' | 'json' | 'auto' = 'auto'): Promise<ApplyResult> {
-    const recipe = typeof input === 'string' ? parseRecipe(input, format) : validateRecipe(input);
+    const recipe = await this.#withStoredSecrets(input, format);
     compileRecipe(recipe); // refuse a recipe whose expressions do not compile, before storing it
-    const hash = recipeHash(recipe);
+    const hash = this.#hash(recipe);
     const now = Date.now();
     const result = await this.store.tx(async (trx) => {
       const cur = await trx.selectFrom('recipes').selectAll().where('name', '=', recipe.name).executeTakeFirst();
@@ -62,7 +97,7 @@ export class RecipeService implements RecipeSource {
       } else {
         await trx.insertInto('recipes').values({ name: recipe.name, current_version: version, enabled: 1, concurrency: recipe.concurrency ?? null, trigger_type: recipe.trigger.type, created_at: now, updated_at: now }).execute();
       }
-      await trx.insertInto('recipe_versions').values({ recipe: recipe.name, version, definition: JSON.stringify(recipe), hash, created_at: now }).execute();
+      await trx.insertInto('recipe_versions').values({ recipe: recipe.name, version, definition: JSON.stringify(this.#seal(recipe)), hash, created_at: now }).execute();
       if (recipe.trigger.type === 'webhook') {
         const ep = await trx.selectFrom('endpoints').select('token').where('kind', '=', 'recipe').where('owner', '=', recipe.name).executeTakeFirst();
         if (!ep) await trx.insertInto('endpoints').values({ token: newUrlToken(), kind: 'recipe', owner: recipe.name, created_at: now }).execute();
@@ -108,7 +143,33 @@ export class RecipeService implements RecipeSource {
     const v = version ?? (await this.summary(name)).version;
     const row = await this.store.db.selectFrom('recipe_versions').select('definition').where('recipe', '=', name).where('version', '=', v).executeTakeFirst();
     if (!row) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Recipe ${name} version ${v}` });
-    return { version: v, recipe: JSON.parse(row.definition) };
+    return { version: v, recipe: this.#open(JSON.parse(row.definition)) };
+  }
+
+  /**
+   * Versions stored before secrets were sealed hold them in clear: seal them in place, once. Run
+   * at start; re-running finds nothing to do. The hash stays; the next apply adds one version.
+   */
+  async sealStoredSecrets(): Promise<number> {
+    if (!this.box) return 0;
+    const rows = await this.store.db.selectFrom('recipe_versions').select(['recipe', 'version', 'definition']).execute();
+    let sealed = 0;
+    for (const r of rows) {
+      const def = JSON.parse(r.definition) as Recipe;
+      if (!secretPaths(def).some((p) => typeof p.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)?.[k], def) === 'string')) continue;
+      await this.store.db.updateTable('recipe_versions').set({ definition: JSON.stringify(this.#seal(this.#open(def))) })
+        .where('recipe', '=', r.recipe).where('version', '=', r.version).where('definition', '=', r.definition).execute();
+      sealed++;
+    }
+    return sealed;
+  }
+
+  /** The definition as the API shows it: every secret replaced by `{"set": true}`, to every role. */
+  async publicDefinition(name: string, version?: number): Promise<{ version: number; recipe: Recipe }> {
+    const v = version ?? (await this.summary(name)).version;
+    const row = await this.store.db.selectFrom('recipe_versions').select('definition').where('recipe', '=', name).where('version', '=', v).executeTakeFirst();
+    if (!row) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Recipe ${name} version ${v}` });
+    return { version: v, recipe: hideSecrets(JSON.parse(row.definition) as Recipe) };
   }
 
   /** Rolling back adds a version equal to the old one, so history only grows. */

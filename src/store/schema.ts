@@ -16,6 +16,10 @@ export interface UsersTable {
   /** JSON array: process_manager | supervisor | participant | system_access. */
   workflow_roles: string;
   created_at: number;
+  /** 1: every token and session of the user is refused. */
+  disabled: Generated<number>;
+  /** Set when deleted: the row stays so jobs and actions that name the user keep resolving. */
+  deleted_at: number | null;
 }
 
 export interface ApiTokensTable {
@@ -27,6 +31,11 @@ export interface ApiTokensTable {
   role: string;
   created_at: number;
   last_used_at: number | null;
+  expires_at: number | null;
+  /** api | session (a browser sign-in). */
+  kind: Generated<string>;
+  /** A session's parent token: deleting the parent deletes the session. */
+  parent_id: number | null;
 }
 
 export interface RecipesTable {
@@ -169,7 +178,10 @@ export interface PollStateTable {
 export interface WebhooksTable {
   id: string;
   event: string;
+  /** The URI as shown: a password or secret query value replaced by `***` (see outbound/target-uri). */
   uri: string;
+  /** SecretBox envelope of the full URI when it carries credentials, else null. */
+  uri_sealed: string | null;
   description: string | null;
   recipe: string | null;
   disabled: number;

@@ -9,7 +9,7 @@
  */
 import { compileVerifier, type VerificationConfig, type Verifier } from '../verify/index.js';
 import { HookflowError } from '../errors.js';
-import { safeFetch } from '../security/index.js';
+import { fetchJsonDocument } from '../security/fetch-json.js';
 import type { FourmeEndpoints } from '../connectors/fourme/config.js';
 
 export interface FourmePolicy {
@@ -41,7 +41,9 @@ export interface FourmeTriggerDef {
 
 const ALGS = ['none', 'hs256', 'hs384', 'hs512', 'rs256', 'rs384', 'rs512', 'es256', 'es384', 'es512'];
 const DISCOVERY_TTL_MS = 3_600_000;
-const discovered = new Map<string, { jwks: Promise<string>; at: number }>();
+/** A failed discovery is remembered this long: forged deliveries must not become a fetch storm. */
+const DISCOVERY_COOLDOWN_MS = 30_000;
+const discovered = new Map<string, { jwks: Promise<string>; at: number; ttl: number }>();
 
 function bad(reason: string): HookflowError {
   return new HookflowError('HF_ERR_RECIPE_INVALID', { reason: `trigger.policy: ${reason}` });
@@ -49,16 +51,19 @@ function bad(reason: string): HookflowError {
 
 /** Both documents are public and cacheable for up to an hour (4me's own advice). */
 async function jwksUrl(issuer: string, ep: FourmeEndpoints): Promise<string> {
-  const hit = discovered.get(issuer);
-  if (hit && Date.now() - hit.at < DISCOVERY_TTL_MS) return hit.jwks;
+  const key = JSON.stringify([issuer, ep.allowPrivate]);
+  const hit = discovered.get(key);
+  if (hit && Date.now() - hit.at < hit.ttl) return hit.jwks;
   const jwks = (async () => {
-    const res = await safeFetch(`${issuer}/.well-known/openid-configuration`, { allowPrivate: ep.allowPrivate, timeoutMs: 5000 });
-    const doc = (await res.body.json().catch(() => ({}))) as { jwks_uri?: unknown };
-    if (res.statusCode !== 200 || typeof doc.jwks_uri !== 'string') throw new HookflowError('HF_ERR_SIGNATURE_INVALID', { reason: `OIDC discovery at ${issuer} answered no jwks_uri` });
+    const doc = (await fetchJsonDocument(`${issuer}/.well-known/openid-configuration`, { allowPrivate: ep.allowPrivate }).catch((e: Error) => {
+      throw new HookflowError('HF_ERR_SIGNATURE_INVALID', { reason: `OIDC discovery at ${issuer} failed (${e.message})` });
+    })) as { jwks_uri?: unknown } | null;
+    if (typeof doc?.jwks_uri !== 'string') throw new HookflowError('HF_ERR_SIGNATURE_INVALID', { reason: `OIDC discovery at ${issuer} answered no jwks_uri` });
     return doc.jwks_uri;
   })();
-  discovered.set(issuer, { jwks, at: Date.now() });
-  jwks.catch(() => discovered.delete(issuer));
+  const entry = { jwks, at: Date.now(), ttl: DISCOVERY_TTL_MS };
+  discovered.set(key, entry);
+  jwks.catch(() => { entry.ttl = DISCOVERY_COOLDOWN_MS; });
   return jwks;
 }
 
@@ -84,7 +89,7 @@ export async function policyVerifier(def: FourmeTriggerDef, ep: FourmeEndpoints)
   if (!hit) {
     const cfg = {
       type: 'jwt', algorithms: [alg === 'none' ? 'none' : alg.toUpperCase()], allow_none: alg === 'none',
-      ...(p.secret ? { secret: p.secret } : {}), ...(p.public_key && !p.oidc_discovery ? { public_key: p.public_key } : {}), ...(jwks ? { jwks_url: jwks } : {}),
+      ...(p.secret ? { secret: p.secret } : {}), ...(p.public_key && !p.oidc_discovery ? { public_key: p.public_key } : {}), ...(jwks ? { jwks_url: jwks, private_network: ep.allowPrivate } : {}),
       // jose accepts a list of issuers: the 4me and the Xurrent form of the same account.
       issuer: issuers as unknown as string,
       ...(p.audience ? { audience: p.audience } : {}),

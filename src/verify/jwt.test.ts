@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { exportJWK, exportSPKI, generateKeyPair, importPKCS8, SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
 import { verifyRequest, type InboundRequest, type VerificationConfig } from './index.js';
+import { guardedJwks } from './jwks.js';
 
 const SECRET = 'a-shared-secret-of-at-least-32-bytes!!';
 const NOW = new Date('2025-06-01T12:00:00Z');
@@ -217,24 +218,87 @@ describe('jwt with a JWKS URL', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('verifies tokens with keys from the JWKS and fetches it once', async () => {
-    const cfg: VerificationConfig = { type: 'jwt', algorithms: ['RS256', 'ES256'], jwks_url: url };
+    const cfg: VerificationConfig = { type: 'jwt', algorithms: ['RS256', 'ES256'], jwks_url: url, private_network: true };
     expect(await outcome(cfg, bearer(await withKey('RS256', rs.privateKey, {}, 'rs-1')))).toBe('ok');
     expect(await outcome(cfg, bearer(await withKey('ES256', es.privateKey, {}, 'es-1')))).toBe('ok');
     // a second config with the same URL shares the cached set
-    const again: VerificationConfig = { type: 'jwt', algorithms: ['RS256'], jwks_url: url };
+    const again: VerificationConfig = { type: 'jwt', algorithms: ['RS256'], jwks_url: url, private_network: true };
     expect(await outcome(again, bearer(await withKey('RS256', rs.privateKey, {}, 'rs-1')))).toBe('ok');
     expect(hits).toBe(1);
   });
 
   it('rejects a token from a key not in the set, and a disallowed alg', async () => {
-    const cfg: VerificationConfig = { type: 'jwt', algorithms: ['RS256'], jwks_url: url };
+    const cfg: VerificationConfig = { type: 'jwt', algorithms: ['RS256'], jwks_url: url, private_network: true };
     const stranger = await generateKeyPair('RS256');
     expect(await outcome(cfg, bearer(await withKey('RS256', stranger.privateKey, {}, 'rs-1')))).toBe('HF_ERR_SIGNATURE_INVALID');
     expect(await outcome(cfg, bearer(await withKey('ES256', es.privateKey, {}, 'es-1')))).toBe('HF_ERR_SIGNATURE_INVALID');
   });
 
   it('reports an unreachable JWKS as an invalid signature', async () => {
-    const cfg: VerificationConfig = { type: 'jwt', algorithms: ['RS256'], jwks_url: url.replace('jwks.json', 'missing.json') };
+    const cfg: VerificationConfig = { type: 'jwt', algorithms: ['RS256'], jwks_url: url.replace('jwks.json', 'missing.json'), private_network: true };
     expect(await outcome(cfg, bearer(await withKey('RS256', rs.privateKey, {}, 'rs-1')))).toBe('HF_ERR_SIGNATURE_INVALID');
+  });
+});
+
+describe('jwt JWKS fetches go through the SSRF guard', () => {
+  let v4: Server;
+  let v6: Server;
+  let hits = 0;
+  let rs: CryptoKeyPair;
+  let keys: object[];
+  const listen = async (host: string) => {
+    const srv = createServer((_rq, res) => { hits++; res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys })); });
+    await new Promise<void>((resolve) => srv.listen(0, host, resolve));
+    return srv;
+  };
+  const port = (s: Server) => (s.address() as AddressInfo).port;
+
+  beforeAll(async () => {
+    rs = await generateKeyPair('RS256');
+    keys = [{ ...(await exportJWK(rs.publicKey)), kid: 'k1', alg: 'RS256' }];
+    v4 = await listen('127.0.0.1');
+    v6 = await listen('::1');
+  });
+  afterAll(async () => { await new Promise((r) => v4.close(r)); await new Promise((r) => v6.close(r)); });
+
+  it('refuses loopback literals, 0.0.0.0, localhost and a name resolving to loopback, and never fetches them', async () => {
+    const token = await withKey('RS256', rs.privateKey, {}, 'k1');
+    const urls = [
+      `http://127.0.0.1:${port(v4)}/jwks`, `http://[::1]:${port(v6)}/jwks`, `http://0.0.0.0:${port(v4)}/jwks`,
+      `http://localhost:${port(v4)}/jwks`, `http://vm:${port(v4)}/jwks`, `http://2130706433:${port(v4)}/jwks`,
+    ];
+    for (const jwks_url of urls) {
+      const cfg: VerificationConfig = { type: 'jwt', algorithms: ['RS256'], jwks_url };
+      expect(await outcome(cfg, bearer(token)), jwks_url).toBe('HF_ERR_SIGNATURE_INVALID');
+      expect(await message(cfg, bearer(token))).toMatch(/could not be fetched/);
+    }
+    expect(hits).toBe(0);
+    // The same URL with the private-network opt-in (what an admin grants a connection) works.
+    expect(await outcome({ type: 'jwt', algorithms: ['RS256'], jwks_url: `http://localhost:${port(v4)}/jwks`, private_network: true }, bearer(token))).toBe('ok');
+    expect(hits).toBe(1);
+  });
+
+  it('refetches on an unknown kid at most once per cooldown, and caps the document size', async () => {
+    hits = 0;
+    const get = guardedJwks(new URL(`http://127.0.0.1:${port(v4)}/rotating`), { allowPrivate: true, cooldownMs: 60_000 });
+    const verify = (t: string) => import('jose').then((j) => j.jwtVerify(t, get, { algorithms: ['RS256'], currentDate: NOW })).then(() => 'ok', (e: { code?: string }) => e.code ?? 'error');
+    expect(await verify(await withKey('RS256', rs.privateKey, {}, 'k1'))).toBe('ok');
+    expect(hits).toBe(1);
+    // A forged stream of unknown kids right after a fetch: no refetch within the cooldown.
+    for (let i = 0; i < 20; i++) expect(await verify(await withKey('RS256', rs.privateKey, {}, `nope-${i}`))).toBe('ERR_JWKS_NO_MATCHING_KEY');
+    expect(hits).toBe(1);
+    // Without a cooldown, a rotated key is picked up by a kid-miss refetch.
+    const rotated = await generateKeyPair('RS256');
+    keys = [...keys, { ...(await exportJWK(rotated.publicKey)), kid: 'k2', alg: 'RS256' }];
+    const eager = guardedJwks(new URL(`http://127.0.0.1:${port(v4)}/eager`), { allowPrivate: true, cooldownMs: 0 });
+    const { jwtVerify } = await import('jose');
+    await jwtVerify(await withKey('RS256', rs.privateKey, {}, 'k1'), eager, { algorithms: ['RS256'], currentDate: NOW });
+    keys = [...keys, { ...(await exportJWK(rotated.publicKey)), kid: 'k3', alg: 'RS256' }];
+    await jwtVerify(await withKey('RS256', rotated.privateKey, {}, 'k3'), eager, { algorithms: ['RS256'], currentDate: NOW });
+    expect(hits).toBe(3);
+    // A huge document is refused, not buffered.
+    keys = Array.from({ length: 5000 }, (_, i) => ({ kty: 'oct', kid: `pad-${i}`, k: 'x'.repeat(100) }));
+    const big = guardedJwks(new URL(`http://127.0.0.1:${port(v4)}/big`), { allowPrivate: true });
+    await expect(big({ alg: 'RS256', kid: 'k1' }, { payload: '', signature: '' } as never)).rejects.toThrow(/over \d+ bytes/);
   });
 });

@@ -6,7 +6,6 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
-  createRemoteJWKSet,
   decodeProtectedHeader,
   jwtVerify,
   UnsecuredJWT,
@@ -17,23 +16,25 @@ import {
 import { HookflowError } from '../errors.js';
 import type { VerificationConfig, VerifyResult } from './types.js';
 import { badConfig, header, invalid, stale, stripPrefix, type Check } from './shared.js';
+import { guardedJwks } from './jwks.js';
 
 type JwtConfig = Extract<VerificationConfig, { type: 'jwt' }>;
 
 const HMAC_ALGS = new Set(['HS256', 'HS384', 'HS512']);
 const ASYMMETRIC_ALGS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
 
-/** One resolver per URL: jose's JWKS object holds the fetched keys, cooldown and refetch-on-unknown-kid. */
-const remoteSets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+/** One resolver per URL and network access: it holds the fetched keys, TTL, cooldown and kid-miss refetch. */
+const remoteSets = new Map<string, JWTVerifyGetKey>();
 
-function remoteJwks(url: string): ReturnType<typeof createRemoteJWKSet> {
-  let set = remoteSets.get(url);
+function remoteJwks(url: string, allowPrivate: JwtConfig['private_network']): JWTVerifyGetKey {
+  const key = JSON.stringify([url, allowPrivate ?? false]);
+  let set = remoteSets.get(key);
   if (!set) {
     let parsed: URL;
     try { parsed = new URL(url); } catch { throw badConfig(`jwt jwks_url ${url} is not a URL`); }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw badConfig('jwt jwks_url must be http(s)');
-    set = createRemoteJWKSet(parsed);
-    remoteSets.set(url, set);
+    set = guardedJwks(parsed, { allowPrivate: allowPrivate ?? false });
+    remoteSets.set(key, set);
   }
   return set;
 }
@@ -69,7 +70,7 @@ function keyResolver(cfg: JwtConfig, signedAlgs: string[]): JWTVerifyGetKey {
   if (needsAsym && !cfg.public_key && !cfg.jwks_url) throw badConfig('jwt asymmetric algorithms need public_key or jwks_url');
   const hmac = needsHmac ? hmacKeys(cfg.secret!) : undefined;
   const publicKey = needsAsym && cfg.public_key ? importPublicKey(cfg.public_key) : undefined;
-  const jwks = needsAsym && !publicKey && cfg.jwks_url ? remoteJwks(cfg.jwks_url) : undefined;
+  const jwks = needsAsym && !publicKey && cfg.jwks_url ? remoteJwks(cfg.jwks_url, cfg.private_network) : undefined;
   // jose checks the header's alg against `algorithms` before calling this, so alg is pinned here.
   return async (protectedHeader, token) => {
     const alg = protectedHeader.alg ?? '';

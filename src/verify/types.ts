@@ -2,6 +2,7 @@
  * @module verify/types
  * Inbound authenticity settings, as written in a recipe's trigger (`verify:` and `allow_ips:`).
  */
+import type { PrivateAccess } from '../security/ssrf.js';
 
 export type VerificationConfig =
   | { type: 'none' }
@@ -21,6 +22,11 @@ export type VerificationConfig =
       secret?: string;
       public_key?: string;
       jwks_url?: string;
+      /**
+       * Lets the JWKS fetch reach private addresses. Not in the recipe schema: only code that holds
+       * an admin's decision (a 4me connection's `private_network`) sets it.
+       */
+      private_network?: PrivateAccess;
       allow_none?: boolean;
       issuer?: string;
       audience?: string;

@@ -5,7 +5,7 @@
  * expires and fetched again when 4me answers 401 (a token revoked or rotated early).
  */
 import { HookflowError } from '../../errors.js';
-import { safeFetch } from '../../security/index.js';
+import { rememberSecrets, safeFetch } from '../../security/index.js';
 import type { Connection } from './types.js';
 import type { FourmeEndpoints } from './config.js';
 
@@ -35,6 +35,7 @@ async function fetchToken(conn: Connection, ep: FourmeEndpoints): Promise<Cached
     throw new HookflowError('HF_ERR_FOURME_AUTH', { name: conn.name, reason }, { retryable: res.statusCode >= 500 || res.statusCode === 429 });
   }
   const expiresIn = Number(json.expires_in ?? 3600);
+  rememberSecrets(json.access_token);
   return { token: json.access_token, expiresAt: Date.now() + expiresIn * 1000 - MARGIN_MS };
 }
 

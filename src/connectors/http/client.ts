@@ -40,6 +40,9 @@ export interface CallResult {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** What the connection's auth put on the request: none of it may reach another origin. */
+interface AddedAuth { headers: Set<string>; params: string[]; inBody: boolean }
 const CREDENTIALS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
 
 export function resolveUrl(conn: Connection | undefined, spec: CallSpec): URL {
@@ -72,9 +75,14 @@ export async function call(conn: Connection | undefined, spec: CallSpec, signal?
     const before = { headers: { ...headers }, query: url.search };
     const sig = await sign(conn, url, headers, attempt > 0);
     const credentials = sentCredentials(headers, url, before);
+    const added: AddedAuth = {
+      headers: new Set(Object.keys(headers).filter((k) => before.headers[k] !== headers[k])),
+      params: [...url.searchParams.keys()].filter((k) => !new URLSearchParams(before.query).has(k)),
+      inBody: !!sig.bodyFields && Object.keys(sig.bodyFields).length > 0,
+    };
     const body = await encodeBody(spec.body, spec.body_type, method, sig.bodyFields);
     if (body?.contentType && !headers['content-type']) headers['content-type'] = body.contentType;
-    const res = await follow(url, method, headers, body?.make, { ...spec, timeout_ms: totalMs }, t, combined, deadline, signal);
+    const res = await follow(url, method, headers, body?.make, { ...spec, timeout_ms: totalMs }, t, combined, deadline, signal, added);
     if (res.status === 401 && sig.oauth && attempt === 0) {
       await res.body.dump();
       continue;
@@ -86,6 +94,7 @@ export async function call(conn: Connection | undefined, spec: CallSpec, signal?
 async function follow(
   first: URL, firstMethod: string, firstHeaders: Record<string, string>, make: (() => Promise<unknown>) | undefined,
   spec: CallSpec, t: ReturnType<typeof transportFor>, signal: AbortSignal, deadline: AbortSignal, caller?: AbortSignal,
+  added: AddedAuth = { headers: new Set(), params: [], inBody: false },
 ): Promise<CallResult> {
   const started = Date.now();
   const chain: Array<{ status: number; url: string }> = [];
@@ -100,11 +109,20 @@ async function follow(
     if (!REDIRECTS.has(res.statusCode) || typeof location !== 'string' || max === 0) return done();
     // A stream or form cannot be re-sent: a 307/308 after one is answered as it is.
     if (sendBody && body instanceof Readable && (res.statusCode === 307 || res.statusCode === 308)) return done();
+    const next = assertUrlAllowed(new URL(location, url), t.allowPrivate);
+    const keepsBody = sendBody && (res.statusCode === 307 || res.statusCode === 308);
+    // Custom auth fields inside a body that must be re-sent unchanged cannot be taken out: stop here.
+    if (next.origin !== url.origin && keepsBody && added.inBody) return done();
     await res.body.dump();
     chain.push({ status: res.statusCode, url: displayUrl(url) });
     if (chain.length > max) throw new HookflowError('HF_ERR_HTTP_REQUEST', { url: displayUrl(first), reason: `more than ${max} redirects` });
-    const next = assertUrlAllowed(new URL(location, url), t.allowPrivate);
-    if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIALS.has(k)));
+    if (next.origin !== url.origin) {
+      headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIALS.has(k) && !added.headers.has(k)));
+      for (const p of added.params) next.searchParams.delete(p);
+      next.username = '';
+      next.password = '';
+      added = { headers: new Set(), params: [], inBody: false };
+    }
     if (res.statusCode === 303 ? method !== 'HEAD' : res.statusCode <= 302 && method === 'POST') {
       method = 'GET';
       sendBody = false;

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { HookflowError, isHookflowError } from '../../errors.js';
+import { rememberSecrets } from '../../security/index.js';
 import { httpConfig, type AuthConfig } from './config.js';
 import { hop, transportFor } from './transport.js';
 import { httpServices } from './services.js';
@@ -107,6 +108,7 @@ export async function tokenRequest(conn: Connection, params: Record<string, stri
     throw new HookflowError('HF_ERR_OAUTH_TOKEN', { name: conn.name, reason }, { retryable: status >= 500 || status === 429 });
   }
   const expiresIn = Number(body.expires_in);
+  rememberSecrets([body.access_token, body.refresh_token]);
   return {
     access_token: body.access_token,
     ...(typeof body.refresh_token === 'string' ? { refresh_token: body.refresh_token } : {}),

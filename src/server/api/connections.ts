@@ -6,6 +6,18 @@ import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../runtime.js';
 import { anyObject, connectionView, nameParam } from './schemas.js';
 import { checkConnectionUpdate, checkNewConnection } from '../../connectors/http/validate.js';
+import { HookflowError } from '../../errors.js';
+import type { Principal } from '../../services/users.js';
+
+/** Reaching private networks opens the SSRF guard for every recipe using the connection: admins only. */
+function guardPrivateNetwork(p: Principal, next: Record<string, unknown> | undefined, cur?: Record<string, unknown>): void {
+  if (p.role === 'admin' || !next || !('private_network' in next)) return;
+  const v = next.private_network;
+  const opens = v === true || (Array.isArray(v) && v.length > 0);
+  if (opens && JSON.stringify(v) !== JSON.stringify(cur?.private_network)) {
+    throw new HookflowError('HF_ERR_FORBIDDEN', { role: p.role, action: 'allow a connection to reach private networks (admins only)' });
+  }
+}
 
 export async function connectionRoutes(app: FastifyInstance, { rt }: { rt: Runtime }): Promise<void> {
   const body = { type: 'object', properties: { name: { type: 'string' }, type: { type: 'string' }, config: anyObject, secrets: anyObject }, additionalProperties: false } as const;
@@ -13,6 +25,7 @@ export async function connectionRoutes(app: FastifyInstance, { rt }: { rt: Runti
     async () => ({ items: await rt.connections.list() }));
   app.post('/connections', { config: { role: 'editor' }, schema: { summary: 'Create a connection', body: { ...body, required: ['name', 'type'] }, response: { 201: connectionView } } },
     async (req, reply) => {
+      guardPrivateNetwork(req.principal!, (req.body as { config?: Record<string, unknown> }).config);
       checkNewConnection(req.body as never);
       return reply.code(201).send(await rt.connections.create(req.body as never));
     });
@@ -21,6 +34,8 @@ export async function connectionRoutes(app: FastifyInstance, { rt }: { rt: Runti
   app.patch('/connections/:name', { config: { role: 'editor' }, schema: { summary: 'Update config or secrets', params: nameParam, body, response: { 200: connectionView } } },
     async (req) => {
       const { name } = req.params as { name: string };
+      const next = (req.body as { config?: Record<string, unknown> }).config;
+      if (next) guardPrivateNetwork(req.principal!, next, (await rt.connections.show(name)).config);
       await checkConnectionUpdate(rt.connections, name, req.body as never);
       return rt.connections.update(name, req.body as never);
     });

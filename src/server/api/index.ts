@@ -9,6 +9,7 @@ import { recipeRoutes } from './recipes.js';
 import { jobRoutes } from './jobs.js';
 import { connectionRoutes } from './connections.js';
 import { userRoutes } from './users.js';
+import { tokenRoutes } from './tokens.js';
 import { webhookRoutes } from './webhooks.js';
 import { httpRoutes } from './http.js';
 import { oauthApiRoutes } from '../oauth/index.js';
@@ -36,6 +37,7 @@ export async function apiPlugin(app: FastifyInstance, opts: { rt: Runtime }): Pr
     await secured.register(jobRoutes, inner);
     await secured.register(connectionRoutes, inner);
     await secured.register(userRoutes, inner);
+    await secured.register(tokenRoutes, inner);
     await secured.register(webhookRoutes, inner);
     await secured.register(httpRoutes, inner);
     await secured.register(oauthApiRoutes, inner);

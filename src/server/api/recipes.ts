@@ -51,7 +51,7 @@ export async function recipeRoutes(app: FastifyInstance, { rt }: { rt: Runtime }
   app.get('/recipes/:name', { config: viewer, schema: { summary: 'A recipe with its current definition', params: nameParam, response: { 200: anyObject } } }, async (req) => {
     const { name } = req.params as { name: string };
     const s = await rt.recipes.summary(name);
-    return { ...s, definition: (await rt.recipes.definition(name)).recipe };
+    return { ...s, definition: (await rt.recipes.publicDefinition(name)).recipe };
   });
 
   app.get('/recipes/:name/versions', { config: viewer, schema: { summary: 'Versions of a recipe, newest first', params: nameParam, response: { 200: anyObject } } },
@@ -62,7 +62,7 @@ export async function recipeRoutes(app: FastifyInstance, { rt }: { rt: Runtime }
     schema: { summary: 'One version of a recipe', params: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' } }, required: ['name', 'version'] }, response: { 200: anyObject } },
   }, async (req) => {
     const { name, version } = req.params as { name: string; version: number };
-    const d = await rt.recipes.definition(name, version);
+    const d = await rt.recipes.publicDefinition(name, version);
     return { name, version: d.version, definition: d.recipe };
   });
 

@@ -1,56 +1,55 @@
 /**
  * @module server/api/users
+ * The user directory; admins only, except `/me`.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../runtime.js';
-import { ROLES, WORKFLOW_ROLES } from '../../services/users.js';
+import { ROLES, WORKFLOW_ROLES, type UserPatch } from '../../services/users.js';
 import { anyObject } from './schemas.js';
 
-const user = {
+export const userView = {
   type: 'object',
   properties: {
     id: { type: 'integer' }, username: { type: 'string' }, display_name: { type: 'string' }, email: { type: ['string', 'null'] },
-    roles: { type: 'array', items: { type: 'string' } }, workflow_roles: { type: 'array', items: { type: 'string' } }, created_at: { type: 'string' },
+    roles: { type: 'array', items: { type: 'string' } }, workflow_roles: { type: 'array', items: { type: 'string' } },
+    disabled: { type: 'boolean' }, created_at: { type: 'string' },
   },
 } as const;
+const usernameParam = { type: 'object', properties: { username: { type: 'string' } }, required: ['username'] } as const;
+const roles = { type: 'array', items: { type: 'string', enum: [...ROLES] } } as const;
+const workflowRoles = { type: 'array', items: { type: 'string', enum: [...WORKFLOW_ROLES] } } as const;
 
 export async function userRoutes(app: FastifyInstance, { rt }: { rt: Runtime }): Promise<void> {
-  app.get('/me', { config: { role: 'viewer' }, schema: { summary: 'The user and role of this token', response: { 200: anyObject } } },
+  app.get('/me', { config: { role: 'viewer' }, schema: { summary: 'The user and effective role of this token', response: { 200: anyObject } } },
     async (req) => ({ user: req.principal!.user, role: req.principal!.role }));
-  app.get('/users', { config: { role: 'admin' }, schema: { summary: 'List users', response: { 200: { type: 'object', properties: { items: { type: 'array', items: user } } } } } },
+  app.get('/users', { config: { role: 'admin' }, schema: { summary: 'List users', response: { 200: { type: 'object', properties: { items: { type: 'array', items: userView } } } } } },
     async () => ({ items: await rt.users.list() }));
   app.post('/users', {
     config: { role: 'admin' },
     schema: {
       summary: 'Create a user',
       body: { type: 'object', required: ['username'], additionalProperties: false, properties: {
-        username: { type: 'string' }, display_name: { type: 'string' }, email: { type: 'string' },
-        roles: { type: 'array', items: { type: 'string', enum: [...ROLES] } }, workflow_roles: { type: 'array', items: { type: 'string', enum: [...WORKFLOW_ROLES] } },
+        username: { type: 'string' }, display_name: { type: 'string' }, email: { type: 'string' }, roles, workflow_roles: workflowRoles,
       } },
-      response: { 201: user },
+      response: { 201: userView },
     },
   }, async (req, reply) => reply.code(201).send(await rt.users.create(req.body as never)));
   app.patch('/users/:username', {
     config: { role: 'admin' },
     schema: {
-      summary: 'Change a user\'s display name, email, roles or workflow roles',
-      params: { type: 'object', properties: { username: { type: 'string' } }, required: ['username'] },
+      summary: 'Change a user\'s display name, email, roles, workflow roles or disabled flag; disabling ends its tokens and sessions at once',
+      params: usernameParam,
       body: { type: 'object', additionalProperties: false, properties: {
-        display_name: { type: 'string' }, email: { type: ['string', 'null'] },
-        roles: { type: 'array', items: { type: 'string', enum: [...ROLES] } }, workflow_roles: { type: 'array', items: { type: 'string', enum: [...WORKFLOW_ROLES] } },
+        display_name: { type: 'string' }, email: { type: ['string', 'null'] }, roles, workflow_roles: workflowRoles, disabled: { type: 'boolean' },
       } },
-      response: { 200: user },
+      response: { 200: userView },
     },
-  }, async (req) => rt.users.update((req.params as { username: string }).username, req.body as never));
-  app.post('/tokens', {
+  }, async (req) => rt.users.update((req.params as { username: string }).username, req.body as UserPatch, req.principal));
+  app.delete('/users/:username', {
     config: { role: 'admin' },
-    schema: {
-      summary: 'Create an API token for a user (shown once)',
-      body: { type: 'object', required: ['username', 'role'], properties: { username: { type: 'string' }, role: { type: 'string', enum: [...ROLES] }, name: { type: 'string' } } },
-      response: { 201: { type: 'object', properties: { token: { type: 'string' }, id: { type: 'integer' } } } },
-    },
+    schema: { summary: 'Delete a user and its tokens; its jobs and history stay. The last admin cannot be deleted (409)', params: usernameParam, response: { 204: { type: 'null' } } },
   }, async (req, reply) => {
-    const b = req.body as { username: string; role: (typeof ROLES)[number]; name?: string };
-    return reply.code(201).send(await rt.users.createToken(b.username, b.role, b.name));
+    await rt.users.delete((req.params as { username: string }).username);
+    return reply.code(204).send();
   });
 }

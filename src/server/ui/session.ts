@@ -1,9 +1,10 @@
 /**
  * @module server/ui/session
- * Browser sessions: the API token the person signed in with, sealed (AES-256-GCM, key derived
- * from HOOKFLOW_SECRET_KEY) into an HttpOnly, SameSite=Strict cookie. Sealed rather than kept in
- * server memory so every `start` process behind a balancer accepts it, and a revoked token ends
- * its sessions at once because each request authenticates the token again.
+ * Browser sessions: a session token of its own (an api_tokens row of kind `session`, child of the
+ * API token the person signed in with), sealed (AES-256-GCM, key derived from HOOKFLOW_SECRET_KEY)
+ * into an HttpOnly, SameSite=Strict cookie. Every request authenticates that token against the
+ * store, so signing out, revoking the parent token, or disabling, demoting or deleting the user
+ * ends the session at once in every `start` process behind a balancer; a replayed cookie is 401.
  *
  * CSRF: a request authenticated by the cookie that changes state must carry `X-Hookflow-CSRF`
  * equal to the csrf value sealed in the session (also sent as a readable cookie for the page to
@@ -110,17 +111,21 @@ export async function sessionRoutes(app: FastifyInstance, { rt }: { rt: Runtime 
     const { token } = req.body as { token: string };
     const p = await rt.users.authenticate(token);
     if (!p) throw new HookflowError('HF_ERR_UNAUTHENTICATED');
+    const session = await rt.users.tokens.create(p.user.id, p.role, { name: 'browser session', kind: 'session', parentId: p.kind === 'api' ? p.tokenId : undefined, expiresIn: TTL_MS / 1000 });
     const csrf = randomBytes(18).toString('base64url');
     const exp = Date.now() + TTL_MS;
     const sec = secure(rt, req);
     void reply.header('set-cookie', [
-      cookie(SESSION_COOKIE, seal(rt, { t: token, c: csrf, exp }), { httpOnly: true, secure: sec, maxAge: TTL_MS / 1000 }),
+      cookie(SESSION_COOKIE, seal(rt, { t: session.token, c: csrf, exp }), { httpOnly: true, secure: sec, maxAge: TTL_MS / 1000 }),
       cookie(CSRF_COOKIE, csrf, { httpOnly: false, secure: sec, maxAge: TTL_MS / 1000 }),
     ]).header('cache-control', 'no-store');
     return { user: p.user, role: p.role, csrf, expires_at: new Date(exp).toISOString() };
   });
 
-  app.delete('/session', { schema: { summary: 'Sign out: clear the session cookies', response: { 204: { type: 'null' } } } }, async (req, reply) => {
+  app.delete('/session', { schema: { summary: 'Sign out: end the session on the server and clear its cookies', response: { 204: { type: 'null' } } } }, async (req, reply) => {
+    const v = readCookie(req, SESSION_COOKIE);
+    const s = v ? unseal(rt, v) : null;
+    if (s) await rt.users.tokens.endSession(s.t);
     const sec = secure(rt, req);
     return reply.header('set-cookie', [
       cookie(SESSION_COOKIE, '', { httpOnly: true, secure: sec, maxAge: 0 }),

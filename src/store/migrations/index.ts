@@ -15,6 +15,7 @@ import { ops } from './0006_ops.js';
 import { alerts } from './0007_alerts.js';
 import { retention } from './0008_retention.js';
 import { jobCrashes } from './0009_job_crashes.js';
+import { people } from './0010_people.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001_core': core,
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0007_alerts': alerts,
   '0008_retention': retention,
   '0009_job_crashes': jobCrashes,
+  '0010_people': people,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,0 +1,35 @@
+/**
+ * @module security/fetch-json
+ * A small public JSON document (JWKS, OIDC discovery) through the guard: size-capped while
+ * reading, so a hostile URL can neither reach the private network nor fill memory.
+ */
+import { HookflowError } from '../errors.js';
+import { displayUrl, safeFetch } from './fetch.js';
+import type { PrivateAccess } from './ssrf.js';
+
+export interface JsonFetchOptions { allowPrivate?: PrivateAccess; timeoutMs?: number; maxBytes?: number }
+
+export async function fetchJsonDocument(url: string | URL, opts: JsonFetchOptions = {}): Promise<unknown> {
+  const { allowPrivate = false, timeoutMs = 5000, maxBytes = 256 * 1024 } = opts;
+  const res = await safeFetch(url, { allowPrivate, timeoutMs, maxRedirects: 3, headers: { accept: 'application/json' } });
+  const where = displayUrl(new URL(res.url));
+  if (res.statusCode !== 200) {
+    await res.body.dump();
+    throw new HookflowError('HF_ERR_HTTP_REQUEST', { url: where, reason: `answered ${res.statusCode}` });
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of res.body) {
+    size += (c as Buffer).length;
+    if (size > maxBytes) {
+      res.body.destroy();
+      throw new HookflowError('HF_ERR_HTTP_REQUEST', { url: where, reason: `document over ${maxBytes} bytes` });
+    }
+    chunks.push(c as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HookflowError('HF_ERR_HTTP_REQUEST', { url: where, reason: 'answer is not JSON' });
+  }
+}
