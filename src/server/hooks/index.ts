@@ -25,6 +25,7 @@ export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime }): 
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   rt.metrics.describe('hookflow_events_accepted_total', 'Inbound events acknowledged with 2xx');
   rt.metrics.describe('hookflow_events_rejected_total', 'Inbound events refused, by reason');
+  rt.metrics.describe('hookflow_4me_deliveries_total', '4me deliveries per connection and outcome (accepted, duplicate, ignored, error, refused, verify)');
 
   app.post('/hooks/:token', {
     schema: {
@@ -39,7 +40,8 @@ export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime }): 
         // Not a recipe's URL: perhaps a 4me connection's (one URL, routed by webhook id).
         const fm = await acceptFourme({ ...rt, bodyLimit: rt.settings.bodyLimit, onEnqueue: () => rt.worker?.notify() }, token, inbound(req));
         if (fm) {
-          rt.metrics.inc('hookflow_events_accepted_total', { recipe: '4me', duplicate: String(fm.status === 'accepted' && !!fm.duplicate) });
+          // Ignored 4me deliveries are counted per connection in hookflow_4me_deliveries_total.
+          if (fm.status !== 'ignored') rt.metrics.inc('hookflow_events_accepted_total', { recipe: '4me', duplicate: String(fm.status === 'accepted' && !!fm.duplicate) });
           return reply.code(200).send(fm);
         }
         // Or an alert source's (4me webhooks that raise alerts).

@@ -14,6 +14,7 @@ import { fourme } from './0005_fourme.js';
 import { ops } from './0006_ops.js';
 import { alerts } from './0007_alerts.js';
 import { retention } from './0008_retention.js';
+import { fourmeDeliveries } from './0011_fourme_deliveries.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001_core': core,
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0006_ops': ops,
   '0007_alerts': alerts,
   '0008_retention': retention,
+  '0011_fourme_deliveries': fourmeDeliveries,
 };
 
 class StaticProvider implements MigrationProvider {
