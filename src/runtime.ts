@@ -13,6 +13,7 @@ import { JobQueue } from './queue/index.js';
 import { RecipeService } from './services/recipes.js';
 import { JobService } from './services/jobs.js';
 import { prune } from './services/retention.js';
+import { pruneInbound } from './triggers/fourme-prune.js';
 import { UserService } from './services/users.js';
 import { ConnectionService } from './services/connections.js';
 import { loadSecretKey, SecretBox, REDACT_OPTIONS } from './security/index.js';
@@ -116,6 +117,7 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
     events.on('settled', () => outbound?.notify());
   }
   const pruneTimer = setInterval(() => {
+    void pruneInbound(store, settings).catch((e) => log.error({ err: e }, 'inbound prune failed'));
     if (settings.retentionDays <= 0) return;
     void prune(store, settings.retentionDays * 86_400_000).catch((e) => log.error({ err: e }, 'prune failed'));
   }, 3_600_000);

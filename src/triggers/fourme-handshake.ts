@@ -98,7 +98,7 @@ export async function redoHandshake(store: Store, ep: FourmeEndpoints, connectio
     if (!error) await record(store, connection, r.webhook_id, { status: 'verified', attempts, last_error: null, verified: true });
     // A verified webhook stays verified: 4me does not un-verify it because its used code is refused.
     else if (r.status !== 'verified') await record(store, connection, r.webhook_id, { status: 'failed', attempts, last_error: error });
-    out.push({ webhook_id: r.webhook_id, ok: !error, attempts: error && r.status === 'verified' ? Number(r.attempts) : attempts, error, status: !error || r.status === 'verified' ? 'verified' : 'failed' });
+    out.push({ webhook_id: r.webhook_id, ok: !error, attempts: 1, error, status: !error || r.status === 'verified' ? 'verified' : 'failed' });
   }
   return out;
 }
