@@ -187,6 +187,9 @@ for (const dialect of DIALECTS) {
         expect(a.status, JSON.stringify(a.body)).toBe(200);
         const b = await post(token, { jwt });
         expect(b.body).toMatchObject({ job_id: a.body.job_id, duplicate: true });
+        // The same jti after job retention removed the job: still the first delivery.
+        await t.rt.store.db.deleteFrom('jobs').where('id', '=', a.body.job_id).execute();
+        expect((await post(token, { jwt })).body).toMatchObject({ job_id: a.body.job_id, duplicate: true });
         const none = await post(token, 'other=1', { 'content-type': 'application/x-www-form-urlencoded' });
         expect(none).toMatchObject({ status: 401, body: { error: { message: expect.stringContaining('no string field jwt') } } });
       });

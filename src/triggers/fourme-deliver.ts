@@ -14,7 +14,7 @@ import type { FourmeEndpoints } from '../connectors/fourme/config.js';
 import { nestFlatKeys, parseLinks, type ParsedDelivery } from './fourme-body.js';
 import { policyVerifier, plainVerifiers } from './fourme-policy.js';
 import type { Route } from './fourme-routes.js';
-import { dedupKeys, findDuplicate, rememberKeys } from './fourme-dedup.js';
+import { dedupKeys, findDuplicate, rememberKeys } from './inbound-dedup.js';
 import type { DeliveryMeta, DeliveryRow } from './fourme-log.js';
 import type { FourmeDeps } from './fourme.js';
 

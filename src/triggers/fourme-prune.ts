@@ -5,7 +5,7 @@
  * a per-connection row cap, so it stays bounded even with `HOOKFLOW_RETENTION_DAYS=0`.
  */
 import type { Store } from '../store/types.js';
-import { pruneDedup } from './fourme-dedup.js';
+import { pruneDedup } from './inbound-dedup.js';
 import { pruneFourmeLog } from './fourme-log.js';
 
 const DAY = 86_400_000;
