@@ -276,6 +276,40 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    describe('the callback goes through the SSRF guard', () => {
+      it('is not opened on a loopback origin unless the connection allows private networks', async () => {
+        await t.rt.connections.create({ name: 'guarded', type: '4me', config: { account: 'guarded', domain: '4me.com', base_url: cb.url }, secrets: { client_id: 'c', client_secret: 's' } });
+        await t.rt.recipes.apply({ name: 'guarded-r', trigger: { type: '4me.webhook', connection: 'guarded', webhook: 1300 }, steps: [{ id: 'a', action: 'transform', with: {} }] });
+        const saved = [...handshakeTiming.delaysMs];
+        handshakeTiming.delaysMs = [0, 5000];
+        try {
+          cb.hits.length = 0;
+          const token = await fourmeToken(t.rt.store, 'guarded');
+          const r = await post(token, { webhook_id: 1300, event: 'webhook.verify', account: 'https://guarded.4me.com', object_id: 1300, payload: { callback: `${cb.url}/webhooks/1300/verify?code=x` } });
+          expect(r.status).toBe(200);
+          const row = async () => (await api('GET', '/4me/connections/guarded')).body.webhooks[0];
+          await waitFor(async () => (await row())?.attempts >= 1);
+          expect((await row()).status).toBe('pending');
+          expect((await row()).last_error).toMatch(/private|loopback|refused|not allowed/i);
+          expect(cb.hits).toHaveLength(0);
+        } finally {
+          handshakeTiming.delaysMs = saved;
+        }
+      });
+    });
+
+    describe('the delivery log stays bounded', () => {
+      it('keeps the newest rows per connection and drops rows past the retention', async () => {
+        const now = Date.now();
+        const rows = Array.from({ length: 30 }, (_, i) => ({ connection: 'bounded', received_at: now - (30 - i) * 1000, delivery_id: `b-${i}`, jti: null, webhook_id: '1', event: 'task.update', recipe: null, outcome: 'ignored', reason: 'x', job_id: null }));
+        await t.rt.store.db.insertInto('fourme_deliveries').values([{ ...rows[0]!, delivery_id: 'ancient', received_at: now - 40 * 86_400_000 }, ...rows]).execute();
+        const res = await pruneInbound(t.rt.store, { ...t.rt.settings, fourmeLogRows: 10 }, now);
+        expect(res.log).toBeGreaterThanOrEqual(21);
+        const left = await t.rt.store.db.selectFrom('fourme_deliveries').select('delivery_id').where('connection', '=', 'bounded').orderBy('id').execute();
+        expect(left.map((r) => r.delivery_id)).toEqual(rows.slice(20).map((r) => r.delivery_id));
+      });
+    });
+
     describe('the API behind `hookflow 4me url`', () => {
       it('GET /api/v1/4me/connections/{name} answers the webhook URL', async () => {
         const r = await api('GET', '/4me/connections/acme');

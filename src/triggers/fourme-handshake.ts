@@ -39,8 +39,10 @@ interface Patch { callback?: string; status: string; attempts: number; last_erro
 async function record(store: Store, connection: string, webhookId: string, patch: Patch, onlyFor?: string): Promise<void> {
   const now = Date.now();
   await store.tx(async (trx) => {
-    const cur = await trx.selectFrom('fourme_verifications').select(['callback']).where('connection', '=', connection).where('webhook_id', '=', webhookId).executeTakeFirst();
+    const cur = await trx.selectFrom('fourme_verifications').select(['callback', 'status']).where('connection', '=', connection).where('webhook_id', '=', webhookId).executeTakeFirst();
     if (onlyFor && cur && cur.callback !== onlyFor) return;
+    // Once this callback worked, a late failed attempt (another process, a second GET) changes nothing.
+    if (onlyFor && cur?.status === 'verified' && patch.status !== 'verified') return;
     const values = { status: patch.status, attempts: patch.attempts, last_error: patch.last_error, updated_at: now, ...(patch.verified ? { verified_at: now } : {}), ...(patch.callback ? { callback: patch.callback } : {}) };
     if (cur) await trx.updateTable('fourme_verifications').set(values).where('connection', '=', connection).where('webhook_id', '=', webhookId).execute();
     else await trx.insertInto('fourme_verifications').values({ connection, webhook_id: webhookId, callback: patch.callback ?? '', received_at: now, verified_at: null, ...values }).execute();

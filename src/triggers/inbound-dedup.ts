@@ -1,7 +1,7 @@
 /**
  * @module triggers/inbound-dedup
- * Inbound de-duplication keys per recipe (4me deliveries and the webhook trigger), in their own table so that a replay is recognised long
- * after its job was pruned (`HOOKFLOW_DEDUP_RETENTION_DAYS`, default 90). A delivery may carry two
+ * Inbound de-duplication keys per recipe (4me deliveries and the webhook trigger), in their own
+ * table so that a replay is recognised long after its job was pruned (`HOOKFLOW_DEDUP_RETENTION_DAYS`, default 90). A delivery may carry two
  * keys — the signed JWT `jti` and the unsigned `X-4me-Delivery` header — and a repeat by either
  * one is the same delivery. The jobs table's unique (recipe, dedup_key) still settles a race
  * between two copies arriving at once.
