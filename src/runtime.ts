@@ -14,6 +14,8 @@ import { RecipeService } from './services/recipes.js';
 import { JobService } from './services/jobs.js';
 import { prune } from './services/retention.js';
 import { pruneInbound } from './triggers/fourme-prune.js';
+import { resumeHandshakes } from './triggers/fourme-handshake.js';
+import { fourmeEndpoints } from './connectors/fourme/config.js';
 import { UserService } from './services/users.js';
 import { ConnectionService } from './services/connections.js';
 import { loadSecretKey, SecretBox, REDACT_OPTIONS } from './security/index.js';
@@ -115,6 +117,11 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
     outbound.start();
     webhooks.notify = () => outbound?.notify(true);
     events.on('settled', () => outbound?.notify());
+  }
+  if (opts.workers) {
+    // webhook.verify callbacks whose attempts were cut short by a restart.
+    void resumeHandshakes(store, async (c) => { const conn = await connections.resolve(c); return conn.type === '4me' ? fourmeEndpoints(conn.name, conn.config) : null; })
+      .catch((e) => log.error({ err: e }, 'resuming webhook.verify callbacks failed'));
   }
   const pruneTimer = setInterval(() => {
     void pruneInbound(store, settings).catch((e) => log.error({ err: e }, 'inbound prune failed'));

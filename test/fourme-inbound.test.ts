@@ -16,7 +16,8 @@ import { DIALECTS, dialectAvailable } from './dialects.js';
 import { testRuntime, waitFor, type TestRuntime } from './runtime-helpers.js';
 import { buildApp } from '../src/server/app.js';
 import { forgetRoutes, fourmeToken } from '../src/triggers/fourme-routes.js';
-import { handshakeTiming } from '../src/triggers/fourme-handshake.js';
+import { handshakeTiming, resumeHandshakes } from '../src/triggers/fourme-handshake.js';
+import { fourmeEndpoints } from '../src/connectors/fourme/config.js';
 import { pruneInbound } from '../src/triggers/fourme-prune.js';
 
 const ADMIN = 'hf_test_admin_token';
@@ -273,6 +274,22 @@ for (const dialect of DIALECTS) {
           handshakeTiming.delaysMs = saved;
           cb.codes.splice(0, cb.codes.length, 200);
         }
+      });
+    });
+
+    describe('after a restart', () => {
+      it('pending callbacks are tried again; expired ones are marked failed', async () => {
+        const now = Date.now();
+        const row = (id: string, expS: number) => ({ connection: 'acme', webhook_id: id, callback: `${cb.url}/webhooks/${id}/verify?code=r&expires_at=${expS}`, status: 'pending', attempts: 2, last_error: 'HTTP 503', received_at: now, verified_at: null, updated_at: now });
+        await t.rt.store.db.insertInto('fourme_verifications').values([row('1400', Math.floor(now / 1000) + 600), row('1401', Math.floor(now / 1000) - 10)]).execute();
+        cb.hits.length = 0;
+        const resumed = await resumeHandshakes(t.rt.store, async (c) => { const conn = await t.rt.connections.resolve(c); return fourmeEndpoints(conn.name, conn.config); });
+        expect(resumed).toBe(1);
+        const status = async (id: string) => (await api('GET', '/4me/connections/acme')).body.webhooks.find((w: any) => w.webhook_id === id)?.status;
+        await waitFor(async () => (await status('1400')) === 'verified');
+        expect(await status('1401')).toBe('failed');
+        expect(cb.hits.filter((h) => h.startsWith('/webhooks/1400/'))).toHaveLength(1);
+        expect(cb.hits.filter((h) => h.startsWith('/webhooks/1401/'))).toHaveLength(0);
       });
     });
 

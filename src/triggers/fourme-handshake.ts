@@ -86,6 +86,26 @@ export async function startHandshake(store: Store, ep: FourmeEndpoints, connecti
   void runHandshake(store, ep, connection, webhookId, callback).then((r) => onDone?.(r), () => undefined);
 }
 
+/**
+ * After a restart: the callbacks still pending and not expired are tried again (the attempts ran in
+ * the process that stopped). `endpoints` maps a connection name to its endpoints, or null to skip.
+ */
+export async function resumeHandshakes(store: Store, endpoints: (connection: string) => Promise<FourmeEndpoints | null>, now = Date.now()): Promise<number> {
+  const rows = await store.db.selectFrom('fourme_verifications').select(['connection', 'webhook_id', 'callback']).where('status', '=', 'pending').execute();
+  let n = 0;
+  for (const r of rows) {
+    const ep = await endpoints(r.connection).catch(() => null);
+    if (!ep) continue;
+    let url: URL;
+    try { url = checkCallback(r.callback, ep); } catch { continue; }
+    const expiresAt = callbackExpiry(url, now);
+    if (expiresAt <= now) { await record(store, r.connection, r.webhook_id, { status: 'failed', attempts: 0, last_error: 'the callback expired before it could be opened' }, r.callback); continue; }
+    void runHandshake(store, ep, r.connection, r.webhook_id, url, expiresAt);
+    n++;
+  }
+  return n;
+}
+
 /** `hookflow 4me verify` / "Verify again": the recorded callback once more, waiting for the outcome. */
 export async function redoHandshake(store: Store, ep: FourmeEndpoints, connection: string, webhookId?: string) {
   let q = store.db.selectFrom('fourme_verifications').selectAll().where('connection', '=', connection);
