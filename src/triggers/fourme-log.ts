@@ -30,7 +30,9 @@ export interface DeliveryMeta {
 export async function logDelivery(store: Store, metrics: Metrics | undefined, meta: DeliveryMeta, rows: DeliveryRow[], now = Date.now()): Promise<void> {
   if (!rows.length) return;
   for (const r of rows) metrics?.inc('hookflow_4me_deliveries_total', { connection: meta.connection, outcome: r.outcome });
-  await store.db.insertInto('fourme_deliveries').values(rows.map((r) => ({ ...meta, ...r, reason: r.reason?.slice(0, 1000) ?? null, received_at: now }))).execute();
+  // Diagnostics only: the jobs may have committed already, so a failed log write must not turn the answer into a 5xx.
+  await store.db.insertInto('fourme_deliveries').values(rows.map((r) => ({ ...meta, ...r, reason: r.reason?.slice(0, 1000) ?? null, received_at: now }))).execute()
+    .catch(() => undefined);
 }
 
 export async function listDeliveries(store: Store, connection: string, opts: { limit: number; before?: number; outcome?: string }) {
