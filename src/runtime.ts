@@ -16,6 +16,9 @@ import { JobQueue } from './queue/index.js';
 import { RecipeService } from './services/recipes.js';
 import { JobService } from './services/jobs.js';
 import { prune } from './services/retention.js';
+import { pruneInbound } from './triggers/fourme-prune.js';
+import { resumeHandshakes } from './triggers/fourme-handshake.js';
+import { fourmeEndpoints } from './connectors/fourme/config.js';
 import { UserService } from './services/users.js';
 import { ConnectionService } from './services/connections.js';
 import { loadSecretKey, SecretBox, REDACT_OPTIONS, scrubText } from './security/index.js';
@@ -121,7 +124,13 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
     webhooks.notify = () => outbound?.notify(true);
     events.on('settled', () => outbound?.notify());
   }
+  if (opts.workers) {
+    // webhook.verify callbacks whose attempts were cut short by a restart.
+    void resumeHandshakes(store, async (c) => { const conn = await connections.resolve(c); return conn.type === '4me' ? fourmeEndpoints(conn.name, conn.config) : null; })
+      .catch((e) => log.error({ err: e }, 'resuming webhook.verify callbacks failed'));
+  }
   const pruneTimer = setInterval(() => {
+    void pruneInbound(store, settings).catch((e) => log.error({ err: e }, 'inbound prune failed'));
     if (settings.retentionDays <= 0) return;
     void prune(store, settings.retentionDays * 86_400_000).catch((e) => log.error({ err: e }, 'prune failed'));
   }, 3_600_000);

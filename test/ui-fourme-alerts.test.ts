@@ -65,6 +65,14 @@ describe.skipIf(!hasChromium)('web UI: 4me connections and alerts', () => {
     await panel.getByRole('button', { name: 'Verify webhook 12 again' }).click();
     await expect.poll(() => hook.verified, { timeout: 15_000 }).toBe(true);
     await panel.locator('tr[data-webhook="12"]').getByText('verified', { exact: true }).waitFor();
+
+    // A delivery for a webhook no recipe listens to is 200 ignored for 4me, and shown here with its reason.
+    const ignored = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ webhook_id: 13, account: 'https://acme.4me.com', event: 'request.update', object_id: 5, payload: {} }) });
+    expect(ignored.status).toBe(200);
+    await page.reload();
+    const log = panel.getByRole('table', { name: 'Recent deliveries' });
+    await log.getByRole('row').filter({ hasText: 'request.update' }).getByText('ignored', { exact: true }).waitFor();
+    await log.getByText(/webhook 13/).first().waitFor();
     await shot(page, 'fourme-connection');
   });
 

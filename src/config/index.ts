@@ -45,6 +45,10 @@ export interface Settings {
   pollMs: number;
   jobTimeoutSeconds: number;
   retentionDays: number;
+  /** Inbound de-duplication keys (4me jti / X-4me-Delivery) outlive jobs: kept this long. */
+  dedupRetentionDays: number;
+  /** Newest rows kept per 4me connection in its delivery log (older ones also go with retentionDays). */
+  fourmeLogRows: number;
   shutdownGraceMs: number;
   trustProxy: boolean;
   logLevel: string;
@@ -139,6 +143,8 @@ export function loadSettings(envIn: Env = process.env): Settings {
     pollMs: int(env, 'HOOKFLOW_POLL_MS', 250, 10),
     jobTimeoutSeconds: int(env, 'HOOKFLOW_JOB_TIMEOUT_SECONDS', 3600, 1),
     retentionDays: int(env, 'HOOKFLOW_RETENTION_DAYS', 30, 0),
+    dedupRetentionDays: int(env, 'HOOKFLOW_DEDUP_RETENTION_DAYS', 90, 1),
+    fourmeLogRows: int(env, 'HOOKFLOW_4ME_LOG_ROWS', 1000, 10),
     shutdownGraceMs: int(env, 'HOOKFLOW_SHUTDOWN_GRACE_MS', 10_000, 0),
     trustProxy: env.HOOKFLOW_TRUST_PROXY === 'true',
     logLevel: env.HOOKFLOW_LOG_LEVEL || 'info',

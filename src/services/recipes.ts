@@ -12,6 +12,9 @@ import type { Recipe } from '../recipes/types.js';
 import type { CompiledSteps, RecipeSource } from '../engine/types.js';
 import { newUrlToken } from './tokens.js';
 import { forgetRoutes, fourmeTokensByRecipe, saveFourmeRoute } from '../triggers/fourme-routes.js';
+import { fourmeTriggerProblems } from '../triggers/fourme-check.js';
+import type { FourmeTriggerDef } from '../triggers/fourme-policy.js';
+import { invalidRecipe } from '../recipes/validate.js';
 
 export interface RecipeSummary {
   name: string;
@@ -83,6 +86,7 @@ export class RecipeService implements RecipeSource {
   async apply(input: string | object, format: 'yaml' | 'json' | 'auto' = 'auto'): Promise<ApplyResult> {
     const recipe = await this.#withStoredSecrets(input, format);
     compileRecipe(recipe); // refuse a recipe whose expressions do not compile, before storing it
+    if (recipe.trigger.type === '4me.webhook') await this.#checkFourme(recipe);
     const hash = this.#hash(recipe);
     const now = Date.now();
     const result = await this.store.tx(async (trx) => {
@@ -112,6 +116,14 @@ export class RecipeService implements RecipeSource {
     this.#endpoints.clear();
     forgetRoutes(this.store);
     return { ...(await this.summary(recipe.name)), changed: result.changed };
+  }
+
+  /** Its connection and policy key, now rather than at every delivery (4me would count the refusals). */
+  async #checkFourme(recipe: Recipe): Promise<void> {
+    const def = recipe.trigger as unknown as FourmeTriggerDef;
+    const conn = await this.store.db.selectFrom('connections').select('type').where('name', '=', def.connection).executeTakeFirst();
+    const problems = fourmeTriggerProblems(def, conn?.type ?? null);
+    if (problems.length) throw invalidRecipe(problems);
   }
 
   async summary(name: string): Promise<RecipeSummary> {

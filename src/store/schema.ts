@@ -306,6 +306,29 @@ export interface FourmeVerificationsTable {
   updated_at: number;
 }
 
+/** What one 4me delivery became for one recipe (or for none): job, duplicate, ignored, error. */
+export interface FourmeDeliveriesTable {
+  id: Generated<number>;
+  connection: string;
+  received_at: number;
+  delivery_id: string | null;
+  jti: string | null;
+  webhook_id: string | null;
+  event: string | null;
+  recipe: string | null;
+  outcome: string;
+  reason: string | null;
+  job_id: string | null;
+}
+
+/** An inbound delivery's de-duplication key per recipe (X-4me-Delivery, JWT jti), outliving the job. */
+export interface InboundDedupTable {
+  recipe: string;
+  key: string;
+  job_id: string;
+  created_at: number;
+}
+
 /** A named group of users: owners of alert sources, escalation targets. */
 export interface TeamsTable {
   id: Generated<number>;
@@ -462,6 +485,8 @@ export interface DB {
   ops_actions: OpsActionsTable;
   fourme_routes: FourmeRoutesTable;
   fourme_verifications: FourmeVerificationsTable;
+  fourme_deliveries: FourmeDeliveriesTable;
+  inbound_dedup: InboundDedupTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;
   escalation_policies: EscalationPoliciesTable;

@@ -11,6 +11,7 @@ import { compileVerifier, type VerificationConfig, type Verifier } from '../veri
 import { HookflowError } from '../errors.js';
 import { fetchJsonDocument } from '../security/fetch-json.js';
 import type { FourmeEndpoints } from '../connectors/fourme/config.js';
+import { accountOrigins } from './fourme-brand.js';
 
 export interface FourmePolicy {
   jwt_alg: string;
@@ -22,6 +23,8 @@ export interface FourmePolicy {
   policy_name?: string;
   audience?: string;
   leeway_seconds?: number;
+  /** Real 4me tokens carry no `exp`: refuse one whose `iat` is older than this (replays past the dedup window). */
+  max_age_seconds?: number;
 }
 
 export interface FourmeTriggerDef {
@@ -82,7 +85,8 @@ export async function policyVerifier(def: FourmeTriggerDef, ep: FourmeEndpoints)
   const p = def.policy!;
   checkPolicy(p);
   const alg = p.jwt_alg.toLowerCase();
-  const issuers = p.oidc_discovery ? ep.issuers.map((i) => `${i}/webhook_policies/${p.policy_name}`) : ep.issuers;
+  const origins = accountOrigins(ep);
+  const issuers = p.oidc_discovery ? origins.map((i) => `${i}/webhook_policies/${p.policy_name}`) : origins;
   const jwks = p.oidc_discovery ? await jwksUrl(`${ep.discoveryOrigin}/webhook_policies/${p.policy_name}`, ep) : undefined;
   const key = JSON.stringify([p, issuers, jwks]);
   let hit = compiled.get(key);
@@ -94,6 +98,7 @@ export async function policyVerifier(def: FourmeTriggerDef, ep: FourmeEndpoints)
       issuer: issuers as unknown as string,
       ...(p.audience ? { audience: p.audience } : {}),
       location: { body_field: 'jwt' }, clock_tolerance_seconds: p.leeway_seconds ?? 60,
+      ...(p.max_age_seconds ? { max_age_seconds: p.max_age_seconds } : {}),
     } satisfies VerificationConfig;
     hit = { cfg, verifier: compileVerifier(cfg) };
     compiled.set(key, hit);

@@ -2,24 +2,29 @@
  * @module triggers/fourme
  * The `4me.webhook` trigger behind a 4me connection's URL: parse the delivery in whichever form it
  * came, route it by webhook id/nodeID to the recipes listening, check it against each recipe's
- * policy, and enqueue one job per recipe (answered once they committed). A delivery seen before
- * (`X-4me-Delivery`, `x-xurrent-delivery` or JWT `jti`) answers 200 with the first job: 4me counts
- * refusals towards disabling the webhook, so a retry is never refused. Nothing here waits for a
- * job to run, so 4me's 10 s timeout is never at risk.
+ * policy, and enqueue one job per recipe (answered once they committed).
+ *
+ * 4me retries a non-2xx delivery up to 10 times, mails the account's administrators, and disables
+ * the webhook after 20 consecutive failures — and one 4me webhook often serves many recipes. So
+ * only a delivery that no recipe could authenticate is refused (401). Everything else is 200: a
+ * stopped recipe, an unrouted webhook, a payload that does not fit `payload_schema`, a recipe
+ * whose stored config is broken are `{"status":"ignored","reason"}` (or listed under `ignored`
+ * beside the jobs of the other recipes) and written to the connection's delivery log. A delivery
+ * seen before — by its verified JWT `jti` or its `X-4me-Delivery` header — answers the first job.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
-import { HookflowError } from '../errors.js';
-import { RawJson, type JobQueue } from '../queue/index.js';
-import { verifyRequest, type InboundRequest } from '../verify/index.js';
+import { HookflowError, isHookflowError } from '../errors.js';
+import type { JobQueue } from '../queue/index.js';
+import type { InboundRequest } from '../verify/index.js';
 import type { Store } from '../store/types.js';
 import type { RecipeService } from '../services/recipes.js';
 import type { ConnectionService } from '../services/connections.js';
-import { fourmeEndpoints } from '../connectors/fourme/config.js';
-import { decodeJwt } from 'jose';
-import { nestFlatKeys, parseDelivery, parseLinks } from './fourme-body.js';
-import { policyVerifier, plainVerifiers } from './fourme-policy.js';
+import type { Metrics } from '../server/metrics.js';
+import { fourmeEndpoints, type FourmeEndpoints } from '../connectors/fourme/config.js';
+import { parseDelivery, type ParsedDelivery } from './fourme-body.js';
 import { matches, routesFor, type Route } from './fourme-routes.js';
 import { checkCallback, startHandshake } from './fourme-handshake.js';
+import { logDelivery, type DeliveryMeta, type DeliveryRow } from './fourme-log.js';
+import { authenticate, deliverTo, isSignatureError } from './fourme-deliver.js';
 
 export interface FourmeDeps {
   store: Store;
@@ -27,99 +32,103 @@ export interface FourmeDeps {
   connections: ConnectionService;
   queue: JobQueue;
   bodyLimit: number;
+  metrics?: Metrics;
   onEnqueue?: () => void;
 }
 
 export type FourmeAnswer =
-  | { status: 'verified'; webhook_id: string }
-  | { status: 'accepted'; job_id: string; job_ids: string[]; duplicate?: true };
-
-const SENSITIVE = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
-const ajv = new Ajv({ coerceTypes: true, useDefaults: true, strict: false, allErrors: true });
-const payloadChecks = new WeakMap<object, ValidateFunction>();
+  | { status: 'verified'; webhook_id: string; verification: 'pending' }
+  | { status: 'accepted'; job_id: string; job_ids: string[]; duplicate?: true; ignored?: Array<{ recipe: string; reason: string }> }
+  | { status: 'ignored'; reason: string };
 
 function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Form bodies carry every value as text: the recipe's payload schema types (and documents) them. */
-function applyPayloadSchema(route: Route, payload: unknown): void {
-  const schema = route.def.payload_schema;
-  if (!schema || !payload || typeof payload !== 'object') return;
-  let check = payloadChecks.get(schema);
-  if (!check) { check = ajv.compile({ type: 'object', ...schema }); payloadChecks.set(schema, check); }
-  if (!check(payload)) {
-    throw new HookflowError('HF_ERR_BODY_MALFORMED', { format: `payload for recipe ${route.recipe}`, reason: ajv.errorsText(check.errors, { dataVar: 'payload' }) }, { details: { errors: check.errors } });
-  }
-}
-
-/** Verifies for one recipe; answers the delivery as verified (a JWT's `data` claim, checked). */
-async function authenticate(route: Route, req: InboundRequest, jwt: string | null, ep: ReturnType<typeof fourmeEndpoints>) {
-  if (route.def.policy) {
-    if (!jwt) throw new HookflowError('HF_ERR_SIGNATURE_INVALID', { reason: 'the recipe has a webhook policy, but the delivery is not a JWT' });
-    const res = await (await policyVerifier(route.def, ep))(req);
-    const claims = res.claims ?? {};
-    const verified = claims.data as Record<string, unknown>;
-    if (!verified || typeof verified !== 'object') throw new HookflowError('HF_ERR_SIGNATURE_INVALID', { reason: 'the JWT has no data claim' });
-    // `sub` is the webhook id: a token minted for another webhook of the account is not this one's.
-    if (claims.sub !== undefined && verified.webhook_id !== undefined && String(claims.sub) !== String(verified.webhook_id)) {
-      throw new HookflowError('HF_ERR_SIGNATURE_INVALID', { reason: 'JWT sub does not name the webhook in its data' });
-    }
-    return { jti: typeof claims.jti === 'string' ? claims.jti : null, method: 'jwt' };
-  }
-  if (jwt) throw new HookflowError('HF_ERR_SIGNATURE_INVALID', { reason: 'a JWT arrived but the recipe has no webhook policy to check it with' });
-  for (const cfg of plainVerifiers(route.def)) await verifyRequest(cfg, req);
-  return { jti: null, method: route.def.secret || route.def.basic ? 'secret' : 'webhook_id' };
-}
-
-function storedHeaders(h: InboundRequest['headers']): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, SENSITIVE.has(k) ? '[redacted]' : v]));
-}
-
-function storedQuery(q: InboundRequest['query'], routes: Route[]): Record<string, unknown> {
-  const drop = new Set(routes.filter((r) => r.def.secret).map((r) => r.def.secret_param ?? 'secret'));
-  return Object.fromEntries(Object.entries(q).filter(([k]) => !drop.has(k)));
-}
+const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** Returns null when `token` is not a 4me connection's endpoint. */
 export async function acceptFourme(deps: FourmeDeps, token: string, req: InboundRequest & { contentType?: string }): Promise<FourmeAnswer | null> {
   const found = await routesFor(deps.store, deps.recipes, token);
   if (!found) return null;
+  const meta: DeliveryMeta = { connection: found.connection, delivery_id: first(req.headers['x-4me-delivery']) ?? first(req.headers['x-xurrent-delivery']) ?? null, jti: null, webhook_id: null, event: null };
+  const ignore = async (reason: string, outcome: 'ignored' | 'error' = 'ignored'): Promise<FourmeAnswer> => {
+    await logDelivery(deps.store, deps.metrics, meta, [{ recipe: null, outcome, reason, job_id: null }]);
+    return { status: 'ignored', reason };
+  };
+
+  let ep: FourmeEndpoints;
+  try {
+    const conn = await deps.connections.resolve(found.connection);
+    ep = fourmeEndpoints(conn.name, conn.config);
+  } catch (e) {
+    return ignore(`connection ${found.connection}: ${reasonOf(e)}`, 'error');
+  }
   const limit = Math.min(deps.bodyLimit, ...found.routes.map((r) => r.def.body_limit ?? Infinity));
-  if (req.rawBody.length > limit) throw new HookflowError('HF_ERR_BODY_TOO_LARGE', { limit });
-  const conn = await deps.connections.resolve(found.connection);
-  const ep = fourmeEndpoints(conn.name, conn.config);
-  const { data, jwt } = parseDelivery(req.rawBody, req.contentType);
-  const event = String(data.event ?? '');
+  if (req.rawBody.length > limit) return ignore(new HookflowError('HF_ERR_BODY_TOO_LARGE', { limit }).message);
+  let parsed: ParsedDelivery;
+  try {
+    parsed = parseDelivery(req.rawBody, req.contentType);
+  } catch (e) {
+    // A `jwt` field that is no JWT is a signature failure; any other unreadable body is logged, not refused.
+    if (isSignatureError(e)) { await logDelivery(deps.store, deps.metrics, meta, [{ recipe: null, outcome: 'refused', reason: reasonOf(e), job_id: null }]); throw e; }
+    return ignore(reasonOf(e));
+  }
+  const { data } = parsed;
+  meta.event = String(data.event ?? '') || null;
+  meta.webhook_id = data.webhook_id !== undefined ? String(data.webhook_id) : typeof data.webhook_nodeID === 'string' ? data.webhook_nodeID : null;
   const routes = found.routes.filter((r) => matches(r, data));
-  const webhook = String(data.webhook_id ?? data.webhook_nodeID ?? '?');
+  if (meta.event === 'webhook.verify') return verify(deps, meta, routes, req, parsed, ep);
+  if (!routes.length) return ignore(new HookflowError('HF_ERR_FOURME_UNROUTED', { webhook: meta.webhook_id ?? '?' }).message);
 
-  if (event === 'webhook.verify') {
-    // Authentic only if it passes a listening recipe's checks; with none yet, the callback's origin check still holds.
-    for (const r of routes) await authenticate(r, req, jwt, ep);
-    const callback = checkCallback((data.payload as Record<string, unknown> | undefined)?.callback, ep);
-    await startHandshake(deps.store, ep, conn.name, webhook, callback);
-    return { status: 'verified', webhook_id: webhook };
-  }
-
-  const listening = routes.filter((r) => r.enabled && (!r.def.events?.length || r.def.events.includes(event)));
-  if (!listening.length) throw new HookflowError(routes.length ? 'HF_ERR_HOOK_DISABLED' : 'HF_ERR_FOURME_UNROUTED', { webhook });
-  const auth = [];
-  for (const r of listening) auth.push(await authenticate(r, req, jwt, ep));
-  // With a policy, the trigger holds the verified claim, not what the body said before the check.
-  const normalised = jwt ? nestFlatKeys(decodeJwt(jwt).data as Record<string, unknown>) : data;
-  const deliveryId = first(req.headers['x-4me-delivery']) ?? first(req.headers['x-xurrent-delivery']) ?? null;
-  const links = parseLinks(req.headers.link);
+  const rows: DeliveryRow[] = [];
+  const refusals: HookflowError[] = [];
   const ids: string[] = [];
-  let duplicate = true;
-  for (const [i, r] of listening.entries()) {
-    const trigger = { ...normalised, payload: normalised.payload === undefined ? {} : structuredClone(normalised.payload), headers: storedHeaders(req.headers), query: storedQuery(req.query, listening), links, delivery_id: deliveryId, verified_by: auth[i]!.method, received_at: new Date().toISOString() };
-    applyPayloadSchema(r, trigger.payload);
-    const dedup = deliveryId ? `4me-delivery:${deliveryId}` : auth[i]!.jti ? `4me-jti:${auth[i]!.jti}` : null;
-    const res = await deps.queue.enqueue({ recipe: r.recipe, recipe_version: r.version, trigger: new RawJson(JSON.stringify(trigger)), dedup_key: dedup, concurrency_key: r.compiled.recipe.concurrency ? r.recipe : null });
-    ids.push(res.id);
-    if (!res.duplicate) duplicate = false;
+  let fresh = false;
+  for (const r of routes) {
+    const row = await deliverTo(deps, r, req, parsed, ep, meta, routes).catch((e: unknown): DeliveryRow => {
+      if (isSignatureError(e)) { refusals.push(e as HookflowError); return { recipe: r.recipe, outcome: 'refused', reason: reasonOf(e), job_id: null }; }
+      // A broken stored config or an unexpected failure costs this recipe its job, never the others theirs.
+      return { recipe: r.recipe, outcome: 'error', reason: isHookflowError(e) ? reasonOf(e) : `internal error: ${reasonOf(e)}`, job_id: null };
+    });
+    rows.push(row);
+    if (row.job_id) { ids.push(row.job_id); if (row.outcome === 'accepted') fresh = true; }
   }
-  if (!duplicate) deps.onEnqueue?.();
-  return { status: 'accepted', job_id: ids[0]!, job_ids: ids, ...(duplicate ? { duplicate: true as const } : {}) };
+  await logDelivery(deps.store, deps.metrics, meta, rows);
+  if (fresh) deps.onEnqueue?.();
+  const ignored = rows.filter((r) => !r.job_id).map((r) => ({ recipe: r.recipe!, reason: r.reason ?? r.outcome }));
+  if (ids.length) {
+    return { status: 'accepted', job_id: ids[0]!, job_ids: ids, ...(fresh ? {} : { duplicate: true as const }), ...(ignored.length ? { ignored } : {}) };
+  }
+  // No recipe took it and one could not authenticate it: the one case 4me gets a 4xx.
+  if (refusals.length) throw refusals[0];
+  return { status: 'ignored', reason: ignored.map((i) => `${i.recipe}: ${i.reason}`).join('; ') };
+}
+
+/**
+ * `webhook.verify` is authentic if a recipe listening on the webhook accepts its signature (or
+ * none listens yet: then the callback's origin check is what holds). Answered at once; the
+ * callback is opened in the background and the webhook's status says `pending` until it worked.
+ */
+async function verify(deps: FourmeDeps, meta: DeliveryMeta, routes: Route[], req: InboundRequest, parsed: ParsedDelivery, ep: FourmeEndpoints): Promise<FourmeAnswer> {
+  const refused: HookflowError[] = [];
+  let ok = routes.length === 0;
+  for (const r of routes) {
+    try { await authenticate(r, req, parsed, ep); ok = true; break; } catch (e) { if (isSignatureError(e)) refused.push(e as HookflowError); }
+  }
+  const log = (outcome: DeliveryRow['outcome'], reason: string | null) => logDelivery(deps.store, deps.metrics, meta, [{ recipe: null, outcome, reason, job_id: null }]);
+  if (!ok && refused.length) { await log('refused', refused[0]!.message); throw refused[0]; }
+  if (!ok) { await log('error', 'no recipe on this webhook has a usable configuration to check the webhook.verify with'); return { status: 'ignored', reason: 'no recipe on this webhook could check the webhook.verify' }; }
+  let callback: URL;
+  try {
+    callback = checkCallback((parsed.data.payload as Record<string, unknown> | undefined)?.callback, ep);
+  } catch (e) {
+    await log(isSignatureError(e) ? 'refused' : 'ignored', reasonOf(e));
+    if (isSignatureError(e)) throw e;
+    return { status: 'ignored', reason: reasonOf(e) };
+  }
+  const webhook = meta.webhook_id ?? '?';
+  await startHandshake(deps.store, ep, meta.connection, webhook, callback);
+  await log('verify', `callback ${callback.origin}${callback.pathname} is opened in the background`);
+  return { status: 'verified', webhook_id: webhook, verification: 'pending' };
 }

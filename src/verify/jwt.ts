@@ -117,6 +117,21 @@ function toHookflowError(e: unknown, token: string, cfg: JwtConfig, allowed: str
   }
 }
 
+/**
+ * The token from a body field: a JSON object's field, or a form body's (`jwt=<token>`, as a
+ * form-encoding sender posts it). Anything else has no such field, and the reason says which.
+ */
+function bodyToken(req: Parameters<Check>[0], field: string): unknown {
+  const text = req.rawBody.toString('utf8');
+  const type = String(header(req.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/x-www-form-urlencoded') return new URLSearchParams(text).get(field) ?? undefined;
+  let body: unknown;
+  try { body = JSON.parse(text); } catch {
+    throw invalid(`body is neither JSON nor a form (content type ${type || 'none'}), so it has no ${field} field`);
+  }
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>)[field] : undefined;
+}
+
 export function compileJwt(cfg: JwtConfig): Check {
   if (!Array.isArray(cfg.algorithms) || cfg.algorithms.length === 0) throw badConfig('jwt needs a pinned list of algorithms');
   for (const a of cfg.algorithms) {
@@ -138,9 +153,7 @@ export function compileJwt(cfg: JwtConfig): Check {
 
   const locate = (req: Parameters<Check>[0]): string => {
     if (bodyField) {
-      let body: unknown;
-      try { body = JSON.parse(req.rawBody.toString('utf8')); } catch { throw invalid(`body is not JSON, so it has no ${bodyField} field`); }
-      const token = body && typeof body === 'object' ? (body as Record<string, unknown>)[bodyField] : undefined;
+      const token = bodyToken(req, bodyField);
       if (typeof token !== 'string' || !token) throw invalid(`body has no string field ${bodyField}`);
       return token;
     }
@@ -163,6 +176,11 @@ export function compileJwt(cfg: JwtConfig): Check {
       }
     } catch (e) {
       throw toHookflowError(e, token, cfg, allowed, tolerance);
+    }
+    if (cfg.max_age_seconds && payload.exp === undefined) {
+      // 4me's tokens carry no exp; without a bound a captured one stays valid for ever.
+      if (typeof payload.iat !== 'number') throw invalid('JWT has neither exp nor iat, so its age cannot be checked');
+      if (now.getTime() / 1000 - payload.iat > cfg.max_age_seconds + tolerance) throw stale(tolerance);
     }
     const result: VerifyResult = { claims: payload as Record<string, unknown> };
     if (typeof payload.jti === 'string' && payload.jti) result.deliveryId = payload.jti;

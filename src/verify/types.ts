@@ -33,6 +33,8 @@ export type VerificationConfig =
       /** Where the token is: `header` (default Authorization: Bearer) or `body` field (4me `{"jwt":…}`). */
       location?: { header?: string; body_field?: string };
       clock_tolerance_seconds?: number;
+      /** For a token without `exp`: its `iat` may be at most this old (and must be present). */
+      max_age_seconds?: number;
     };
 
 export interface IpAllowlist {

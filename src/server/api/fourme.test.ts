@@ -53,14 +53,14 @@ for (const dialect of DIALECTS) {
       const hookRec = sb.state.create('Webhook', { event: 'request.note-added', uri: url, name: 'Notes', verified: false, verifyCode: 'code-1', verifyExpires: Math.floor(Date.now() / 1000) + 600 }, 12);
       const callback = `${sb.url}/webhooks/12/verify?code=code-1`;
       const res = await app.inject({ method: 'POST', url: new URL(url).pathname, headers: { 'content-type': 'application/json' }, payload: { webhook_id: 12, account: 'https://acme.4me.com', event: 'webhook.verify', object_id: 12, payload: { callback } } });
-      expect(res.json()).toMatchObject({ status: 'verified' });
+      expect(res.json()).toEqual({ status: 'verified', webhook_id: '12', verification: 'pending' });
       await waitFor(async () => (await call('GET', '/api/v1/connections/acme/4me')).json().webhooks[0]?.status === 'verified');
       // 4me re-arms the callback when asked to (the sandbox's code is single-use).
       Object.assign(hookRec, { verified: false, verifyCode: 'code-1' });
       expect((await call('POST', '/api/v1/connections/acme/4me/verify', {}, viewer)).statusCode).toBe(403);
       const again = await call('POST', '/api/v1/connections/acme/4me/verify', { webhook_id: '12' });
       expect(again.statusCode).toBe(200);
-      expect(again.json().items).toEqual([{ webhook_id: '12', ok: true, attempts: 1, error: null }]);
+      expect(again.json().items).toEqual([{ webhook_id: '12', ok: true, attempts: 1, error: null, status: 'verified' }]);
       expect(hookRec.verified).toBe(true);
       const shown = (await call('GET', '/api/v1/connections/acme/4me')).json().webhooks[0];
       expect(shown).toMatchObject({ webhook_id: '12', status: 'verified', last_error: null });

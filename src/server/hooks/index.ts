@@ -7,6 +7,7 @@ import type { Runtime } from '../../runtime.js';
 import { HookflowError, isHookflowError } from '../../errors.js';
 import { acceptWebhook } from '../../triggers/webhook.js';
 import { acceptFourme } from '../../triggers/fourme.js';
+import { findDuplicate, rememberKeys } from '../../triggers/inbound-dedup.js';
 import { RawJson } from '../../queue/index.js';
 import type { WebhookTrigger } from '../../recipes/types.js';
 import { waitForJob } from './wait.js';
@@ -40,6 +41,7 @@ export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime }): 
   });
   rt.metrics.describe('hookflow_events_accepted_total', 'Inbound events acknowledged with 2xx');
   rt.metrics.describe('hookflow_events_rejected_total', 'Inbound events refused, by reason');
+  rt.metrics.describe('hookflow_4me_deliveries_total', '4me deliveries per connection and outcome (accepted, duplicate, ignored, error, refused, verify)');
 
   app.post('/hooks/:token', {
     schema: {
@@ -54,7 +56,8 @@ export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime }): 
         // Not a recipe's URL: perhaps a 4me connection's (one URL, routed by webhook id).
         const fm = await acceptFourme({ ...rt, bodyLimit: rt.settings.bodyLimit, onEnqueue: () => rt.worker?.notify() }, token, inbound(req));
         if (fm) {
-          rt.metrics.inc('hookflow_events_accepted_total', { recipe: '4me', duplicate: String(fm.status === 'accepted' && !!fm.duplicate) });
+          // Ignored 4me deliveries are counted per connection in hookflow_4me_deliveries_total.
+          if (fm.status !== 'ignored') rt.metrics.inc('hookflow_events_accepted_total', { recipe: '4me', duplicate: String(fm.status === 'accepted' && !!fm.duplicate) });
           return reply.code(200).send(fm);
         }
         // Or an alert source's (4me webhooks that raise alerts).
@@ -70,10 +73,13 @@ export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime }): 
       const ev = await acceptWebhook(def, inbound(req), { recipe: ep.recipe, bodyLimit: rt.settings.bodyLimit, dedup: ep.compiled.dedupKey });
       // Capturing a sample must never cost the event itself.
       await maybeCapture(rt.store, ep.recipe, ev.trigger).catch((e: unknown) => req.log.warn({ err: e }, 'sample capture failed'));
-      const res = await rt.queue.enqueue({
+      // The dedup table outlives job retention, so a late replay (same jti, webhook-id…) still answers the first job.
+      const seen = ev.dedupKey ? await findDuplicate(rt.store, ep.recipe, [ev.dedupKey]) : null;
+      const res = seen ? { id: seen, duplicate: true } : await rt.queue.enqueue({
         recipe: ep.recipe, recipe_version: ep.version, trigger: new RawJson(ev.triggerJson), dedup_key: ev.dedupKey,
         concurrency_key: ep.compiled.recipe.concurrency ? ep.recipe : null,
       });
+      if (ev.dedupKey && !seen) await rememberKeys(rt.store, ep.recipe, [ev.dedupKey], res.id);
       rt.metrics.inc('hookflow_events_accepted_total', { recipe: ep.recipe, duplicate: String(res.duplicate) });
       if (!res.duplicate) rt.worker?.notify();
       if (def.response?.mode === 'when_done') {

@@ -16,6 +16,7 @@ import { alerts } from './0007_alerts.js';
 import { retention } from './0008_retention.js';
 import { jobCrashes } from './0009_job_crashes.js';
 import { people } from './0010_people.js';
+import { fourmeDeliveries } from './0011_fourme_deliveries.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001_core': core,
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0008_retention': retention,
   '0009_job_crashes': jobCrashes,
   '0010_people': people,
+  '0011_fourme_deliveries': fourmeDeliveries,
 };
 
 class StaticProvider implements MigrationProvider {
