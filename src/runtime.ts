@@ -29,6 +29,7 @@ import { bindHttpServices, unbindHttpServices } from './connectors/http/services
 import { Metrics } from './server/metrics.js';
 import { DEFAULT_RETRY, OutboundWorker, WebhookService, smtpMailer } from './outbound/index.js';
 import './connectors/index.js';
+import { onSchemaWarning } from './connectors/fourme/index.js';
 import { AlertService } from './alerts/index.js';
 import { OpsAppService, OpsFiles, OpsProcesses, OpsService, bindOpsStepServices, unbindOpsStepServices } from './ops/index.js';
 
@@ -65,6 +66,8 @@ export interface RuntimeOptions {
 export async function createRuntime(settings: Settings, opts: RuntimeOptions): Promise<Runtime> {
   const log = opts.log ?? pino({ level: settings.logLevel, redact: REDACT_OPTIONS, hooks: { streamWrite: scrubText } });
   configurePool(settings.expressions);
+  // A 4me call that could not be checked against the schema still goes out; the log says so.
+  onSchemaWarning((msg, detail) => log.warn(detail, msg));
   const store = await openStoreRetrying(settings, log);
   const box = new SecretBox(loadSecretKey({ envValue: settings.secretKey, dataDir: settings.dataDir }));
   const queue = new JobQueue(store);

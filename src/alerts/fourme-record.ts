@@ -2,11 +2,12 @@
  * @module alerts/fourme-record
  * With a 4me connection, the source reads the record behind a delivery (subject, impact, team)
  * to fill the alert. The query is built from the account's introspected schema, so a type
- * without `impact` (the sandbox's Request) is still asked only what it has. A failed read never
- * costs the alert: the delivery's own fields fill it instead.
+ * without `impact` (the sandbox's Request) is still asked only what it has. A form-encoded delivery
+ * carries no `object_nodeID`: the record's type and number make it. A failed read never costs the
+ * alert: the delivery's own fields fill it instead.
  */
 import { isObjectType } from 'graphql';
-import { gql, schemaFor } from '../connectors/fourme/index.js';
+import { fourmeEndpoints, gql, schemaFor, toNodeId } from '../connectors/fourme/index.js';
 import type { ConnectionService } from '../services/connections.js';
 
 export interface FourmeRecordInfo {
@@ -16,8 +17,9 @@ export interface FourmeRecordInfo {
   team?: string | null;
 }
 
-export async function fetchRecord(connections: ConnectionService, connection: string, type: string, nodeID: string): Promise<FourmeRecordInfo> {
+export async function fetchRecord(connections: ConnectionService, connection: string, type: string, record: { id: number | string; nodeID?: string | null }): Promise<FourmeRecordInfo> {
   const conn = await connections.resolve(connection);
+  const nodeID = record.nodeID || toNodeId(type, record.id, fourmeEndpoints(conn.name, conn.config).domain);
   const schema = await schemaFor(conn);
   const t = schema.getType(type);
   if (!t || !isObjectType(t)) return {};

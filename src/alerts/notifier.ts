@@ -10,7 +10,7 @@
 import { HookflowError, isHookflowError } from '../errors.js';
 import { safeFetch } from '../security/index.js';
 import { parseRetryAfter } from '../outbound/index.js';
-import { gql, payloadOrThrow } from '../connectors/fourme/index.js';
+import { writeBackNote } from '../connectors/fourme/index.js';
 import type { AlertDeps } from './deps.js';
 import type { AlertNotificationsTable } from '../store/schema.js';
 import { alertView, loadAlert, log, sourceName } from './records.js';
@@ -105,9 +105,7 @@ async function send(deps: AlertDeps, r: Row): Promise<Outcome> {
     }
     case 'fourme_note': {
       const conn = await deps.connections.resolve(String(t.connection));
-      const q = 'mutation($input: NoteCreateInput!) { noteCreate(input: $input) { note { id } errors { path message } } }';
-      const res = await gql(conn, q, { input: { ownerId: t.record.nodeID, text: t.text } });
-      payloadOrThrow(res.data, 'noteCreate');
+      await writeBackNote(conn, t.record, String(t.text));
       return { ok: true, status: 200, error: null, retry: false };
     }
     default: return { ok: false, status: null, error: `unknown channel ${r.channel}`, retry: false };

@@ -64,8 +64,8 @@ export class AlertService {
     if (p.kind === 'verify') { await handshake(this.deps, src, p); return { status: 'verified', webhook_id: p.webhookId }; }
     if (p.kind === 'ignored') return { status: 'ignored', event: p.event };
     let info: FourmeRecordInfo | null = null;
-    if (typeof src.config.connection === 'string' && p.event.record?.nodeID && !(await this.#seen(src, p.event.dedupKey))) {
-      info = await fetchRecord(this.deps.connections, src.config.connection, p.recordType, p.event.record.nodeID)
+    if (typeof src.config.connection === 'string' && p.event.record && !(await this.#seen(src, p.event.dedupKey))) {
+      info = await fetchRecord(this.deps.connections, src.config.connection, p.recordType, p.event.record)
         .catch((e: unknown) => { this.deps.log?.warn({ err: e, source: src.name }, '4me record read failed; the delivery fills the alert'); return null; });
     }
     let ev = p.event;

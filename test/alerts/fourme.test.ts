@@ -107,7 +107,7 @@ for (const dialect of DIALECTS) {
       a = await alertOf('wdc-problems', key);
       expect(a.log.map((l: any) => l.kind)).toEqual(['created', 'escalation', 'notification', 'escalation', 'notification', 'event', 'accepted', 'event', 'resolved']);
       // The change came from 4me: no note was written back to it.
-      const notes = await gql('query($id: ID!) { node(id: $id) { ... on Problem { notes { nodes { text } } } } }', { id: nodeId });
+      const notes = await gql('query($id: ID!) { node(id: $id) { ... on Problem { notes(first: 100) { nodes { text } } } } }', { id: nodeId });
       expect(notes.node.notes.nodes).toEqual([]);
       expect((await h.call('GET', '/api/v1/alerts?source=wdc-problems')).body.items).toHaveLength(1);
     });
@@ -135,7 +135,7 @@ for (const dialect of DIALECTS) {
       await h.tick();
       expect((await h.call('POST', `/api/v1/alerts/${id}/resolve`)).status).toBe(200);
       await h.tick();
-      const notes = (await gql('query($id: ID!) { node(id: $id) { ... on Problem { notes { nodes { text } } } } }', { id: nodeId })).node.notes.nodes.map((n: any) => n.text);
+      const notes = (await gql('query($id: ID!) { node(id: $id) { ... on Problem { notes(first: 100) { nodes { text } } } } }', { id: nodeId })).node.notes.nodes.map((n: any) => n.text);
       expect(notes).toEqual([`Alert ${id} accepted in Hookflow by admin: paging the mail team`, `Alert ${id} resolved in Hookflow by admin`]);
       const a = (await h.call('GET', `/api/v1/alerts/${id}`)).body;
       expect(a.notifications.filter((n: any) => n.channel === 'fourme_note').map((n: any) => n.status)).toEqual(['sent', 'sent']);

@@ -4,6 +4,8 @@
  * record, and a payload's `errors{path message}` fails the step with 4me's messages. Completing or
  * failing a task is one `taskUpdate` carrying the note, so the note and the status land together,
  * and a re-run (after a crash) that finds the task already in that status adds no second note.
+ * A task id may be the nodeID or the number an automation rule's `id` gives (made into the nodeID
+ * and confirmed with 4me first); notes are cut to 4me's 64 KB.
  */
 import { registerAction, type ActionContext } from '../../engine/actions.js';
 import { HookflowError } from '../../errors.js';
@@ -11,6 +13,8 @@ import { gql, payloadOrThrow } from './client.js';
 import { fourmeEndpoints } from './config.js';
 import { getRecord, mutateRecord, pageAll, searchRecords } from './records.js';
 import type { Connection } from './types.js';
+import { asNodeId } from './node-id.js';
+import { capNotes } from './notes.js';
 
 type In = Record<string, unknown>;
 
@@ -44,13 +48,18 @@ function need(input: In, key: string): string {
 
 async function mutate(conn: Connection, ctx: ActionContext, name: string, inputType: string, input: In, select: string): Promise<In> {
   const q = `mutation($input: ${inputType}!) { ${name}(input: $input) { ${select} errors { path message } } }`;
-  const { data } = await gql(conn, q, { input }, { signal: ctx.signal });
+  const { data } = await gql(conn, q, { input: capNotes(input) }, { signal: ctx.signal });
   const payload = payloadOrThrow(data, name);
   delete payload.errors;
   return payload;
 }
 
 const TASK_FIELDS = 'id status subject';
+
+/** The nodeID of a record named by nodeID or by number (a rule's `id`). */
+function nodeIdOf(conn: Connection, ctx: ActionContext, type: string, id: unknown): Promise<string> {
+  return asNodeId(conn, type, id, (q, v) => gql(conn, q, v, { signal: ctx.signal }));
+}
 
 async function taskStatus(conn: Connection, id: string, ctx: ActionContext): Promise<string | null> {
   const { data } = await gql(conn, 'query($id: ID!) { node(id: $id) { ... on Task { id status } } }', { id }, { signal: ctx.signal });
@@ -61,7 +70,7 @@ async function taskStatus(conn: Connection, id: string, ctx: ActionContext): Pro
 async function finishTask(raw: unknown, ctx: ActionContext, status: 'completed' | 'failed'): Promise<unknown> {
   const conn = connectionOf(ctx);
   const { id, note, ...rest } = obj(raw);
-  const taskId = need({ id }, 'id');
+  const taskId = await nodeIdOf(conn, ctx, 'Task', need({ id }, 'id'));
   if ((await taskStatus(conn, taskId, ctx)) === status) return { task: { id: taskId, status }, already: true };
   const input = camelKeys({ ...rest, id: taskId, status, ...(note !== undefined && note !== null && note !== '' ? { note: String(note) } : {}) });
   return { ...(await mutate(conn, ctx, 'taskUpdate', 'TaskUpdateInput', input, `task { ${TASK_FIELDS} }`)), already: false };
@@ -88,19 +97,25 @@ registerAction({
 registerAction({
   name: '4me.note.create',
   async run(raw, ctx) {
-    const input = obj(raw);
-    need(input, 'owner_id' in input ? 'owner_id' : 'ownerId');
+    const conn = connectionOf(ctx);
+    const { owner_type: ownerType, ...input } = obj(raw);
+    const key = 'owner_id' in input ? 'owner_id' : 'ownerId';
+    const owner = need(input, key);
     need(input, 'text');
-    return mutate(connectionOf(ctx), ctx, 'noteCreate', 'NoteCreateInput', camelKeys(input), 'note { id text }');
+    // A number names no record without its type: `owner_type: Task` (or Request, ...) says which.
+    if (/^\s*\d+\s*$/.test(owner) && !ownerType) throw new HookflowError('HF_ERR_VALIDATION', { reason: `owner_id ${owner} is a number: give the record's nodeID, or owner_type (e.g. Task)` });
+    input[key] = await nodeIdOf(conn, ctx, String(ownerType ?? ''), owner);
+    return mutate(conn, ctx, 'noteCreate', 'NoteCreateInput', camelKeys(input), 'note { id text }');
   },
 });
 
 registerAction({
   name: '4me.task.update',
   async run(raw, ctx) {
+    const conn = connectionOf(ctx);
     const input = obj(raw);
-    need(input, 'id');
-    return mutate(connectionOf(ctx), ctx, 'taskUpdate', 'TaskUpdateInput', camelKeys(input), `task { ${TASK_FIELDS} }`);
+    input.id = await nodeIdOf(conn, ctx, 'Task', need(input, 'id'));
+    return mutate(conn, ctx, 'taskUpdate', 'TaskUpdateInput', camelKeys(input), `task { ${TASK_FIELDS} }`);
   },
 });
 
@@ -130,7 +145,8 @@ registerAction({
   name: '4me.record.get',
   run: async (raw, ctx) => {
     const i = obj(raw);
-    return getRecord(connectionOf(ctx), need(i, 'type'), need(i, 'id'), i.fields as string | undefined, ctx.signal);
+    const conn = connectionOf(ctx);
+    return getRecord(conn, need(i, 'type'), await nodeIdOf(conn, ctx, need(i, 'type'), need(i, 'id')), i.fields as string | undefined, ctx.signal);
   },
 });
 
@@ -149,8 +165,9 @@ for (const op of ['create', 'update'] as const) {
     run: async (raw, ctx) => {
       const i = obj(raw);
       const input = obj(i.input);
-      if (op === 'update' && i.id !== undefined) input.id = i.id;
-      return mutateRecord(connectionOf(ctx), need(i, 'type'), op, input, i.fields as string | undefined, ctx.signal);
+      const conn = connectionOf(ctx);
+      if (op === 'update' && i.id !== undefined) input.id = await nodeIdOf(conn, ctx, need(i, 'type'), i.id);
+      return mutateRecord(conn, need(i, 'type'), op, capNotes(input), i.fields as string | undefined, ctx.signal);
     },
   });
 }

@@ -2,7 +2,8 @@
  * @module connectors/fourme/client
  * One GraphQL call to 4me: validated against the introspected schema before it is sent, signed,
  * throttled by the `X-RateLimit-*` / `X-CostLimit-*` headers of earlier answers so we slow down
- * before 4me refuses, a 429 waited out per `Retry-After`, a 401 answered with one new token, and
+ * before 4me refuses, a 429 or 503 waited out per `Retry-After` (without one, as 4me's Ruby SDK
+ * does: 5 minutes for a 429, doubling from 2 s for a 503), a 401 answered with one new token, and
  * 4me's own error messages turned into step errors.
  */
 import { HookflowError } from '../../errors.js';
@@ -25,7 +26,11 @@ interface Budget { remaining: number; resetAt: number }
 const budgets = new Map<string, { rate?: Budget; cost?: Budget }>();
 // Waits longer than this become a retryable step error, so a worker is not held for an hour.
 const MAX_INLINE_WAIT_MS = 30_000;
-const MAX_429 = 3;
+const MAX_BUSY = 3;
+// code4me/4me-sdk-ruby: a throttled answer without Retry-After means "very busy, wait 5 minutes";
+// a failed one is retried after 2, 4, 8 ... seconds.
+const THROTTLED_DEFAULT_MS = 300_000;
+const BACKOFF_START_MS = 2000;
 
 const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
   const t = setTimeout(resolve, ms);
@@ -66,13 +71,20 @@ async function throttle(key: string, signal?: AbortSignal): Promise<void> {
   await sleep(ms, signal);
 }
 
-function retryAfterMs(h: unknown): number {
+/** `Retry-After` as seconds or an HTTP date; null when absent or unreadable. */
+export function retryAfterMs(h: unknown): number | null {
   const v = Array.isArray(h) ? h[0] : h;
-  if (typeof v !== 'string') return 1000;
+  if (typeof v !== 'string' || !v.trim()) return null;
   const s = Number(v);
   if (Number.isFinite(s)) return Math.max(0, s * 1000);
   const d = Date.parse(v);
-  return Number.isFinite(d) ? Math.max(0, d - Date.now()) : 1000;
+  return Number.isFinite(d) ? Math.max(0, d - Date.now()) : null;
+}
+
+/** How long to wait before asking again after a 429 or 503 (the `attempt`-th in a row). */
+export function busyWaitMs(status: number, retryAfter: number | null, attempt: number): number {
+  if (retryAfter !== null) return retryAfter;
+  return status === 429 ? THROTTLED_DEFAULT_MS : BACKOFF_START_MS * 2 ** (attempt - 1);
 }
 
 export function messagesOf(errors: unknown): string {
@@ -94,7 +106,8 @@ export async function send(conn: Connection, ep: FourmeEndpoints, query: string,
   const key = `${conn.name}\n${ep.graphqlUrl}\n${ep.account}`;
   const body = JSON.stringify({ query, variables, ...(opts.operationName ? { operationName: opts.operationName } : {}) });
   let fresh = false;
-  for (let attempt = 1; ; attempt++) {
+  let busy = 0;
+  for (;;) {
     await throttle(key, opts.signal);
     const headers = await authHeaders(conn, ep, fresh);
     const scrub = makeScrubber([headers.authorization!.slice(7)]);
@@ -103,13 +116,16 @@ export async function send(conn: Connection, ep: FourmeEndpoints, query: string,
       headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body,
     });
     // A 429's Retry-After is the wait; its budget headers would hold every later call until the window resets.
-    const cost = res.statusCode === 429 ? null : remember(key, res.headers);
+    const cost = res.statusCode === 429 || res.statusCode === 503 ? null : remember(key, res.headers);
     const text = await res.body.text();
     if (res.statusCode === 401 && !fresh && ep.authType === 'oauth_client_credentials') { fresh = true; continue; }
-    if (res.statusCode === 429) {
-      const ms = retryAfterMs(res.headers['retry-after']);
-      if (attempt < MAX_429 && ms <= MAX_INLINE_WAIT_MS) { await sleep(ms, opts.signal); continue; }
-      throw new HookflowError('HF_ERR_FOURME_RATE_LIMITED', { seconds: Math.ceil(ms / 1000) }, { retryable: true, retryAfter: Math.ceil(ms / 1000) });
+    if (res.statusCode === 429 || res.statusCode === 503) {
+      busy++;
+      const ms = busyWaitMs(res.statusCode, retryAfterMs(res.headers['retry-after']), busy);
+      if (busy < MAX_BUSY && ms <= MAX_INLINE_WAIT_MS) { await sleep(ms, opts.signal); continue; }
+      // Longer waits go back to the job's retry, so a worker is not held.
+      if (res.statusCode === 429) throw new HookflowError('HF_ERR_FOURME_RATE_LIMITED', { seconds: Math.ceil(ms / 1000) }, { retryable: true, retryAfter: Math.ceil(ms / 1000) });
+      throw new HookflowError('HF_ERR_HTTP_STATUS', { status: 503, url: ep.graphqlUrl }, { retryable: true, retryAfter: Math.ceil(ms / 1000), details: { body: scrub(text.slice(0, 2000)) } });
     }
     let json: { data?: Record<string, unknown> | null; errors?: unknown } = {};
     try { json = JSON.parse(text) as typeof json; } catch { /* status decides below */ }

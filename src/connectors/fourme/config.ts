@@ -9,11 +9,11 @@ import type { PrivateAccess } from '../../security/index.js';
 
 export interface FourmeConfig {
   account: string;
-  /** e.g. 4me.com, au.4me.com, 4me.qa, 4me-demo.com, xurrent.com, uk.xurrent.qa. */
+  /** e.g. 4me.com, au.4me.com, 4me.qa, 4me-demo.com, 4me-staging.com, xurrent.com, uk.xurrent.qa. */
   domain?: string;
   brand?: '4me' | 'xurrent';
   region?: 'au' | 'uk' | 'ch' | 'us';
-  environment?: 'production' | 'qa' | 'demo';
+  environment?: 'production' | 'qa' | 'demo' | 'staging';
   /** The sandbox or a proxy: GraphQL at `<base>/graphql`, OAuth at `<base>/oauth/token`, REST at `<base>/v1`. */
   base_url?: string;
   auth?: { type?: 'oauth_client_credentials' | 'personal_access_token' };
@@ -45,7 +45,7 @@ export interface FourmeEndpoints {
   authType: 'oauth_client_credentials' | 'personal_access_token';
 }
 
-const DOMAIN = /^(?:(?:au|uk|ch|us)\.)?(?:4me|xurrent)(?:\.com|\.qa|-demo\.com)$/;
+const DOMAIN = /^(?:(?:au|uk|ch|us)\.)?(?:4me|xurrent)(?:\.com|\.qa|-demo\.com|-staging\.com)$/;
 const ACCOUNT = /^[a-z0-9][a-z0-9-]{0,62}$/i;
 
 function invalid(name: string, reason: string): HookflowError {
@@ -54,12 +54,14 @@ function invalid(name: string, reason: string): HookflowError {
 
 function domainOf(name: string, c: FourmeConfig): string {
   if (c.domain) {
-    if (!DOMAIN.test(c.domain) && !c.base_url) throw invalid(name, `domain ${c.domain} is not a 4me or Xurrent domain (e.g. 4me.com, au.4me.com, 4me.qa, 4me-demo.com, xurrent.com)`);
+    if (!DOMAIN.test(c.domain) && !c.base_url) throw invalid(name, `domain ${c.domain} is not a 4me or Xurrent domain (e.g. 4me.com, au.4me.com, 4me.qa, 4me-demo.com, 4me-staging.com, xurrent.com)`);
     return c.domain;
   }
   const brand = c.brand ?? '4me';
   const env = c.environment ?? 'production';
-  if (env === 'demo') return `${brand}-demo.com`;
+  if (env !== 'production' && env !== 'qa' && env !== 'demo' && env !== 'staging') throw invalid(name, 'environment is production, qa, demo or staging');
+  // Demo and staging are one environment each, without regions: graphql./oauth./api. on that domain.
+  if (env === 'demo' || env === 'staging') return `${brand}-${env}.com`;
   const tld = env === 'qa' ? 'qa' : 'com';
   return `${c.region ? `${c.region}.` : ''}${brand}.${tld}`;
 }

@@ -9,7 +9,7 @@ import {
 } from 'graphql';
 import { HookflowError } from '../../errors.js';
 import { gql, payloadOrThrow } from './client.js';
-import { schemaFor } from './schema.js';
+import { enumValuesOf, schemaFor } from './schema.js';
 import type { Connection } from './types.js';
 
 const lcfirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
@@ -41,16 +41,19 @@ export function listField(schema: GraphQLSchema, t: GraphQLObjectType): string {
 }
 
 /** A JSON Schema for an input object type: the step input of create/update, for editors and checks. */
-export function inputJsonSchema(type: GraphQLInputType, depth = 0): Record<string, unknown> {
-  if (isNonNullType(type)) return inputJsonSchema(type.ofType, depth);
-  if (isListType(type)) return { type: 'array', items: inputJsonSchema(type.ofType, depth) };
+export function inputJsonSchema(type: GraphQLInputType, depth = 0, schema?: GraphQLSchema): Record<string, unknown> {
+  if (isNonNullType(type)) return inputJsonSchema(type.ofType, depth, schema);
+  if (isListType(type)) return { type: 'array', items: inputJsonSchema(type.ofType, depth, schema) };
   if (isEnumType(type)) return { type: 'string', enum: type.getValues().map((v) => v.name) };
+  // A dotted-name enum (read as a scalar) still offers its real values to editors.
+  const dotted = schema && isScalarType(type) ? enumValuesOf(schema, type.name) : undefined;
+  if (dotted) return { type: 'string', enum: dotted };
   if (isInputObjectType(type)) {
     if (depth > 3) return { type: 'object' };
     const fields = Object.values(type.getFields());
     return {
       type: 'object', additionalProperties: false,
-      properties: Object.fromEntries(fields.map((f) => [f.name, { ...inputJsonSchema(f.type, depth + 1), ...(f.description ? { description: f.description } : {}) }])),
+      properties: Object.fromEntries(fields.map((f) => [f.name, { ...inputJsonSchema(f.type, depth + 1, schema), ...(f.description ? { description: f.description } : {}) }])),
       required: fields.filter((f) => isNonNullType(f.type)).map((f) => f.name),
     };
   }
@@ -62,7 +65,7 @@ export async function recordStepSchema(conn: Connection, type: string, op: 'crea
   const schema = await schemaFor(conn);
   const m = schema.getMutationType()?.getFields()[`${lcfirst(type)}${op === 'create' ? 'Create' : 'Update'}`];
   if (!m) throw new HookflowError('HF_ERR_FOURME_TYPE_UNKNOWN', { type: `${type} (no ${op} mutation)` });
-  return inputJsonSchema(m.args.find((a) => a.name === 'input')!.type);
+  return inputJsonSchema(m.args.find((a) => a.name === 'input')!.type, 0, schema);
 }
 
 export async function getRecord(conn: Connection, type: string, id: string, fields?: string, signal?: AbortSignal): Promise<unknown> {

@@ -3,9 +3,12 @@
  * 4me's recommended loop, built in (`trigger.task_automation` on a `4me.webhook` recipe): one
  * workflow task triggers one recipe through its automation rule; on success the result is added to
  * the task as a note and the task is completed; on failure the error becomes the note and the task
- * is set to failed (4me then tells the workflow manager), or the named troubleshooting tasks are
- * opened. The option expands into ordinary steps, so jobs show them like any other.
+ * is set to failed. That is all `troubleshooting` needs too: 4me itself assigns the task's failure
+ * task (set on the workflow template, or `failure_task` on the task) and notifies the workflow
+ * manager, so Hookflow never forces another task's status. The task id may be the nodeID or the
+ * number a rule's `id` gives. The option expands into ordinary steps, so jobs show them like any other.
  */
+import { HookflowError } from '../../errors.js';
 import { registerRecipeExpander } from '../../recipes/index.js';
 import type { Recipe, StepDef } from '../../recipes/types.js';
 
@@ -16,8 +19,12 @@ export interface TaskAutomation {
   result?: string;
   complete_on_success?: boolean;
   note_result?: boolean;
+  /**
+   * `failed` and `troubleshooting` both fail the task with the error as its note; `troubleshooting`
+   * says the task has a failure task in 4me, which 4me then assigns. `note_only` only notes it.
+   */
   on_failure?: 'failed' | 'troubleshooting' | 'note_only';
-  /** Expressions (or literal nodeIDs) of tasks to open when the recipe fails. */
+  /** Refused: opening other tasks is 4me's job, through the task's failure task. */
   troubleshooting_tasks?: string[];
 }
 
@@ -50,18 +57,18 @@ export function expandTaskAutomation(recipe: Recipe): Recipe {
   if (opt.complete_on_success !== false) {
     steps.push({ id: STEP_IDS.success, name: 'Note the result and complete the 4me task', action: '4me.task.complete', connection, with: { id: task, ...(note ? { note: resultText(opt, recipe.steps) } : {}) } });
   } else if (note) {
-    steps.push({ id: STEP_IDS.success, name: 'Note the result on the 4me task', action: '4me.note.create', connection, with: { owner_id: task, text: resultText(opt, recipe.steps) } });
+    steps.push({ id: STEP_IDS.success, name: 'Note the result on the 4me task', action: '4me.note.create', connection, with: { owner_id: task, owner_type: 'Task', text: resultText(opt, recipe.steps) } });
   }
   const onError: StepDef[] = [...(recipe.on_error ?? [])];
-  const mode = opt.on_failure ?? (opt.troubleshooting_tasks?.length ? 'troubleshooting' : 'failed');
-  if (mode === 'failed') {
-    onError.push({ id: STEP_IDS.failure, name: 'Note the error and fail the 4me task', action: '4me.task.fail', connection, with: { id: task, note: ERROR_TEXT } });
+  if (opt.troubleshooting_tasks !== undefined) {
+    throw new HookflowError('HF_ERR_VALIDATION', { reason: "task_automation.troubleshooting_tasks is not supported: give the 4me task a failure task (the workflow template's, or the task's failure_task) and use on_failure: troubleshooting; 4me assigns it when the task fails" });
+  }
+  const mode = opt.on_failure ?? 'failed';
+  if (mode === 'failed' || mode === 'troubleshooting') {
+    const name = mode === 'failed' ? 'Note the error and fail the 4me task' : 'Note the error and fail the 4me task (4me assigns its failure task)';
+    onError.push({ id: STEP_IDS.failure, name, action: '4me.task.fail', connection, with: { id: task, note: ERROR_TEXT } });
   } else {
-    onError.push({ id: STEP_IDS.failure, name: 'Note the error on the 4me task', action: '4me.note.create', connection, with: { owner_id: task, text: ERROR_TEXT } });
-    (mode === 'troubleshooting' ? opt.troubleshooting_tasks ?? [] : []).forEach((t, i) => {
-      const id = t;
-      onError.push({ id: `task_automation_troubleshoot_${i + 1}`, name: 'Open a troubleshooting task', action: '4me.task.update', connection, with: { id, status: 'assigned' } });
-    });
+    onError.push({ id: STEP_IDS.failure, name: 'Note the error on the 4me task', action: '4me.note.create', connection, with: { owner_id: task, owner_type: 'Task', text: ERROR_TEXT } });
   }
   return { ...recipe, steps, on_error: onError };
 }

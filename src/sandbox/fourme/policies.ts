@@ -2,8 +2,9 @@
  * @module sandbox/fourme/policies
  * Webhook policies and the signing 4me does with them: `{"jwt":"<JWS>"}` with the claims in 4me's
  * order (`data`, `jti`, `sub` = webhook id, `iss` = `https://<account>.<domain>`, `nbf` = `iat`,
- * `iat`, then `aud` and `exp` only when the policy sets them). RS and ES keys are generated here and
- * the public half is shown once, at creation; HS policies get an HMAC secret, also shown once.
+ * `iat`, then `aud`, and `exp` only when the policy sets `jwt_claim_expires_in`, which counts
+ * minutes). RS and ES keys are generated here and the public half is shown once, at creation, and
+ * a token names its key with `kid`; HS policies get an HMAC secret, also shown once.
  */
 import { randomBytes, createHash } from 'node:crypto';
 import { SignJWT, UnsecuredJWT, exportSPKI, exportJWK, generateKeyPair, type JWK } from 'jose';
@@ -32,6 +33,7 @@ export async function createPolicy(state: SandboxState, keys: Map<number, Policy
   return { rec, publicKeyPem: k.publicKeyPem ?? null, secret: k.secret ?? null };
 }
 
+/** `expiresIn` in minutes, as the policy's `jwt_claim_expires_in`; `kid: false` leaves the header without it. */
 export interface SignOptions { issuer?: string; audience?: string | null; expiresIn?: number | null; alg?: string; key?: CryptoKey | Uint8Array; nowS?: number; kid?: boolean }
 
 /** Signs `data` as 4me would for this policy; tests override claims or keys to forge attacks. */
@@ -45,9 +47,9 @@ export async function signDelivery(state: SandboxState, policy: Rec, keys: Polic
   const aud = o.audience !== undefined ? o.audience : (policy.jwtAudience as string | null);
   if (aud) claims.aud = aud;
   const exp = o.expiresIn !== undefined ? o.expiresIn : (policy.jwtClaimExpiresIn as number | null);
-  if (exp) claims.exp = iat + exp;
+  if (exp) claims.exp = iat + exp * 60;
   if (alg === 'none') return new UnsecuredJWT(claims).encode();
   const key = o.key ?? (alg.startsWith('hs') ? new TextEncoder().encode(keys.secret!) : keys.privateKey!);
-  const header: Record<string, unknown> = { typ: 'JWT', alg: alg.toUpperCase(), ...(o.kid ? { kid: keys.kid } : {}) };
+  const header: Record<string, unknown> = { typ: 'JWT', alg: alg.toUpperCase(), ...(o.kid !== false && !alg.startsWith('hs') ? { kid: keys.kid } : {}) };
   return new SignJWT(claims).setProtectedHeader(header as never).sign(key);
 }

@@ -10,6 +10,7 @@ import type { Rec, SandboxState } from './state.js';
 import type { SandboxWebhooks } from './webhooks.js';
 import { createPolicy } from './policies.js';
 import { send } from './server.js';
+import { WEBHOOK_EVENTS } from './enums.js';
 
 function offsetIso(t: number): string {
   // 4me's form: 2016-01-27T20:38:32-06:00 — the sandbox lives in UTC.
@@ -51,6 +52,7 @@ export async function restWebhooks(state: SandboxState, hooks: SandboxWebhooks, 
       }
     }
     if (!body.event || !/^https?:\/\//.test(String(body.uri ?? ''))) return send(res, 422, { message: 'Validation failed', errors: ['event and uri (http or https) are required'] });
+    if (!WEBHOOK_EVENTS.includes(String(body.event))) return send(res, 422, { message: 'Validation failed', errors: [`event ${String(body.event)} is not a webhook event`] });
     const hook = state.create('Webhook', {
       event: body.event, uri: body.uri, name: body.name ?? `${String(body.event)} in ${state.account}`, description: body.description ?? null,
       disabled: !!body.disabled, mailExceptionsTo: body.mail_exceptions_to ?? null, webhookPolicyId: body.webhook_policy_id ?? null,

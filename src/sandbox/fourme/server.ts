@@ -1,7 +1,7 @@
 /**
  * @module sandbox/fourme/server
- * The emulator's HTTP face on one port: `/oauth/token`, `/graphql`, REST `/v1/webhooks` and
- * `/v1/webhook_policies`, the `webhook.verify` callback, and OIDC discovery for policies. Plain
+ * The emulator's HTTP face on one port: `/oauth/token`, `/graphql`, REST `/v1/webhooks`,
+ * `/v1/webhook_policies` and `/v1/tasks`, the `webhook.verify` callback, and OIDC discovery for policies. Plain
  * node:http keeps it free of the server it is used to test.
  */
 import http from 'node:http';
@@ -12,6 +12,7 @@ import { SandboxState, type Rec } from './state.js';
 import { SandboxWebhooks } from './webhooks.js';
 import { rootValue, schema } from './gql.js';
 import { restWebhooks } from './rest.js';
+import { restTasks } from './rest-tasks.js';
 
 export interface SandboxConfig {
   port?: number;
@@ -25,6 +26,8 @@ export interface SandboxConfig {
   smtpUrl?: string;
   admins?: string[];
   rateLimit?: number;
+  /** The account's custom URL, sent as `custom_url` in deliveries. */
+  customUrl?: string;
 }
 
 export interface Sandbox {
@@ -34,8 +37,10 @@ export interface Sandbox {
   me: Rec;
   /** Moves the sandbox clock (token expiry, retries, verification codes, JWT times). */
   advance(ms: number): void;
-  /** The next `n` GraphQL calls answer 429 with `Retry-After: seconds`. */
-  force429(n: number, seconds?: number): void;
+  /** The next `n` GraphQL calls answer 429 with `Retry-After: seconds` (none when `seconds` is null). */
+  force429(n: number, seconds?: number | null): void;
+  /** The next `n` GraphQL calls answer 503, with `Retry-After: seconds` unless it is null. */
+  force503(n: number, seconds?: number | null): void;
   /** Hold GraphQL answers (after executing) until `release` is called: for crash tests. */
   hold(match: (query: string) => boolean): Promise<void>;
   release(): void;
@@ -65,7 +70,7 @@ export async function startSandbox(cfg: SandboxConfig = {}): Promise<Sandbox> {
   const transport = cfg.smtpUrl ? nodemailer.createTransport(cfg.smtpUrl) : null;
   let url = '';
   const webhooks = new SandboxWebhooks(state, {
-    format: cfg.format, xurrent: state.domain.includes('xurrent'), admins: cfg.admins ?? [String(me.primaryEmail)], publicUrl: () => url,
+    format: cfg.format, xurrent: state.domain.includes('xurrent'), customUrl: cfg.customUrl ?? null, admins: cfg.admins ?? [String(me.primaryEmail)], publicUrl: () => url,
     mail: transport ? async (to, subject, text) => { await transport.sendMail({ from: `4me sandbox <noreply@${state.domain}>`, to: to.join(', '), subject, text }); } : undefined,
   });
   const clients = cfg.clients ?? [{ id: 'sandbox-client', secret: 'sandbox-secret' }];
@@ -75,7 +80,7 @@ export async function startSandbox(cfg: SandboxConfig = {}): Promise<Sandbox> {
   const limit = cfg.rateLimit ?? 3600;
   let used = 0;
   let windowStart = state.now();
-  let forced = { n: 0, seconds: 1 };
+  let forced: { n: number; status: number; seconds: number | null } = { n: 0, status: 429, seconds: 1 };
   let holdMatch: ((q: string) => boolean) | null = null;
   let held: Array<() => void> = [];
   let holdSeen: (() => void) | null = null;
@@ -103,7 +108,8 @@ export async function startSandbox(cfg: SandboxConfig = {}): Promise<Sandbox> {
         if (body.grant_type === undefined) return send(res, 400, { error: 'invalid_request', error_description: 'grant_type is missing' });
         if (body.grant_type !== 'client_credentials') return send(res, 400, { error: 'unsupported_grant_type', error_description: 'only client_credentials is supported' });
         const c = clients.find((x) => x.id === body.client_id);
-        if (!c || c.secret !== body.client_secret) return send(res, 401, { error: 'invalid_client', error_description: 'client authentication failed' });
+        // 4me answers every token error 400 with RFC 6749's `error`/`error_description`.
+        if (!c || c.secret !== body.client_secret) return send(res, 400, { error: 'invalid_client', error_description: 'client authentication failed' });
         const token = randomBytes(24).toString('base64url');
         issued.set(token, state.now() + ttl * 1000);
         return send(res, 200, { access_token: token, token_type: 'Bearer', expires_in: ttl }, { 'cache-control': 'no-store' });
@@ -127,12 +133,18 @@ export async function startSandbox(cfg: SandboxConfig = {}): Promise<Sandbox> {
       }
       if (!authed(req)) return send(res, 401, { message: 'Unauthorized' });
       if (!accountOk(req) && u.pathname === '/graphql') return send(res, 401, { errors: [{ message: 'Unknown or missing X-4me-Account' }] });
+      if (u.pathname.startsWith('/v1/tasks')) return restTasks(state, webhooks, me, req.method ?? 'GET', u, body, res, url);
       if (u.pathname.startsWith('/v1/')) return restWebhooks(state, webhooks, me, req.method ?? 'GET', u, body, res, url);
       if (u.pathname !== '/graphql' || req.method !== 'POST') return send(res, 404, { message: 'Not found' });
       if (state.now() - windowStart > 3_600_000) { windowStart = state.now(); used = 0; }
       const reset = String(Math.floor((windowStart + 3_600_000) / 1000));
       const rate = { 'x-ratelimit-limit': String(limit), 'x-ratelimit-reset': reset, 'x-costlimit-limit': '5000', 'x-costlimit-reset': reset };
-      if (forced.n > 0) { forced.n--; return send(res, 429, { errors: [{ message: 'Too Many Requests' }] }, { ...rate, 'x-ratelimit-remaining': '0', 'retry-after': String(forced.seconds) }); }
+      if (forced.n > 0) {
+        forced.n--;
+        const retry: Record<string, string> = forced.seconds === null ? {} : { 'retry-after': String(forced.seconds) };
+        if (forced.status === 503) return send(res, 503, 'Service Unavailable', { 'content-type': 'text/plain', ...retry });
+        return send(res, 429, { errors: [{ message: 'Too Many Requests' }] }, { ...rate, 'x-ratelimit-remaining': '0', ...retry });
+      }
       used++;
       const query = String(body.query ?? '');
       calls.push({ query, variables: body.variables });
@@ -155,7 +167,8 @@ export async function startSandbox(cfg: SandboxConfig = {}): Promise<Sandbox> {
   return {
     url, state, webhooks, me, calls,
     advance(ms) { state.offsetMs += ms; webhooks.tick(); },
-    force429(n, seconds = 1) { forced = { n, seconds }; },
+    force429(n, seconds = 1) { forced = { n, status: 429, seconds }; },
+    force503(n, seconds = 1) { forced = { n, status: 503, seconds }; },
     hold(match) { holdMatch = match; return new Promise<void>((r) => { holdSeen = r; }); },
     release,
     async close() {

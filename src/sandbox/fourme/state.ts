@@ -1,7 +1,9 @@
 /**
  * @module sandbox/fourme/state
  * The emulator's account: records in memory by type and id, nodeIDs as 4me makes them (unpadded
- * base64url of `<domain>/<Type>/<id>`), a clock tests can move, and change events for webhooks.
+ * base64 of `<domain>/<Type>/<id>`, e.g. `NG1lLmNvbS9QZXJzb24vMTI` for `4me.com/Person/12` in the
+ * Xurrent REST documentation; a Xurrent account keeps its `4me.*` nodeIDs), a clock tests can
+ * move, and change events for webhooks. GraphQL `ID` inputs take nodeIDs only, as 4me's do.
  */
 import { EventEmitter } from 'node:events';
 
@@ -30,17 +32,28 @@ export class SandboxState extends EventEmitter {
     return Date.now() + this.offsetMs;
   }
 
-  nodeId(type: string, id: number): string {
-    return Buffer.from(`${this.domain}/${type}/${id}`).toString('base64url');
+  /** The domain nodeIDs name: a Xurrent account's records keep their 4me one. */
+  get nodeDomain(): string {
+    return this.domain.replace('xurrent', '4me');
   }
 
-  /** Accepts a nodeID, or a plain id when the type is known. */
+  nodeId(type: string, id: number): string {
+    return Buffer.from(`${this.nodeDomain}/${type}/${id}`).toString('base64url');
+  }
+
+  /** A record by nodeID (GraphQL). A numeric id is no nodeID: 4me answers it as not found. */
   resolve(nodeId: unknown, type?: string): Rec | null {
     const s = String(nodeId ?? '');
-    const m = /^([^/]+)\/([A-Za-z]+)\/(\d+)$/.exec(Buffer.from(s, 'base64url').toString('utf8'));
-    if (m && m[1] === this.domain) return this.records.get(m[2]!)?.get(Number(m[3])) ?? null;
-    if (type && /^\d+$/.test(s)) return this.records.get(type)?.get(Number(s)) ?? null;
-    return null;
+    if (!/^[A-Za-z0-9+/_-]+$/.test(s) || /^\d+$/.test(s)) return null;
+    const m = /^([^/]+)\/([A-Za-z]+)\/(\d+)$/.exec(Buffer.from(s, 'base64').toString('utf8'));
+    if (!m || m[1] !== this.nodeDomain || (type && m[2] !== type)) return null;
+    return this.records.get(m[2]!)?.get(Number(m[3])) ?? null;
+  }
+
+  /** A record by numeric id or nodeID (REST `:id`, which takes either). */
+  byId(type: string, id: unknown): Rec | null {
+    const s = String(id ?? '');
+    return /^\d+$/.test(s) ? this.records.get(type)?.get(Number(s)) ?? null : this.resolve(s, type);
   }
 
   all(type: string): Rec[] {

@@ -11,7 +11,10 @@ export function uiPath(type: string): string {
   return URL_PATH[type] ?? `${type.toLowerCase()}s`;
 }
 
-export interface PageArgs { first?: number | null; after?: string | null; filter?: Record<string, { values?: string[] }> | null }
+export interface PageArgs { first?: number | null; last?: number | null; after?: string | null; before?: string | null; filter?: Record<string, { values?: string[] }> | null }
+
+const cursor = (n: number) => Buffer.from(String(n)).toString('base64url');
+const offset = (c: string) => Number(Buffer.from(c, 'base64url').toString());
 
 export function page(state: SandboxState, recs: Rec[], args: PageArgs) {
   let list = recs;
@@ -19,15 +22,22 @@ export function page(state: SandboxState, recs: Rec[], args: PageArgs) {
     if (!f?.values) continue;
     list = list.filter((r) => f.values!.includes(field === 'id' ? state.nodeId(r.type, r.id) : String(r[field] ?? '')));
   }
-  const first = args.first ?? 100;
-  if (first < 1 || first > 100) throw new Error('Argument first must be between 1 and 100');
-  const start = args.after ? Number(Buffer.from(args.after, 'base64url').toString()) : 0;
-  const slice = list.slice(start, start + first);
-  const end = start + slice.length;
+  // 4me requires `first` or `last` on every connection, each within 1-100.
+  const n = args.first ?? args.last;
+  if (n === undefined || n === null) throw new Error("Connection requires a 'first' or 'last' argument");
+  for (const a of ['first', 'last'] as const) {
+    const v = args[a];
+    if (v !== undefined && v !== null && (v < 1 || v > 100)) throw new Error(`Argument '${a}' must be between 1 and 100`);
+  }
+  let lo = args.after ? offset(args.after) : 0;
+  let hi = args.before ? Math.min(offset(args.before) - 1, list.length) : list.length;
+  if (args.first !== undefined && args.first !== null) hi = Math.min(hi, lo + args.first);
+  else lo = Math.max(lo, hi - n);
+  const slice = list.slice(lo, hi);
   return {
     nodes: slice.map((r) => view(state, r)),
     totalCount: list.length,
-    pageInfo: { hasNextPage: end < list.length, hasPreviousPage: start > 0, endCursor: slice.length ? Buffer.from(String(end)).toString('base64url') : null, startCursor: null },
+    pageInfo: { hasNextPage: hi < list.length, hasPreviousPage: lo > 0, endCursor: slice.length ? cursor(hi) : null, startCursor: slice.length ? cursor(lo + 1) : null },
   };
 }
 
@@ -41,7 +51,7 @@ export function view(state: SandboxState, rec: Rec | null | undefined): Record<s
     account: { id: state.account, name: state.account },
     notes, member: () => ref('Person', rec.memberId), team: () => ref('Team', rec.teamId), person: () => ref('Person', rec.personId),
     manager: () => ref('Person', rec.managerId), requestedFor: () => ref('Person', rec.requestedForId),
-    workflow: () => ref('Workflow', rec.workflowId), webhookPolicy: () => ref('WebhookPolicy', rec.webhookPolicyId),
+    workflow: () => ref('Workflow', rec.workflowId), failureTask: () => ref('Task', rec.failureTaskId), webhookPolicy: () => ref('WebhookPolicy', rec.webhookPolicyId),
     owner: () => ref(String(rec.ownerType), rec.ownerId),
     tasks: (args: PageArgs) => page(state, state.all('Task').filter((t) => t.workflowId === rec.id), args),
     disabled: Boolean(rec.disabled),

@@ -2,27 +2,36 @@
  * @module sandbox/fourme/webhooks
  * 4me's webhook sending, through Hookflow's outbound delivery engine (`deliver`): bodies with each
  * field present exactly when the Webhooks API document says, `Link`, `User-Agent: 4me/1.0 (…)` and
- * `X-4me-Delivery` headers, policy signing, `webhook.verify` on creation, a 10 s timeout, periodic
- * retries and then dropping the message with an email to the account administrators, the last
- * delivery's status, and auto-disable after 20 consecutive failures over more than a week.
+ * `X-4me-Delivery` headers, policy signing, `webhook.verify` on creation, a 10 s timeout, and the
+ * cadence 4me's help documents (help.4me.com/help/webhook_fields): up to 10 retries at growing
+ * intervals, an exception email to `mail_exceptions_to` (else the account administrators) at most
+ * once every 20 minutes per webhook, and the webhook disabled after 20 consecutive failures, with
+ * a separate email saying so.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Notification } from './failure.js';
 import { deliver, type Signer } from '../../outbound/index.js';
 import type { Change, Rec, SandboxState } from './state.js';
 import { signDelivery, type PolicyKeys } from './policies.js';
 import { uiPath } from './views.js';
 import { firedRules } from './rules.js';
 
-export const RETRY_SCHEDULE_S = [60, 300, 1800, 7200, 21_600];
+/** The intervals are not documented, only that there are 10 and they grow: the sandbox's choice. */
+export const RETRY_SCHEDULE_S = [60, 120, 300, 600, 1200, 1800, 3600, 7200, 14_400, 28_800];
 const DISABLE_FAILURES = 20;
-const DISABLE_SPAN_MS = 7 * 86_400_000;
+const MAIL_GAP_MS = 20 * 60_000;
 
 export interface Delivery {
   id: string; webhookId: number; event: string; data: Record<string, unknown>; links: string;
   attempts: number; nextAt: number; status: 'pending' | 'delivered' | 'dropped'; lastStatus: number | null; lastError: string | null; busy?: boolean;
 }
 
-export interface SandboxOptions { format?: 'json' | 'form'; xurrent?: boolean; mail?: (to: string[], subject: string, text: string) => Promise<void>; admins?: string[]; publicUrl: () => string }
+export interface SandboxOptions {
+  format?: 'json' | 'form'; xurrent?: boolean; mail?: (to: string[], subject: string, text: string) => Promise<void>; admins?: string[]; publicUrl: () => string;
+  /** The account's custom URL (`custom_url` in deliveries), when it has one. */
+  customUrl?: string | null;
+  instanceName?: string;
+}
 
 /** `payload[team][id]=372` form encoding; empty for null (the document's "empty" fields). */
 export function formEncode(o: Record<string, unknown>, prefix = ''): string[] {
@@ -38,6 +47,8 @@ export function formEncode(o: Record<string, unknown>, prefix = ''): string[] {
 export class SandboxWebhooks {
   readonly deliveries: Delivery[] = [];
   readonly mails: Array<{ to: string[]; subject: string; text: string }> = [];
+  /** What 4me tells people outside webhooks: a failed task's workflow manager. */
+  readonly notifications: Notification[] = [];
   readonly policyKeys = new Map<number, PolicyKeys>();
   #timer: NodeJS.Timeout | null = null;
 
@@ -52,8 +63,9 @@ export class SandboxWebhooks {
     const s = this.state;
     return {
       webhook_id: hook.id, webhook_nodeID: s.nodeId('Webhook', hook.id), account_id: s.account, account: `https://${s.account}.${s.domain}`,
-      name: hook.name, event, object_id: object.id, object_nodeID: s.nodeId(object.type, object.id),
+      custom_url: this.opts.customUrl ?? null, name: hook.name, event, object_id: object.id, object_nodeID: s.nodeId(object.type, object.id),
       person_id: person?.id ?? null, person_nodeID: person ? s.nodeId('Person', person.id) : null, person_name: person?.name ?? null,
+      instance_name: this.opts.instanceName ?? (this.opts.xurrent ? 'Xurrent' : '4me'),
       payload,
     };
   }
@@ -127,7 +139,9 @@ export class SandboxWebhooks {
     return {
       sign: async () => {
         if (policy && !policy.disabled) {
-          const jwt = await signDelivery(this.state, policy, this.policyKeys.get(policy.id)!, d.data, d.id, { kid: !!hook.openidConnectDiscovery });
+          // With OpenID Connect discovery the issuer is the policy's own URL, where its keys are found.
+          const issuer = hook.openidConnectDiscovery ? `https://${this.state.account}.${this.state.domain}/webhook_policies/${String(policy.name)}` : undefined;
+          const jwt = await signDelivery(this.state, policy, this.policyKeys.get(policy.id)!, d.data, d.id, { issuer });
           return { body: JSON.stringify({ jwt }), headers: { 'content-type': 'application/json; charset=utf-8' } };
         }
         if (this.opts.format === 'form') return { body: formEncode(d.data).join('&'), headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' } };
@@ -143,7 +157,7 @@ export class SandboxWebhooks {
 
   async attempt(d: Delivery): Promise<void> {
     const hook = this.state.records.get('Webhook')?.get(d.webhookId);
-    if (!hook) { d.status = 'dropped'; return; }
+    if (!hook || hook.disabled) { d.status = 'dropped'; return; }
     d.busy = true;
     const x = this.opts.xurrent;
     const headers = {
@@ -166,19 +180,26 @@ export class SandboxWebhooks {
     d.lastError = res.error;
     hook.consecutiveFailures = Number(hook.consecutiveFailures ?? 0) + 1;
     hook.failingSince = hook.failingSince ?? this.state.now();
-    if (Number(hook.consecutiveFailures) >= DISABLE_FAILURES && this.state.now() - Number(hook.failingSince) > DISABLE_SPAN_MS) {
+    const delay = RETRY_SCHEDULE_S[d.attempts - 1];
+    if (delay === undefined) d.status = 'dropped';
+    else d.nextAt = this.state.now() + delay * 1000;
+    if (Number(hook.consecutiveFailures) >= DISABLE_FAILURES && !hook.disabled) {
       hook.disabled = true;
       hook.lastError = res.error;
-    }
-    const delay = RETRY_SCHEDULE_S[d.attempts - 1];
-    if (delay === undefined) {
-      d.status = 'dropped';
-      const to = String(hook.mailExceptionsTo ?? '') ? String(hook.mailExceptionsTo).split(',').map((s) => s.trim()) : this.opts.admins ?? [];
-      const mail = { to, subject: `Webhook '${String(hook.name)}' failed`, text: `The webhook ${String(hook.name)} (${String(hook.event)}) to ${String(hook.uri)} failed ${d.attempts} times and the message was dropped.\nLast error: ${res.error}\n` };
-      this.mails.push(mail);
-      await this.opts.mail?.(mail.to, mail.subject, mail.text).catch(() => undefined);
+      await this.#mail(hook, `Webhook '${String(hook.name)}' disabled`, `The webhook ${String(hook.name)} (${String(hook.event)}) to ${String(hook.uri)} failed ${DISABLE_FAILURES} times in a row and was disabled.\nLast error: ${res.error}\n`);
       return;
     }
-    d.nextAt = this.state.now() + delay * 1000;
+    // One exception email per 20 minutes per webhook, however many calls are failing.
+    if (this.state.now() - Number(hook.lastExceptionMailAt ?? -Infinity) < MAIL_GAP_MS) return;
+    hook.lastExceptionMailAt = this.state.now();
+    const next = delay === undefined ? 'No further attempts will be made for this call.' : `The call will be attempted again in ${delay} seconds.`;
+    await this.#mail(hook, `Webhook '${String(hook.name)}' failed`, `The webhook ${String(hook.name)} (${String(hook.event)}) to ${String(hook.uri)} failed (attempt ${d.attempts}). ${next}\nLast error: ${res.error}\n`);
+  }
+
+  async #mail(hook: Rec, subject: string, text: string): Promise<void> {
+    const to = String(hook.mailExceptionsTo ?? '') ? String(hook.mailExceptionsTo).split(',').map((s) => s.trim()) : this.opts.admins ?? [];
+    const mail = { to, subject, text };
+    this.mails.push(mail);
+    await this.opts.mail?.(mail.to, mail.subject, mail.text).catch(() => undefined);
   }
 }
