@@ -67,7 +67,7 @@ async function runThread(text: string, where: string, limits: Required<ExprLimit
     for (const k of roots) if (Object.hasOwn(ctx, k)) some[k] = (ctx as Record<string, unknown>)[k];
     sent = some;
   }
-  const out = await evalPool().run(text, sent, limits, answering());
+  const out = await evalPool().run(text, sent, limits, answering(ctx));
   if (out.ok) return out.value;
   throw fromWire(out.err, text, where, limits);
 }

@@ -12,7 +12,7 @@ import type { CompiledTemplate, ExprContext } from './types.js';
 export type { CompiledTemplate, ExprContext, ExprLimits } from './types.js';
 export { DEFAULT_LIMITS } from './types.js';
 export { compileTemplate } from './template.js';
-export { whileAnswering } from './lane.js';
+export { forAnswer } from './lane.js';
 export { configurePool, DEFAULT_POOL, type PoolOptions } from './pool.js';
 
 const byString = new Lru<string, CompiledTemplate>(5000);

@@ -1,17 +1,18 @@
 /**
  * @module expressions/lane
- * Marks evaluations made while a request waits for its answer (a webhook's dedup key), so the
- * expression threads take them before queued job steps. A context, not a parameter: the mark
- * crosses templates, triggers and services without every signature carrying it.
+ * Marks contexts evaluated while a request waits for its answer (a webhook's dedup key), so the
+ * expression threads take them before queued job steps. A mark on the context object rather than
+ * an AsyncLocalStorage: that would switch on promise hooks for the whole process, and JSONata
+ * evaluation is made of promises.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+const marked = new WeakSet<object>();
 
-const lane = new AsyncLocalStorage<true>();
-
-export function whileAnswering<T>(fn: () => T): T {
-  return lane.run(true, fn);
+/** The same context, marked as one a request is waiting on. */
+export function forAnswer<T extends object>(ctx: T): T {
+  marked.add(ctx);
+  return ctx;
 }
 
-export function answering(): boolean {
-  return lane.getStore() === true;
+export function answering(ctx: object): boolean {
+  return marked.has(ctx);
 }

@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HookflowError } from '../errors.js';
 import { compileTemplate, evaluateTemplate, type ExprContext } from './index.js';
-import { whileAnswering } from './lane.js';
+import { forAnswer } from './lane.js';
 import { EvalPool, evalPool } from './pool.js';
 import { DEFAULT_LIMITS } from './types.js';
 
@@ -41,7 +41,7 @@ describe('expression threads', () => {
     const order: string[] = [];
     const jobs = Array.from({ length: 6 }, (_, i) => runaway.evaluate(ctx).catch(() => order.push(`job${i}`)));
     await new Promise((r) => setTimeout(r, 50));
-    const urgent = whileAnswering(() => evaluateTemplate('{{ $replace(trigger.body.ok, "a", "b") }}', ctx, 'dedup_key'));
+    const urgent = evaluateTemplate('{{ $replace(trigger.body.ok, "a", "b") }}', forAnswer({ ...ctx }), 'dedup_key');
     const v = await urgent;
     order.push('urgent');
     await Promise.all(jobs);

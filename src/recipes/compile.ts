@@ -4,7 +4,7 @@
  * fails `recipes apply` (naming recipe and step) and jobs never parse an expression.
  */
 import { HookflowError } from '../errors.js';
-import { compileTemplate, whileAnswering, type CompiledTemplate } from '../expressions/index.js';
+import { compileTemplate, forAnswer, type CompiledTemplate } from '../expressions/index.js';
 import type { Recipe, StepDef } from './types.js';
 
 export const CORE_ACTIONS: readonly string[] = Object.freeze(['transform', 'if', 'wait', 'fail']);
@@ -50,7 +50,7 @@ function compileDedup(recipe: Recipe): DedupKey | undefined {
     template,
     async evaluate(input) {
       // The sender waits for this one: it goes before queued job steps on the expression threads.
-      const v = await whileAnswering(() => template.evaluate({ ...input, trigger: input, steps: {}, job: {} }));
+      const v = await template.evaluate(forAnswer({ ...input, trigger: input, steps: {}, job: {} }));
       if (v === null || v === undefined || v === '') return null;
       return typeof v === 'string' ? v : JSON.stringify(v);
     },
