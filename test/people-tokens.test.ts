@@ -70,6 +70,7 @@ for (const dialect of DIALECTS) {
       expect(denied.json().error.code).toBe('HF_ERR_UNAUTHENTICATED');
       expect((await viaCookie(s)).statusCode).toBe(401);
       expect((await app.inject({ method: 'POST', url: '/api/v1/session', payload: { token: bob.token } })).statusCode).toBe(401);
+      expect((await call('POST', '/tokens', ADMIN, { username: 'bob', role: 'viewer' })).statusCode).toBe(409);
       await call('PATCH', '/users/bob', ADMIN, { disabled: false });
       expect((await call('GET', '/me', bob.token)).statusCode).toBe(401);
       expect((await viaCookie(s)).statusCode).toBe(401);

@@ -32,6 +32,7 @@ export class TokenService {
     if (!ROLES.includes(role)) throw new HookflowError('HF_ERR_VALIDATION', { reason: `unknown role ${role}` });
     const u = await this.store.db.selectFrom('users').select(['roles', 'disabled', 'deleted_at']).where('id', '=', userId).executeTakeFirst();
     if (!u || u.deleted_at !== null) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `User ${userId}` });
+    if (u.disabled) throw new HookflowError('HF_ERR_CONFLICT', { reason: 'the user is disabled; enable it before creating tokens' });
     const top = highestRole(JSON.parse(u.roles) as Role[]);
     if (!top || lowerRole(top, role) !== role) throw new HookflowError('HF_ERR_FORBIDDEN', { role: top ?? 'none', action: `hold a ${role} token` });
     if (opts.expiresIn !== undefined && !(Number.isInteger(opts.expiresIn) && opts.expiresIn > 0)) throw new HookflowError('HF_ERR_VALIDATION', { reason: 'expires_in is a positive number of seconds' });
