@@ -263,3 +263,25 @@ describe('http try and webhooks, through the server', () => {
     }
   });
 });
+
+describe('4me, through the server', () => {
+  it('tests a 4me connection against the sandbox and prints its webhook URL and verification status', { timeout: 120_000 }, async () => {
+    const { startSandbox } = await import('../sandbox/fourme/index.js');
+    const sb = await startSandbox({ account: 'wdc', domain: '4me.com' });
+    try {
+      const config = { account: 'wdc', domain: '4me.com', base_url: sb.url, private_network: true, auth: { type: 'personal_access_token' } };
+      await ok(['connections', 'create', '--name', 'my4me', '--type', '4me', '--config', JSON.stringify(config), '--secret', 'token=sandbox-token'], { env });
+      expect(await json(['4me', 'test', 'my4me'], { env })).toMatchObject({ ok: true, account: 'wdc' });
+      const { url } = await json<{ url: string }>(['4me', 'url', 'my4me'], { env });
+      expect(url).toMatch(new RegExp(`^http://localhost:${srv.port}/hooks/`));
+      expect(await json(['4me', 'status', 'my4me'], { env })).toEqual([]);
+      await ok(['connections', 'update', 'my4me', '--secret', 'token=wrong'], { env });
+      const failed = await hookflow(['4me', 'test', 'my4me'], { env });
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toMatch(/^FAILED\s+HF_ERR_FOURME/);
+      expect((await json(['4me', 'schema', 'task.status-changed'])).title).toBe('4me task.status-changed'); // no server needed
+    } finally {
+      await sb.close();
+    }
+  });
+});
