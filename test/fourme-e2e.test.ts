@@ -119,7 +119,7 @@ for (const dialect of DIALECTS) describe.skipIf(!dialectAvailable(dialect))(`4me
     await kill9(hf);
     sb.release();
     hf = await restart(hf, port);
-    await waitFor(async () => (await api.jobs('create-mailbox')).some((j) => j.status === 'succeeded'), 30_000);
+    await waitFor(async () => (await api.jobs('create-mailbox')).some((j) => j.status === 'succeeded'), 60_000);
     const done = await taskState(ok);
     expect(done.status).toBe('completed');
     expect(done.notes.nodes).toHaveLength(1);
@@ -133,9 +133,9 @@ for (const dialect of DIALECTS) describe.skipIf(!dialectAvailable(dialect))(`4me
     await kill9(hf);
     holdApi?.();
     hf = await restart(hf, port);
-    await waitFor(async () => (await api.jobs('create-mailbox')).some((j) => j.status === 'failed'), 30_000);
+    await waitFor(async () => (await api.jobs('create-mailbox')).some((j) => j.status === 'failed'), 60_000);
     // The job is failed once its on_error steps ran; on a loaded machine allow the note a moment.
-    await waitFor(async () => (await statusOf(bad)) === 'failed', 30_000).catch(async (e) => { console.log('e2e jobs', JSON.stringify(await api.jobs('create-mailbox'))); throw e; });
+    await waitFor(async () => (await statusOf(bad)) === 'failed', 60_000).catch(async (e) => { console.log('e2e jobs', JSON.stringify(await api.jobs('create-mailbox'))); throw e; });
     const failed = await taskState(bad);
     expect(failed.status).toBe('failed');
     expect(failed.notes.nodes).toHaveLength(1);
@@ -148,11 +148,11 @@ for (const dialect of DIALECTS) describe.skipIf(!dialectAvailable(dialect))(`4me
     // A rule that sends the numeric id (`task_id = id`): Hookflow makes it the nodeID.
     const { task: byNumber } = await taskWithRule('Create mailbox 3', 'mailbox for a.n.other', 'id');
     await gql('mutation($i: TaskUpdateInput!) { taskUpdate(input: $i) { task { id } errors { message } } }', { i: { id: byNumber, status: 'assigned' } });
-    await waitFor(async () => (await statusOf(byNumber)) === 'completed', 30_000);
+    await waitFor(async () => (await statusOf(byNumber)) === 'completed', 60_000);
     expect((await taskState(byNumber)).notes.nodes).toHaveLength(1);
     const jobs = await api.jobs('create-mailbox');
     expect(jobs).toHaveLength(3);
     // The deliveries the sandbox sent carried 4me's headers and were acknowledged.
     expect(sb.webhooks.deliveries.filter((d) => d.event === 'automation_rule').every((d) => d.status === 'delivered')).toBe(true);
-  }, 120_000);
+  }, 240_000);
 });

@@ -20,8 +20,10 @@ import { send } from './client.js';
 import type { Connection } from './types.js';
 
 const TTL_MS = 3_600_000;
+// A schema graphql-js cannot build is not asked for again on every call (introspection is costly).
+const UNBUILDABLE_TTL_MS = 300_000;
 const NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
-const cache = new Map<string, { schema: Promise<GraphQLSchema>; at: number }>();
+const cache = new Map<string, { schema: Promise<GraphQLSchema>; at: number; ttl: number }>();
 const dottedEnums = new WeakMap<GraphQLSchema, Map<string, string[]>>();
 
 type Warn = (message: string, detail: Record<string, unknown>) => void;
@@ -64,14 +66,18 @@ export function enumValuesOf(schema: GraphQLSchema, type: string): string[] | un
 export async function schemaFor(conn: Connection, refresh = false): Promise<GraphQLSchema> {
   const k = key(conn);
   const hit = cache.get(k);
-  if (hit && !refresh && Date.now() - hit.at < TTL_MS) return hit.schema;
+  if (hit && !refresh && Date.now() - hit.at < hit.ttl) return hit.schema;
+  let fetched = false;
   const schema = (async () => {
     const ep = fourmeEndpoints(conn.name, conn.config);
     const { data } = await send(conn, ep, getIntrospectionQuery({ descriptions: false }), {}, { operationName: 'IntrospectionQuery' });
+    fetched = true;
     return buildFourmeSchema(data as unknown as IntrospectionQuery);
   })();
-  cache.set(k, { schema, at: Date.now() });
-  schema.catch(() => cache.delete(k));
+  const entry = { schema, at: Date.now(), ttl: TTL_MS };
+  cache.set(k, entry);
+  // A failed fetch is tried again next call; a schema that would not build, after a while.
+  schema.catch(() => { if (fetched) entry.ttl = UNBUILDABLE_TTL_MS; else if (cache.get(k) === entry) cache.delete(k); });
   return schema;
 }
 
