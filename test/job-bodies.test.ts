@@ -98,13 +98,15 @@ for (const dialect of DIALECTS) {
     });
 
     it('the CLI says which values are truncated and downloads them whole', async () => {
+      const url = await app.listen({ port: 0, host: '127.0.0.1' });
+      const env = { HOOKFLOW_URL: url, HOOKFLOW_TOKEN: ADMIN };
       const job = await t.rt.jobs.show(ids[3]!);
-      const text = await cli(t.env, ['jobs', 'show', String(job.number)]);
+      const text = await cli(env, ['jobs', 'show', String(job.number)]);
       expect(text).toContain(`Trigger data truncated, ${(job.trigger as { bytes: number }).bytes} bytes — hookflow jobs download ${job.number} trigger`);
       expect(text).toContain(`Step copy output truncated`);
       const stored = (await t.rt.store.db.selectFrom('jobs').select('trigger').where('id', '=', ids[3]!).executeTakeFirstOrThrow()).trigger;
-      expect(await cli(t.env, ['jobs', 'download', String(job.number), 'trigger'])).toBe(stored);
-      expect(JSON.parse(await cli(t.env, ['jobs', 'download', job.id, 'output', '--step', 'copy']))).toEqual({ all: JSON.parse(bodies[3]!) });
+      expect(await cli(env, ['jobs', 'download', String(job.number), 'trigger'])).toBe(stored);
+      expect(JSON.parse(await cli(env, ['jobs', 'download', job.id, 'output', '--step', 'copy']))).toEqual({ all: JSON.parse(bodies[3]!) });
     }, 120_000);
 
     it('keeps small values whole in the list and on the job page', async () => {

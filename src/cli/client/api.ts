@@ -60,6 +60,8 @@ export interface CallOptions {
   body?: unknown;
   /** Send `body` as this text type instead of JSON (recipes as YAML). */
   contentType?: string;
+  /** Answer the body's text as it came (a download), not parsed. */
+  raw?: boolean;
 }
 
 /** `path` is relative to /api/v1 unless it starts with `//` (then it is a server path). */

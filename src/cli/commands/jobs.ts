@@ -75,8 +75,8 @@ export function registerJobCommands(program: Command): void {
       if (!['trigger', 'input', 'output'].includes(value)) throw new CliError('the value is trigger, input or output', EXIT.usage);
       if (value !== 'trigger' && !opts.step) throw new CliError(`--step names the step whose ${value} to print`, EXIT.usage);
       const path = value === 'trigger' ? `/jobs/${seg(id)}/values/trigger` : `/jobs/${seg(id)}/steps/${seg(opts.step!)}/${value}`;
-      const data = await api(opts)('GET', path);
-      process.stdout.write(`${JSON.stringify(data)}\n`);
+      // The stored JSON as it is, byte for byte.
+      process.stdout.write(await api(opts)<string>('GET', path, { raw: true }));
     });
 
   sub(jobs, 'repeat <id>', "Run a job's trigger data again as a new job, with the recipe's current version")
