@@ -170,7 +170,7 @@ async function openStoreRetrying(settings: Settings, log: Logger): Promise<Store
   const backoff = new Backoff();
   for (;;) {
     try {
-      return await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, pgSchema: settings.pgSchema, pgTimeouts: settings.pgTimeouts, onError });
+      return await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, pgSchema: settings.pgSchema, pgTimeouts: settings.pgTimeouts, healthTimeoutMs: settings.healthTimeoutMs, onError });
     } catch (e) {
       if (!settings.databaseUrl || !isStoreUnavailable(e)) throw e;
       const ms = backoff.next();

@@ -36,7 +36,7 @@ describe.skipIf(WHY !== null)('PostgreSQL lock order under load (3 workers)', ()
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('settles thousands of jobs with heartbeats running and never deadlocks', { timeout: 180_000 }, async () => {
+  it('settles thousands of jobs with heartbeats running and never deadlocks', { timeout: 300_000 }, async () => {
     const port = await freePort();
     const env = {
       HOOKFLOW_PORT: String(port), HOOKFLOW_DATA_DIR: dataDir, HOOKFLOW_ADMIN_TOKEN: token, HOOKFLOW_PUBLIC_URL: `http://127.0.0.1:${port}`,

@@ -124,7 +124,7 @@ describe.skipIf(WHY !== null)('store outages (private PostgreSQL cluster)', () =
     proxy = await silentProxy(cluster.port);
     server = spawnHookflow('start', {
       ...env, HOOKFLOW_WORKER_CONCURRENCY: '0', HOOKFLOW_DATABASE_URL: cluster.url.replace(`:${cluster.port}/`, `:${proxy.port}/`),
-      HOOKFLOW_PG_STATEMENT_TIMEOUT_MS: '3000', HOOKFLOW_PG_CONNECT_TIMEOUT_MS: '2000', HOOKFLOW_HEALTH_TIMEOUT_MS: '1000',
+      HOOKFLOW_PG_STATEMENT_TIMEOUT_MS: '3000', HOOKFLOW_PG_CONNECT_TIMEOUT_MS: '2000', HOOKFLOW_HEALTH_TIMEOUT_MS: '2000',
     });
     await waitHealthy(server, port);
     for (let i = 0; i < 2; i++) workers.push(spawnHookflow('worker', { ...env, HOOKFLOW_WORKER_CONCURRENCY: '32' }));
@@ -279,7 +279,7 @@ describe.skipIf(WHY !== null)('store outages (private PostgreSQL cluster)', () =
     proxy!.freeze();
     const t = Date.now();
     try {
-      const h = await waitFor(() => healthz(port), (r) => r.status === 503, 5_000, '/healthz 503 on a silent connection');
+      const h = await waitFor(() => healthz(port), (r) => r.status === 503, 8_000, '/healthz 503 on a silent connection');
       const toUnhealthy = Date.now() - t;
       expect(h.body.error.code).toBe('HF_ERR_STORE_UNAVAILABLE');
       // A webhook is refused within the statement timeout (3 s here), not held forever.

@@ -16,13 +16,14 @@ export interface StoreSettings {
   dataDir: string;
   pgSchema?: string;
   pgTimeouts?: { statementMs: number; connectMs: number; keepAliveMs: number };
+  healthTimeoutMs?: number;
   /** PostgreSQL connection errors: logged, never fatal. */
   onError?: (e: Error) => void;
 }
 
 export function openStore(s: StoreSettings): Promise<Store> {
   if (s.databaseUrl && /^postgres(ql)?:\/\//.test(s.databaseUrl)) {
-    return openPostgres({ url: s.databaseUrl, schema: s.pgSchema, timeouts: s.pgTimeouts, onError: s.onError });
+    return openPostgres({ url: s.databaseUrl, schema: s.pgSchema, timeouts: s.pgTimeouts, healthTimeoutMs: s.healthTimeoutMs, onError: s.onError });
   }
   fs.mkdirSync(s.dataDir, { recursive: true });
   return openSqlite({ file: path.join(s.dataDir, 'hookflow.db') });

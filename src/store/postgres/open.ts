@@ -26,6 +26,8 @@ export interface PostgresOptions {
   schema?: string;
   poolSize?: number;
   timeouts?: Partial<PoolTimeouts>;
+  /** The health check's own deadline (statement and connect), ms. */
+  healthTimeoutMs?: number;
   /** Where connection errors go (logged; the pool replaces the client). */
   onError?: (e: Error) => void;
 }
@@ -47,16 +49,22 @@ export async function openPostgres(opts: PostgresOptions): Promise<Store> {
   const guarded = new GuardedPool({ url: opts.url, max: opts.poolSize ?? 10, options, timeouts, onError });
   // The health check has its own connection and a short deadline: a pool busy with long work must
   // not look like an outage, and a silent connection must not look healthy.
-  const health = new GuardedPool({ url: opts.url, max: 1, options, timeouts: { ...timeouts, statementMs: 2_000, connectMs: 2_000 }, onError });
+  const health = new GuardedPool({ url: opts.url, max: 1, options, timeouts: { ...timeouts, statementMs: opts.healthTimeoutMs ?? 2_000, connectMs: opts.healthTimeoutMs ?? 2_000 }, onError });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: guarded }) });
   // Several processes may start at once; the lock lets one migrate while others wait.
-  const client = await guarded.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await migrate(db, 'postgres');
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    client.release();
+    const client = await guarded.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await migrate(db, 'postgres');
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      client.release();
+    }
+  } catch (e) {
+    // The caller may try again (the store was unreachable): leave no pool behind.
+    await Promise.all([db.destroy().catch(() => undefined), health.end().catch(() => undefined)]);
+    throw e;
   }
   return {
     dialect: 'postgres',
