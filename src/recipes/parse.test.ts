@@ -119,4 +119,15 @@ describe('parseRecipe: errors carry path and line', () => {
     expect(problemsOf(() => parseRecipe('')).problems[0]).toMatchObject({ path: '', message: 'must be object' });
     expect(problemsOf(() => parseRecipe('[1, 2]')).problems[0]).toMatchObject({ path: '', message: 'must be object' });
   });
+
+  it('refuses a recipe nested deeper than 128 levels with HF_ERR_BODY_TOO_DEEP, in block YAML, flow YAML and JSON', () => {
+    const head = 'name: deep\ntrigger: { type: webhook }\nsteps:\n  - id: a\n    action: transform\n    with:\n';
+    const block = (n: number) => head + Array.from({ length: n }, (_, i) => `${'  '.repeat(i + 3)}k:`).join('\n') + ' 1\n';
+    const codeOf = (fn: () => unknown) => { try { fn(); } catch (e) { return (e as HookflowError).code; } return 'accepted'; };
+    expect(codeOf(() => parseRecipe(block(200), 'yaml'))).toBe('HF_ERR_BODY_TOO_DEEP');
+    expect(codeOf(() => parseRecipe(`${head}      k: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`, 'yaml'))).toBe('HF_ERR_BODY_TOO_DEEP');
+    expect(codeOf(() => parseRecipe(`{"name":"deep","trigger":{"type":"webhook"},"steps":[{"id":"a","action":"transform","with":${'{"k":'.repeat(200)}1${'}'.repeat(200)}}]}`, 'json'))).toBe('HF_ERR_BODY_TOO_DEEP');
+    // Well inside the limit: an ordinary validation outcome, not a depth refusal.
+    expect(codeOf(() => parseRecipe(block(20), 'yaml'))).toBe('accepted');
+  });
 });

@@ -4,12 +4,31 @@
  * because authors fix files rather than pointers, the line it is on.
  */
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import { HookflowError } from '../errors.js';
 import { lineOf } from './lines.js';
 import type { Recipe, RecipeProblem } from './types.js';
 import { finishRecipe, invalidRecipe, recipeProblems } from './validate.js';
 
 /** Anchors and aliases can expand exponentially ("billion laughs"); allow a few, not a bomb. */
 const MAX_ALIASES = 100;
+/** As deep as any inbound body may nest (HOOKFLOW_BODY_MAX_DEPTH's default); no recipe comes near it. */
+export const MAX_RECIPE_DEPTH = 128;
+
+function tooDeep(): HookflowError {
+  return new HookflowError('HF_ERR_BODY_TOO_DEEP', { limit: MAX_RECIPE_DEPTH });
+}
+
+/** Depth of a parsed document, without recursion (the document may be what is too deep). */
+function depthOver(root: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) return true;
+    for (const c of Array.isArray(v) ? v : Object.values(v)) if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
+  }
+  return false;
+}
 
 function lineAt(text: string, offset: number): number {
   let line = 1;
@@ -35,7 +54,17 @@ function yamlDocument(text: string): { doc: Document; counter: LineCounter } {
 }
 
 function parseYaml(text: string): { obj: unknown; doc: Document; counter: LineCounter } {
-  const { doc, counter } = yamlDocument(text);
+  let parsed: { doc: Document; counter: LineCounter };
+  try {
+    parsed = yamlDocument(text);
+  } catch (e) {
+    // The YAML composer recurses per level: a document nested thousands deep overflows it.
+    if (e instanceof RangeError) throw tooDeep();
+    throw e;
+  }
+  const { doc, counter } = parsed;
+  // The yaml library records its own stack overflow as a document error.
+  if (doc.errors.some((e) => e.message.startsWith('Maximum call stack size exceeded'))) throw tooDeep();
   if (doc.errors.length > 0) {
     const problems: RecipeProblem[] = doc.errors.map((e) => ({
       path: '',
@@ -44,11 +73,15 @@ function parseYaml(text: string): { obj: unknown; doc: Document; counter: LineCo
     }));
     throw invalidRecipe(problems);
   }
+  let obj: unknown;
   try {
-    return { obj: doc.toJS({ maxAliasCount: MAX_ALIASES }), doc, counter };
+    obj = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (e) {
+    if (e instanceof RangeError) throw tooDeep();
     throw invalidRecipe([{ path: '', message: `not valid YAML: ${e instanceof Error ? e.message : String(e)}` }]);
   }
+  if (depthOver(obj, MAX_RECIPE_DEPTH)) throw tooDeep();
+  return { obj, doc, counter };
 }
 
 /** Parses and validates; throws HF_ERR_RECIPE_INVALID with `details: RecipeProblem[]`. */
@@ -58,6 +91,7 @@ export function parseRecipe(text: string, format: 'yaml' | 'json' | 'auto' = 'au
   let located: { doc: Document; counter: LineCounter } | undefined;
   if (fmt === 'json') {
     obj = parseJson(text);
+    if (depthOver(obj, MAX_RECIPE_DEPTH)) throw tooDeep();
   } else {
     const parsed = parseYaml(text);
     obj = parsed.obj;
