@@ -87,7 +87,7 @@ export async function request<T = any>(t: Target, method: string, path: string, 
   if (text) {
     try { data = JSON.parse(text); } catch { data = text; }
   }
-  if (ok) return data as T;
+  if (ok) return (o.raw ? text : data) as T;
   const err = data?.error;
   if (res.status === 401) {
     throw new CliError(`the server at ${t.url} refused the API token (401 ${err?.code ?? 'Unauthorized'}); it may be wrong, revoked or expired`, EXIT.auth, LOGIN_HINT);
