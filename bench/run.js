@@ -6,7 +6,7 @@
  *
  * Environment:
  *   BENCH_ONLY=a,b        run only these: bare_http, webhook_ack, webhook_ack_with_workers,
- *                         jobs_e2e, memory_10mb_body, memory_100k_queued
+ *                         jobs_e2e, memory_10mb_body, memory_100k_queued, cli_start
  *   BENCH_STORES=sqlite,postgres   which stores (default both; postgres is skipped when unreachable)
  *   BENCH_DURATION_S=10   measured seconds of each throughput run (after BENCH_WARMUP_S=2)
  *   BENCH_CONCURRENCY=50  in-flight requests of the load generator
@@ -17,6 +17,7 @@
  *                         of where its time went (numbers are then not comparable)
  *   BENCH_VERBOSE=1       echo the servers' own output
  */
+import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLoad } from './loadgen.js';
@@ -302,6 +303,17 @@ async function benchQueued() {
   });
 }
 
+// ---------------------------------------------------------------- CLI start-up
+
+/** `hookflow --help` and `hookflow recipes list` (bench/cli-start.js prints their lines). */
+function benchCliStart() {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [new URL('./cli-start.js', import.meta.url).pathname], { stdio: ['ignore', 'inherit', 'inherit'] });
+    p.on('error', reject);
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`cli-start.js exited ${code}`))));
+  });
+}
+
 // ---------------------------------------------------------------- main
 
 const want = (name) => !ONLY || ONLY.has(name);
@@ -329,6 +341,7 @@ async function main() {
     if (want('memory_10mb_body')) steps.push(['memory_10mb_body', 'sqlite', benchBigBody]);
     if (want('memory_100k_queued')) steps.push(['memory_100k_queued', 'sqlite', benchQueued]);
   }
+  if (want('cli_start')) steps.push(['cli_start', null, benchCliStart]);
 
   let failures = 0;
   for (const [bench, store, fn] of steps) {
