@@ -4,7 +4,7 @@
  * alerts (list, show, accept, resolve, comment) and the ticking part that fires escalation steps
  * and sends notifications. `deps.now` is the one clock: tests move it and call `tick()`.
  */
-import { HookflowError } from '../errors.js';
+import { HookflowError, isHookflowError, type ErrorCode } from '../errors.js';
 import type { InboundRequest } from '../verify/index.js';
 import { iso, parseJson, type AlertDeps } from './deps.js';
 import { TeamService } from './teams.js';
@@ -21,6 +21,9 @@ import { fireDueTimers } from './escalation.js';
 import { deliverDue } from './notifier.js';
 import { STATUSES } from './types.js';
 import { Backoff } from '../store/backoff.js';
+
+/** The refusals a 4me delivery to an alert source may get: its authenticity failed. */
+const REFUSED = new Set<ErrorCode>(['HF_ERR_SIGNATURE_INVALID', 'HF_ERR_SIGNATURE_STALE', 'HF_ERR_IP_NOT_ALLOWED', 'HF_ERR_STORE_UNAVAILABLE']);
 import { isStoreUnavailable } from '../store/unavailable.js';
 
 export class AlertService {
@@ -59,8 +62,17 @@ export class AlertService {
   async hook(token: string, req: InboundRequest & { contentType?: string }) {
     const src = await this.sources.byToken(token);
     if (!src) return null;
-    if (!src.enabled) throw new HookflowError('HF_ERR_HOOK_DISABLED');
-    const p = await parseFourme(this.deps, src, req);
+    // 4me counts every non-2xx towards disabling its webhook: only a failed signature (or a store
+    // that cannot commit) is refused; anything else is answered 200 ignored, with the reason.
+    if (!src.enabled) return { status: 'ignored', reason: `the alert source ${src.name} is disabled` };
+    let p: Awaited<ReturnType<typeof parseFourme>>;
+    try {
+      p = await parseFourme(this.deps, src, req);
+    } catch (e) {
+      if (!isHookflowError(e) || REFUSED.has(e.code)) throw e;
+      this.deps.log?.warn({ source: src.name, code: e.code }, `4me delivery ignored: ${e.message}`);
+      return { status: 'ignored', reason: e.message };
+    }
     if (p.kind === 'verify') { await handshake(this.deps, src, p); return { status: 'verified', webhook_id: p.webhookId }; }
     if (p.kind === 'ignored') return { status: 'ignored', event: p.event };
     let info: FourmeRecordInfo | null = null;

@@ -202,6 +202,22 @@ for (const dialect of DIALECTS) {
         expect(ignored).toEqual({ status: 'ignored', event: 'request.note-added' });
         expect((await h.call('GET', '/api/v1/alerts?source=acme')).body.items).toHaveLength(2);
       });
+
+      it('answers what it cannot use 200 ignored with the reason, never a 4xx that counts towards 4me disabling the webhook', async () => {
+        const post = async (body: string, type: string) => {
+          const r = await fetch(url, { method: 'POST', headers: { 'content-type': type }, body });
+          return { status: r.status, body: (await r.json()) as any };
+        };
+        const noId = await post(JSON.stringify({ ...FIXTURE, event: 'problem.create', account_id: 'acme', object_id: undefined }), 'application/json');
+        expect(noId).toEqual({ status: 200, body: { status: 'ignored', reason: expect.stringMatching(/object_id/) } });
+        expect(await post('[1, 2]', 'application/json')).toMatchObject({ status: 200, body: { status: 'ignored', reason: expect.any(String) } });
+        expect(await post('<xml/>', 'application/xml')).toMatchObject({ status: 200, body: { status: 'ignored', reason: expect.stringMatching(/application\/xml/) } });
+        await put(h, '/api/v1/alert-sources/acme', { kind: '4me', config: { account: 'acme' }, enabled: false });
+        const off = await post(JSON.stringify({ ...FIXTURE, event: 'problem.create', account_id: 'acme', object_id: 555 }), 'application/json');
+        expect(off).toEqual({ status: 200, body: { status: 'ignored', reason: 'the alert source acme is disabled' } });
+        await put(h, '/api/v1/alert-sources/acme', { kind: '4me', config: { account: 'acme' }, enabled: true });
+        expect((await h.call('GET', '/api/v1/alerts?source=acme')).body.items.map((a: { alert_key: string }) => a.alert_key)).not.toContain('acme/Problem/555');
+      });
     });
   });
 }
