@@ -4,7 +4,7 @@
  * rate limit (ilert: 50 per minute, answered with 429). The key comes as `integrationKey` (ilert's
  * documented name) or `apiKey` (what ilert's Go client sends), or in the path form
  * `/api/v1/events/{eventType}/{key}`. `eventType` is ALERT | ACCEPT | RESOLVE | COMMENT; an
- * `alertKey` over 255 characters is trimmed as ilert does, and `severity`, `labels` and
+ * `alertKey` over 255 characters is trimmed as ilert does, and `severity` (ilert: 1..5), `labels` and
  * `services` are kept in the alert's custom details. ilert-go writes unset fields as empty
  * strings, so an empty `priority` means none (the source's). The limit is per process: it protects this
  * process's store; several processes behind a balancer each allow the full rate.
@@ -24,14 +24,14 @@ export const eventsBodySchema = {
     links: { type: 'array', items: { type: 'object', required: ['href'], properties: { href: { type: 'string' }, text: { type: 'string' } } } },
     comments: { type: 'array', items: { type: 'object', required: ['content'], properties: { content: { type: 'string', minLength: 1 }, creator: { type: 'string' } } } },
     customDetails: { type: 'object', additionalProperties: true }, routingKey: { type: 'string' },
-    severity: { type: 'string' }, labels: { type: 'object', additionalProperties: true }, services: { type: 'array' },
+    severity: { type: 'integer', minimum: 1, maximum: 5 }, labels: { type: 'object', additionalProperties: true }, services: { type: 'array' },
   },
 } as const;
 
 export interface EventsBody {
   integrationKey?: string; apiKey?: string; eventType?: EventType; summary?: string; details?: string; alertKey?: string; priority?: Priority | '';
   images?: AlertEvent['images']; links?: AlertEvent['links']; comments?: AlertEvent['comments']; customDetails?: Record<string, unknown>; routingKey?: string;
-  severity?: string; labels?: Record<string, unknown>; services?: unknown[];
+  severity?: number; labels?: Record<string, unknown>; services?: unknown[];
 }
 
 /** The source's key, wherever the sender put it; a missing key or type is a validation error. */

@@ -58,6 +58,9 @@ for (const dialect of DIALECTS) {
       expect((await show(r.body.alertUrl)).priority).toBe('LOW');
       const acc = await post(`/api/v1/events/ACCEPT/${key}`, { alertKey: 'path-1' });
       expect(acc.body.responseCode).toBe('ALERT_ACCEPTED');
+      // No body at all is refused with a catalogue code, not a 500.
+      const bare = await fetch(`${h.base}/api/v1/events/ACCEPT/${key}`, { method: 'POST' });
+      expect([bare.status, ((await bare.json()) as any).error.code]).toEqual([400, 'HF_ERR_VALIDATION']);
       const bad = await post('/api/v1/events/ALERT/il1hf-not-a-key', { summary: 'x' });
       expect([bad.status, bad.body.error.code]).toEqual([401, 'HF_ERR_ALERT_KEY_UNKNOWN']);
       expect((await post(`/api/v1/events/TRIGGER/${key}`, { summary: 'x' })).body.error.code).toBe('HF_ERR_VALIDATION');
@@ -102,12 +105,15 @@ for (const dialect of DIALECTS) {
     });
 
     it('keeps severity, labels and services on the alert', async () => {
-      const r = await post('/api/events', { integrationKey: key, eventType: 'ALERT', summary: 'Labelled', alertKey: 'lab-1', priority: 'HIGH', severity: 'critical',
+      const r = await post('/api/events', { integrationKey: key, eventType: 'ALERT', summary: 'Labelled', alertKey: 'lab-1', priority: 'HIGH', severity: 2,
         labels: { env: 'prod', team: 'db' }, services: [{ alias: 'checkout' }], customDetails: { host: 'db-9' } });
       expect(r.status, JSON.stringify(r.body)).toBe(202);
       const a = await show(r.body.alertUrl);
-      expect(a.custom_details).toEqual({ host: 'db-9', severity: 'critical', labels: { env: 'prod', team: 'db' }, services: [{ alias: 'checkout' }] });
+      expect(a.custom_details).toEqual({ host: 'db-9', severity: 2, labels: { env: 'prod', team: 'db' }, services: [{ alias: 'checkout' }] });
       expect(a.priority).toBe('HIGH');
+      // ilert's severity is 1..5.
+      const bad = await post('/api/events', { integrationKey: key, eventType: 'ALERT', summary: 'x', severity: 9 });
+      expect([bad.status, bad.body.error.code]).toEqual([400, 'HF_ERR_VALIDATION']);
     });
 
     it('keeps one installation id per store, another store has its own', async () => {
