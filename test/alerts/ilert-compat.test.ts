@@ -116,6 +116,15 @@ for (const dialect of DIALECTS) {
       expect([bad.status, bad.body.error.code]).toEqual([400, 'HF_ERR_VALIDATION']);
     });
 
+    it("takes the event's priority over the source's, and the source's when none is sent", async () => {
+      // ilert: an event's priority overrides the one the source evaluates; the first event sets it.
+      const high = (await put(h, '/api/v1/alert-sources/high-src', { kind: 'events', priority: 'HIGH', grouping: 'alert_key' })).integration_key;
+      const low = await post('/api/v1/events', goEvent({ apiKey: high, eventType: 'ALERT', summary: 'minor', alertKey: 'p-1', priority: 'LOW' }));
+      expect((await show(low.body.alertUrl)).priority).toBe('LOW');
+      const plain = await post('/api/v1/events', goEvent({ apiKey: high, eventType: 'ALERT', summary: 'major', alertKey: 'p-2' }));
+      expect((await show(plain.body.alertUrl)).priority).toBe('HIGH');
+    });
+
     it('keeps one installation id per store, another store has its own', async () => {
       const mine = await installation(h);
       expect(mine).toMatch(/^[0-9a-f]{16}$/);
