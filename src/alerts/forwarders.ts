@@ -4,23 +4,29 @@
  * details, alertKey, priority, images, links, customDetails}`. PagerDuty Events v2: `{routing_key,
  * event_action, dedup_key, payload{summary, source, severity, timestamp, custom_details}, client,
  * client_url, links, images}` for a trigger, and only the keys for acknowledge/resolve. The alert
- * key is Hookflow's own (`hookflow-<id>`), so grouped events stay one alert over there too.
+ * key is Hookflow's own (`hookflow-<installation>-<id>`), so grouped events stay one alert over
+ * there too, and two Hookflow stores forwarding to one account never meet on an alert id.
  */
 import type { AlertView } from './types.js';
 
 export const ILERT_URL = 'https://api.ilert.com/api/events';
 export const PAGERDUTY_URL = 'https://events.pagerduty.com/v2/enqueue';
 
-export function forwardKey(a: AlertView): string {
-  return `hookflow-${a.id}`;
+export function forwardKey(a: AlertView, installation: string): string {
+  return `hookflow-${installation}-${a.id}`;
 }
 
-export function ilertBody(a: AlertView, action: string, integrationKey: string): Record<string, unknown> {
-  const base = { integrationKey, eventType: action, alertKey: forwardKey(a), summary: a.summary };
+/** Images as both services take them: `src`, with `href` and `alt` when the alert has them. */
+function images(a: AlertView): Array<{ src: string; href?: string; alt?: string }> {
+  return a.images.map((i) => ({ src: i.src, ...(i.href ? { href: i.href } : {}), ...(i.alt ? { alt: i.alt } : {}) }));
+}
+
+export function ilertBody(a: AlertView, action: string, integrationKey: string, installation: string): Record<string, unknown> {
+  const base = { integrationKey, eventType: action, alertKey: forwardKey(a, installation), summary: a.summary };
   if (action !== 'ALERT') return base;
   return {
     ...base, details: a.details ?? '', priority: a.priority,
-    images: a.images.map((i) => ({ src: i.src })),
+    images: images(a),
     links: [{ href: a.url, text: 'Hookflow alert' }, ...a.links.map((l) => ({ href: l.href, text: l.text ?? l.href }))],
     customDetails: { ...(a.custom_details ?? {}), hookflow_alert_id: a.id, hookflow_source: a.source, hookflow_alert_key: a.alert_key },
   };
@@ -30,8 +36,8 @@ const PD_ACTION: Record<string, string> = { ALERT: 'trigger', ACCEPT: 'acknowled
 /** HIGH pages (critical); LOW is a warning, which PagerDuty's default rules route as low urgency. */
 export const PD_SEVERITY: Record<string, string> = { HIGH: 'critical', LOW: 'warning' };
 
-export function pagerdutyBody(a: AlertView, action: string, routingKey: string, source?: string): Record<string, unknown> {
-  const base = { routing_key: routingKey, event_action: PD_ACTION[action], dedup_key: forwardKey(a) };
+export function pagerdutyBody(a: AlertView, action: string, routingKey: string, installation: string, source?: string): Record<string, unknown> {
+  const base = { routing_key: routingKey, event_action: PD_ACTION[action], dedup_key: forwardKey(a, installation) };
   if (action !== 'ALERT') return base;
   return {
     ...base,
@@ -41,6 +47,6 @@ export function pagerdutyBody(a: AlertView, action: string, routingKey: string, 
     },
     client: 'Hookflow', client_url: a.url,
     links: a.links.map((l) => ({ href: l.href, text: l.text ?? l.href })),
-    images: a.images.map((i) => ({ src: i.src })),
+    images: images(a),
   };
 }

@@ -7,13 +7,13 @@
  * so a late `*.create` or a repeated update never opens a second alert.
  */
 import type { Source } from './sources.js';
-import { windowMs, type AlertEvent } from './types.js';
+import { matchKey, windowMs, type AlertEvent } from './types.js';
 import { loadAlert, type AlertRow, type Trx } from './records.js';
 
-/** Newest alerts of the source holding the key; `open` = pending or accepted only. */
+/** Newest alerts of the source holding the key (in any case); `open` = pending or accepted only. */
 export async function byKey(trx: Trx, sourceId: string, key: string, open: boolean): Promise<AlertRow[]> {
   let q = trx.selectFrom('alert_keys').innerJoin('alerts', 'alerts.id', 'alert_keys.alert_id')
-    .select('alerts.id').where('alert_keys.source_id', '=', sourceId).where('alert_keys.alert_key', '=', key);
+    .select('alerts.id').where('alert_keys.source_id', '=', sourceId).where('alert_keys.alert_key', '=', matchKey(key));
   if (open) q = q.where('alerts.status', '!=', 'resolved');
   const rows = await q.orderBy('alerts.id', 'desc').execute();
   const out: AlertRow[] = [];

@@ -9,7 +9,7 @@ import type { Source } from './sources.js';
 import type { AlertDeps } from './deps.js';
 import type { AlertEvent } from './types.js';
 import { groupFor, byKey } from './grouping.js';
-import { acceptAlert, joinAlert, openAlert, resolveAlert, type Ctx } from './transitions.js';
+import { acceptAlert, commentAlert, joinAlert, openAlert, resolveAlert, type Ctx } from './transitions.js';
 import { loadAlert, type AlertRow } from './records.js';
 
 export type ResponseCode = 'NEW_ALERT_CREATED' | 'EVENT_ADDED_TO_ALERT' | 'ALERT_ACCEPTED' | 'ALERT_RESOLVED' | 'NO_OPEN_ALERT_WITH_KEY' | 'ALERT_ALREADY_ACCEPTED' | 'ALERT_ALREADY_RESOLVED' | 'DUPLICATE_DELIVERY';
@@ -42,6 +42,13 @@ async function apply(c: Ctx, src: Source, ev: AlertEvent): Promise<{ alert: Aler
     const group = await groupFor(c.trx, src, ev, c.now);
     if (group) { await joinAlert(c, group, ev); return { alert: group, code: 'EVENT_ADDED_TO_ALERT' }; }
     return { alert: await openAlert(c, src, ev), code: 'NEW_ALERT_CREATED' };
+  }
+  if (ev.type === 'COMMENT') {
+    // ilert adds the comments to the open alert with the key; without one nothing changes.
+    const [open] = ev.alertKey ? await byKey(c.trx, src.id, ev.alertKey, true) : [];
+    if (!open) return { alert: null, code: 'NO_OPEN_ALERT_WITH_KEY' };
+    for (const cm of ev.comments ?? []) await commentAlert(c, open, cm.creator || ev.actor, cm.content);
+    return { alert: open, code: 'EVENT_ADDED_TO_ALERT' };
   }
   let targets = ev.alertKey ? await byKey(c.trx, src.id, ev.alertKey, !ev.record) : [];
   if (ev.record) targets = targets.slice(0, 1);

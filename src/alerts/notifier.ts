@@ -14,6 +14,7 @@ import { writeBackNote } from '../connectors/fourme/index.js';
 import type { AlertDeps } from './deps.js';
 import type { AlertNotificationsTable } from '../store/schema.js';
 import { alertView, loadAlert, log, sourceName } from './records.js';
+import { installationId } from '../store/installation.js';
 import { ILERT_URL, PAGERDUTY_URL, ilertBody, pagerdutyBody } from './forwarders.js';
 import type { AlertView } from './types.js';
 
@@ -97,11 +98,11 @@ async function send(deps: AlertDeps, r: Row): Promise<Outcome> {
     }
     case 'ilert': {
       const key = deps.box.open<string>(t.integration_key, `policy:${t.policy}`);
-      return post(t.url ?? ILERT_URL, ilertBody(a, r.action, key), !!t.private_network);
+      return post(t.url ?? ILERT_URL, ilertBody(a, r.action, key, await installationId(deps.store)), !!t.private_network);
     }
     case 'pagerduty': {
       const key = deps.box.open<string>(t.routing_key, `policy:${t.policy}`);
-      return post(t.url ?? PAGERDUTY_URL, pagerdutyBody(a, r.action, key, t.source), !!t.private_network);
+      return post(t.url ?? PAGERDUTY_URL, pagerdutyBody(a, r.action, key, await installationId(deps.store), t.source), !!t.private_network);
     }
     case 'fourme_note': {
       const conn = await deps.connections.resolve(String(t.connection));

@@ -11,7 +11,7 @@ import { TeamService } from './teams.js';
 import { PolicyService } from './policies.js';
 import { SourceService, type Source } from './sources.js';
 import { ingest } from './ingest.js';
-import { DEFAULT_RATE_PER_MINUTE, RateLimiter, eventFromBody, type EventsBody } from './events-api.js';
+import { DEFAULT_RATE_PER_MINUTE, RateLimiter, eventFromBody, eventsKey, type EventsBody } from './events-api.js';
 import { handshake, parseFourme } from './fourme-source.js';
 import { fetchRecord, type FourmeRecordInfo } from './fourme-record.js';
 import { render } from './render.js';
@@ -45,7 +45,7 @@ export class AlertService {
 
   /** `POST /api/events`: answers ilert's `{alertKey, alertUrl, responseCode}`. */
   async eventsApi(body: EventsBody) {
-    const src = await this.sources.byKey(body.integrationKey);
+    const src = await this.sources.byKey(eventsKey(body));
     if (!src || src.kind !== 'events') throw new HookflowError('HF_ERR_ALERT_KEY_UNKNOWN');
     if (!src.enabled) throw new HookflowError('HF_ERR_ALERT_SOURCE_DISABLED', { name: src.name });
     const limit = Number(src.config.rate_limit_per_minute ?? DEFAULT_RATE_PER_MINUTE);
@@ -53,9 +53,9 @@ export class AlertService {
     if (!taken.ok) throw new HookflowError('HF_ERR_ALERT_RATE_LIMITED', { limit, seconds: taken.retryAfterS }, { retryAfter: taken.retryAfterS });
     let ev = eventFromBody(body);
     if (body.routingKey) ev.policyId = (await this.policies.get(body.routingKey).catch(() => null))?.id ?? null;
-    ev = await render(this.deps, src, ev, { ...body, integrationKey: undefined });
+    ev = await render(this.deps, src, ev, { ...body, integrationKey: undefined, apiKey: undefined });
     const res = await ingest(this.deps, src, ev);
-    return { alertKey: res.alert?.alert_key ?? body.alertKey ?? null, alertUrl: res.alert ? alertUrl(this.deps.publicUrl, res.alert.id) : null, responseCode: res.code };
+    return { alertKey: res.alert?.alert_key ?? ev.alertKey, alertUrl: res.alert ? alertUrl(this.deps.publicUrl, res.alert.id) : null, responseCode: res.code };
   }
 
   /** A 4me source's `/hooks/{token}`; null when the token is not one. */

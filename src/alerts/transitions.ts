@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Source } from './sources.js';
 import { alertView, cancelTimers, loadAlert, log, outbox, sourceName, type AlertRow, type Trx } from './records.js';
-import type { AlertEvent } from './types.js';
+import { matchKey, type AlertEvent } from './types.js';
 
 export interface Ctx {
   trx: Trx;
@@ -32,7 +32,7 @@ export async function openAlert(c: Ctx, src: Source, ev: AlertEvent): Promise<Al
     created_at: c.now, updated_at: c.now, accepted_at: null, accepted_by: null, resolved_at: null, resolved_by: null,
   }).returning('id').executeTakeFirstOrThrow();
   const id = Number(row.id);
-  await c.trx.insertInto('alert_keys').values({ source_id: src.id, alert_key: key, alert_id: id }).execute();
+  await c.trx.insertInto('alert_keys').values({ source_id: src.id, alert_key: matchKey(key), alert_id: id }).onConflict((oc) => oc.doNothing()).execute();
   await log(c.trx, id, c.now, 'created', `Alert opened: ${ev.summary}`, ev.actor, ev.data);
   if (policyId !== null) {
     const p = await c.trx.selectFrom('escalation_policies').select('delay_minutes').where('id', '=', policyId).executeTakeFirst();
@@ -47,7 +47,7 @@ export async function openAlert(c: Ctx, src: Source, ev: AlertEvent): Promise<Al
 export async function joinAlert(c: Ctx, a: AlertRow, ev: AlertEvent): Promise<void> {
   await c.trx.updateTable('alerts').set((eb) => ({ event_count: eb('event_count', '+', 1), updated_at: c.now })).where('id', '=', a.id).execute();
   if (ev.alertKey) {
-    await c.trx.insertInto('alert_keys').values({ source_id: a.source_id, alert_key: ev.alertKey, alert_id: a.id })
+    await c.trx.insertInto('alert_keys').values({ source_id: a.source_id, alert_key: matchKey(ev.alertKey), alert_id: a.id })
       .onConflict((oc) => oc.doNothing()).execute();
   }
   await log(c.trx, a.id, c.now, 'event', `Event ${ev.type}${ev.alertKey ? ` (${ev.alertKey})` : ''}: ${ev.summary}`, ev.actor, ev.data);

@@ -26,7 +26,15 @@ export function windowMs(w: string): number {
   return Number(m[1]) * (m[2] === 'H' ? 3_600_000 : 60_000);
 }
 
-export type EventType = 'ALERT' | 'ACCEPT' | 'RESOLVE';
+export type EventType = 'ALERT' | 'ACCEPT' | 'RESOLVE' | 'COMMENT';
+
+/** ilert keeps at most 255 characters of an alertKey and trims the rest. */
+export const ALERT_KEY_MAX = 255;
+
+/** The form alert keys are matched in: ilert compares them case-insensitively. */
+export function matchKey(key: string): string {
+  return key.toLowerCase();
+}
 
 /** One incoming event, whatever the source: the Events API body or a 4me delivery, normalised. */
 export interface AlertEvent {
@@ -38,6 +46,8 @@ export interface AlertEvent {
   images: Array<{ src: string; href?: string; alt?: string }>;
   links: Array<{ href: string; text?: string }>;
   customDetails: Record<string, unknown> | null;
+  /** Events API COMMENT: comments added to the alert's log. */
+  comments?: Array<{ content: string; creator?: string }>;
   /** The 4me record behind the event (4me source). */
   record: FourmeRecordRef | null;
   /** 4me: a `*.create` event joins any alert of its record, even a resolved one (it came late). */
@@ -90,7 +100,7 @@ export interface AlertView {
   details: string | null;
   custom_details: Record<string, unknown> | null;
   links: Array<{ href: string; text?: string }>;
-  images: Array<{ src: string }>;
+  images: Array<{ src: string; href?: string; alt?: string }>;
   record: FourmeRecordRef | null;
   event_count: number;
   escalation_level: number | null;

@@ -410,6 +410,12 @@ export interface AlertKeysTable {
   alert_id: number;
 }
 
+/** Store-wide settings, such as `installation_id` (made once, by migration 0012). */
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
 /** The alert's log: events, status changes, comments, escalations, notifications. */
 export interface AlertLogTable {
   id: Generated<number>;
@@ -497,4 +503,5 @@ export interface DB {
   alert_dedup: AlertDedupTable;
   alert_timers: AlertTimersTable;
   alert_notifications: AlertNotificationsTable;
+  settings: SettingsTable;
 }

@@ -68,9 +68,13 @@ for (const dialect of DIALECTS) {
       pd.queue.push({ status: 503 });
 
       const ev = await h.event({ integrationKey: key, eventType: 'ALERT', summary: 'Replication lag on db-2', details: 'lag 300 s', alertKey: 'lag-db-2',
-        links: [{ href: 'https://grafana.example/lag', text: 'Lag' }], images: [{ src: 'https://grafana.example/lag.png' }], customDetails: { host: 'db-2' } });
+        links: [{ href: 'https://grafana.example/lag', text: 'Lag' }], images: [{ src: 'https://grafana.example/lag.png', href: 'https://grafana.example/d/lag', alt: 'Lag graph' }], customDetails: { host: 'db-2' } });
       expect(ev.status).toBe(202);
       const id = Number(ev.body.alertUrl.split('/').pop());
+      // The forwarded key names this store's installation, so another Hookflow never meets this alert.
+      const inst = (await h.rt.store.db.selectFrom('settings').select('value').where('key', '=', 'installation_id').executeTakeFirstOrThrow()).value;
+      expect(inst).toMatch(/^[0-9a-f]{16}$/);
+      const fwd = `hookflow-${inst}-${id}`;
       await h.tick();
       // Level 1: alice and the on-call carol by email; ilert 429 and PagerDuty 503 were each tried once.
       expect(mailsTo('alice@example.com')).toHaveLength(1);
@@ -94,8 +98,8 @@ for (const dialect of DIALECTS) {
 
       a = (await h.call('GET', `/api/v1/alerts/${id}`)).body;
       const ilertAlert = {
-        integrationKey: 'il1api-secret-key', eventType: 'ALERT', alertKey: `hookflow-${id}`, summary: 'Replication lag on db-2', details: 'lag 300 s', priority: 'HIGH',
-        images: [{ src: 'https://grafana.example/lag.png' }],
+        integrationKey: 'il1api-secret-key', eventType: 'ALERT', alertKey: fwd, summary: 'Replication lag on db-2', details: 'lag 300 s', priority: 'HIGH',
+        images: [{ src: 'https://grafana.example/lag.png', href: 'https://grafana.example/d/lag', alt: 'Lag graph' }],
         links: [{ href: `http://hookflow.test/api/v1/alerts/${id}`, text: 'Hookflow alert' }, { href: 'https://grafana.example/lag', text: 'Lag' }],
         customDetails: { host: 'db-2', hookflow_alert_id: id, hookflow_source: 'db', hookflow_alert_key: 'lag-db-2' },
       };
@@ -103,11 +107,11 @@ for (const dialect of DIALECTS) {
       expect(ilert.rx.requests[1]!.url).toBe('/api/events');
       expect(ilert.rx.requests[1]!.headers['content-type']).toBe('application/json');
       const pdTrigger = {
-        routing_key: 'R0UT1NGKEY', event_action: 'trigger', dedup_key: `hookflow-${id}`,
+        routing_key: 'R0UT1NGKEY', event_action: 'trigger', dedup_key: fwd,
         payload: { summary: 'Replication lag on db-2', source: 'db', severity: 'critical', timestamp: a.created_at,
           custom_details: { host: 'db-2', details: 'lag 300 s', alert_key: 'lag-db-2', hookflow_alert_id: id } },
         client: 'Hookflow', client_url: `http://hookflow.test/api/v1/alerts/${id}`,
-        links: [{ href: 'https://grafana.example/lag', text: 'Lag' }], images: [{ src: 'https://grafana.example/lag.png' }],
+        links: [{ href: 'https://grafana.example/lag', text: 'Lag' }], images: [{ src: 'https://grafana.example/lag.png', href: 'https://grafana.example/d/lag', alt: 'Lag graph' }],
       };
       expect(pd.bodies()).toEqual([pdTrigger, pdTrigger]);
       expect(pd.rx.requests[0]!.url).toBe('/v2/enqueue');
@@ -135,8 +139,8 @@ for (const dialect of DIALECTS) {
       const acc = await h.call('POST', `/api/v1/alerts/${id}/accept`, { note: 'on it' });
       expect(acc.body.status).toBe('accepted');
       await h.tick();
-      expect(ilert.bodies()[2]).toEqual({ integrationKey: 'il1api-secret-key', eventType: 'ACCEPT', alertKey: `hookflow-${id}`, summary: 'Replication lag on db-2' });
-      expect(pd.bodies()[2]).toEqual({ routing_key: 'R0UT1NGKEY', event_action: 'acknowledge', dedup_key: `hookflow-${id}` });
+      expect(ilert.bodies()[2]).toEqual({ integrationKey: 'il1api-secret-key', eventType: 'ACCEPT', alertKey: fwd, summary: 'Replication lag on db-2' });
+      expect(pd.bodies()[2]).toEqual({ routing_key: 'R0UT1NGKEY', event_action: 'acknowledge', dedup_key: fwd });
       const mails = smtp.messages.length;
       h.advance(120 * MIN);
       await h.tick();
@@ -145,8 +149,8 @@ for (const dialect of DIALECTS) {
 
       await h.call('POST', `/api/v1/alerts/${id}/resolve`);
       await h.tick();
-      expect(ilert.bodies()[3]).toMatchObject({ eventType: 'RESOLVE', alertKey: `hookflow-${id}` });
-      expect(pd.bodies()[3]).toEqual({ routing_key: 'R0UT1NGKEY', event_action: 'resolve', dedup_key: `hookflow-${id}` });
+      expect(ilert.bodies()[3]).toMatchObject({ eventType: 'RESOLVE', alertKey: fwd });
+      expect(pd.bodies()[3]).toEqual({ routing_key: 'R0UT1NGKEY', event_action: 'resolve', dedup_key: fwd });
       await waitFor(async () => ['alert.created', 'alert.escalated', 'alert.accepted', 'alert.resolved'].every((t) => hooks.requests.some((r) => JSON.parse(r.body).type === t)));
     });
 

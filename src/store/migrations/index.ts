@@ -17,6 +17,7 @@ import { retention } from './0008_retention.js';
 import { jobCrashes } from './0009_job_crashes.js';
 import { people } from './0010_people.js';
 import { fourmeDeliveries } from './0011_fourme_deliveries.js';
+import { installation } from './0012_installation.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001_core': core,
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0009_job_crashes': jobCrashes,
   '0010_people': people,
   '0011_fourme_deliveries': fourmeDeliveries,
+  '0012_installation': installation,
 };
 
 class StaticProvider implements MigrationProvider {
