@@ -4,7 +4,7 @@
  * reading, so a hostile URL can neither reach the private network nor fill memory.
  */
 import { HookflowError } from '../errors.js';
-import { displayUrl, safeFetch } from './fetch.js';
+import { displayUrl, readUpTo, safeFetch } from './fetch.js';
 import type { PrivateAccess } from './ssrf.js';
 
 export interface JsonFetchOptions { allowPrivate?: PrivateAccess; timeoutMs?: number; maxBytes?: number }
@@ -17,18 +17,10 @@ export async function fetchJsonDocument(url: string | URL, opts: JsonFetchOption
     await res.body.dump();
     throw new HookflowError('HF_ERR_HTTP_REQUEST', { url: where, reason: `answered ${res.statusCode}` });
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of res.body) {
-    size += (c as Buffer).length;
-    if (size > maxBytes) {
-      res.body.destroy();
-      throw new HookflowError('HF_ERR_HTTP_REQUEST', { url: where, reason: `document over ${maxBytes} bytes` });
-    }
-    chunks.push(c as Buffer);
-  }
+  const bytes = await readUpTo(res.body, maxBytes);
+  if (!bytes) throw new HookflowError('HF_ERR_HTTP_REQUEST', { url: where, reason: `document over ${maxBytes} bytes` });
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new HookflowError('HF_ERR_HTTP_REQUEST', { url: where, reason: 'answer is not JSON' });
   }

@@ -33,6 +33,24 @@ export function displayUrl(u: URL): string {
   return u.origin + u.pathname;
 }
 
+/**
+ * A response body read whole while it stays within `limit` bytes; null once it passed the limit,
+ * and the rest is not read (the body is destroyed), so a huge answer never fills memory.
+ */
+export async function readUpTo(body: AsyncIterable<unknown> & { destroy(): unknown }, limit: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of body) {
+    size += (c as Buffer).byteLength;
+    if (size > limit) {
+      body.destroy();
+      return null;
+    }
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
 function without(headers: HeaderMap, drop: (name: string) => boolean): HeaderMap {
   return Object.fromEntries(Object.entries(headers).filter(([k]) => !drop(k.toLowerCase())));
 }

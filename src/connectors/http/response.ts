@@ -4,7 +4,7 @@
  * is kept in the database); binary goes to the store chunk by chunk and the step keeps a reference.
  */
 import { HookflowError } from '../../errors.js';
-import { displayUrl } from '../../security/index.js';
+import { displayUrl, readUpTo } from '../../security/index.js';
 import { writeBlob, type BlobRef } from './blobs.js';
 import type { CallResult } from './client.js';
 import { httpServices } from './services.js';
@@ -17,17 +17,9 @@ const BINARY_LIMIT = 1024 * 1024 * 1024;
 export async function readBody(res: CallResult, type: ResponseType = 'auto', limit: number): Promise<unknown> {
   const ct = String(res.headers['content-type'] ?? '') || null;
   if (type === 'binary') return writeBlob(httpServices().store, res.body, ct, BINARY_LIMIT) as Promise<BlobRef>;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of res.body) {
-    size += (c as Buffer).byteLength;
-    if (size > limit) {
-      res.body.destroy();
-      throw new HookflowError('HF_ERR_HTTP_TOO_LARGE', { url: displayUrl(new URL(res.url)), limit }, { details: { hint: 'read it with response_type: binary' } });
-    }
-    chunks.push(c as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const bytes = await readUpTo(res.body, limit);
+  if (!bytes) throw new HookflowError('HF_ERR_HTTP_TOO_LARGE', { url: displayUrl(new URL(res.url)), limit }, { details: { hint: 'read it with response_type: binary' } });
+  const text = bytes.toString('utf8');
   const wantJson = type === 'json' || (type === 'auto' && /[/+]json\b/i.test(ct ?? ''));
   if (!wantJson || text === '') return text;
   try {

@@ -8,7 +8,7 @@
  */
 import { registerAction, type ActionContext } from '../../engine/actions.js';
 import { HookflowError } from '../../errors.js';
-import { safeFetch, type PrivateAccess } from '../../security/index.js';
+import { readUpTo, safeFetch, type PrivateAccess } from '../../security/index.js';
 
 export const WORKFLOWGEN_OPERATIONS = ['createRequest', 'updateRequestDataset', 'cancelRequest', 'completeAction', 'cancelAction', 'assignAction', 'cancelActionAssignment'] as const;
 
@@ -39,7 +39,9 @@ export async function postOperation(conn: NonNullable<ActionContext['connection'
     if (e instanceof HookflowError && e.code === 'HF_ERR_HTTP_REQUEST') throw new HookflowError('HF_ERR_HTTP_REQUEST', { url: where, reason: 'no answer' }, { retryable: true });
     throw e;
   });
-  const text = await readLimited(res.body, MAX_ANSWER);
+  const bytes = await readUpTo(res.body, MAX_ANSWER);
+  if (!bytes) throw new HookflowError('HF_ERR_HTTP_TOO_LARGE', { url: 'the WorkflowGen application', limit: MAX_ANSWER });
+  const text = bytes.toString('utf8');
   let body: unknown = null;
   try { body = text ? JSON.parse(text) : null; } catch { body = null; }
   const error = (body as { error?: unknown } | null)?.error;
@@ -52,17 +54,6 @@ export async function postOperation(conn: NonNullable<ActionContext['connection'
   }
   if (!body || typeof body !== 'object') throw new HookflowError('HF_ERR_WORKFLOWGEN', { status: res.statusCode, code: 'NOT_JSON', message: 'the answer is not a JSON object' });
   return body as Record<string, unknown>;
-}
-
-async function readLimited(body: AsyncIterable<Buffer>, limit: number): Promise<string> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) throw new HookflowError('HF_ERR_HTTP_TOO_LARGE', { url: 'the WorkflowGen application', limit });
-    parts.push(chunk);
-  }
-  return Buffer.concat(parts).toString('utf8');
 }
 
 registerAction({
