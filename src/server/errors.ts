@@ -18,10 +18,10 @@ const BY_STATUS: Record<number, ErrorCode> = {
 
 export interface ErrorLimits { bodyLimit: number; maxParamLength?: number }
 
-export function toHookflowError(err: unknown, limits: ErrorLimits | number, req?: FastifyRequest): HookflowError {
+export function toHookflowError(err: unknown, limits: ErrorLimits, req?: FastifyRequest): HookflowError {
   if (isHookflowError(err)) return err;
   if (isStoreUnavailable(err)) return storeUnavailable(err);
-  const { bodyLimit, maxParamLength } = typeof limits === 'number' ? { bodyLimit: limits, maxParamLength: undefined } : limits;
+  const { bodyLimit, maxParamLength } = limits;
   const e = err as FastifyError;
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return new HookflowError('HF_ERR_BODY_TOO_LARGE', { limit: bodyLimit });
@@ -46,8 +46,6 @@ export function toHookflowError(err: unknown, limits: ErrorLimits | number, req?
   return new HookflowError('HF_ERR_INTERNAL', { reason: 'see the server log' }, { cause: err });
 }
 
-let lastOutageLog = 0;
-
 /** A token longer than any issued is an unknown token, answered as that door answers one. */
 function tooLongParam(req: FastifyRequest | undefined, limit: number | undefined): HookflowError {
   const url = req?.url ?? '';
@@ -56,7 +54,9 @@ function tooLongParam(req: FastifyRequest | undefined, limit: number | undefined
   return new HookflowError('HF_ERR_URI_TOO_LONG', { limit });
 }
 
-export function errorHandler(limits: ErrorLimits | number) {
+let lastOutageLog = 0;
+
+export function errorHandler(limits: ErrorLimits) {
   return (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const he = toHookflowError(err, limits, req);
     if (he.code === 'HF_ERR_INTERNAL') req.log.error({ err }, 'internal error');

@@ -22,7 +22,7 @@ describe('store unavailable: one mapping for connection-class errors', () => {
     const e = await refused();
     expect(isStoreUnavailable(e)).toBe(true);
     const app = Fastify();
-    app.setErrorHandler(errorHandler(1024));
+    app.setErrorHandler(errorHandler({ bodyLimit: 1024 }));
     app.get('/api/v1/x', async () => { throw e; });
     const r = await app.inject({ method: 'GET', url: '/api/v1/x' });
     expect(r.statusCode).toBe(503);
@@ -43,7 +43,7 @@ describe('store unavailable: one mapping for connection-class errors', () => {
       let err: unknown;
       try { b.exec('INSERT INTO t VALUES (1)'); } catch (x) { err = x; }
       expect((err as { code?: string }).code).toBe('SQLITE_BUSY');
-      expect(toHookflowError(err, 1024).code).toBe('HF_ERR_STORE_UNAVAILABLE');
+      expect(toHookflowError(err, { bodyLimit: 1024 }).code).toBe('HF_ERR_STORE_UNAVAILABLE');
       a.exec('ROLLBACK');
     } finally {
       a.close();
@@ -61,7 +61,7 @@ describe('store unavailable: one mapping for connection-class errors', () => {
       const e = await c.query('INSERT INTO hf_unique_probe VALUES (1)').then(() => null, (x: unknown) => x);
       expect((e as { code?: string }).code).toBe('23505');
       expect(isStoreUnavailable(e)).toBe(false);
-      expect(toHookflowError(e, 1024)).toMatchObject({ code: 'HF_ERR_INTERNAL', status: 500 });
+      expect(toHookflowError(e, { bodyLimit: 1024 })).toMatchObject({ code: 'HF_ERR_INTERNAL', status: 500 });
     } finally {
       await c.end();
     }
