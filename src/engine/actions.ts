@@ -5,6 +5,7 @@
  */
 import type { StepDef } from '../recipes/types.js';
 import { HookflowError } from '../errors.js';
+import type { Store } from '../store/types.js';
 
 export interface ActionContext {
   job: { id: string; number: number; recipe: string; recipe_version: number };
@@ -13,6 +14,10 @@ export interface ActionContext {
   /** Stable across attempts and resumes of this step: `job id:step id:attempt group`. */
   idempotencyKey: string;
   signal: AbortSignal;
+  /** The runtime's store (tables, blobs, operations); actions never reach it through globals. */
+  store: Store;
+  /** The engine's clock (tests move it). */
+  now: () => number;
   /** The named connection's config and decrypted secrets, when the step names one. */
   connection?: { name: string; type: string; config: Record<string, unknown>; secrets: Record<string, unknown> };
 }

@@ -247,6 +247,7 @@ class JobRun {
     const actx = {
       job: { id: this.job.id, number: this.job.number, recipe: this.job.recipe, recipe_version: this.job.recipe_version },
       step: def, attempt, idempotencyKey: this.#row(def, {}).idempotency_key, signal: this.#abort.signal, connection,
+      store: this.deps.store, now: this.deps.now,
     };
     const output = suspended && action.resume ? await action.resume(suspended, input, actx) : await action.run(input, actx);
     if (output instanceof Suspend) {

@@ -14,7 +14,7 @@ import { expandTaskAutomation } from './task-automation.js';
 
 let sb: Sandbox;
 const conn = () => ({ name: 'wdc', type: '4me', config: { account: 'wdc', domain: '4me.com', base_url: sb.url, private_network: true }, secrets: { client_id: 'sandbox-client', client_secret: 'sandbox-secret' } });
-const run = (action: string, input: unknown, c = conn()) => getAction(action).run(input, { job: { id: 'j', number: 1, recipe: 'r', recipe_version: 1 }, step: { id: 's', action }, attempt: 1, idempotencyKey: 'j:s:1', signal: new AbortController().signal, connection: c } as ActionContext);
+const run = (action: string, input: unknown, c = conn()) => getAction(action).run(input, { job: { id: 'j', number: 1, recipe: 'r', recipe_version: 1 }, step: { id: 's', action }, attempt: 1, idempotencyKey: 'j:s:1', signal: new AbortController().signal, connection: c } as unknown as ActionContext);
 
 beforeAll(async () => { sb = await startSandbox({ account: 'wdc', tokenTtlSeconds: 3600 }); });
 afterAll(async () => { await sb.close(); });

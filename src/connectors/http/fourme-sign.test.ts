@@ -14,7 +14,7 @@ describe('http.request with a 4me connection', () => {
         job: { id: 'j', number: 1, recipe: 'r', recipe_version: 1 }, step: { id: 's', action: 'http.request' }, attempt: 1,
         idempotencyKey: 'j:s:1', signal: new AbortController().signal,
         connection: { name: 'acme', type: '4me', config: { account: 'wdc', base_url: base, auth: { type: 'personal_access_token' }, private_network: true }, secrets: { token: 'pat-secret-123' } },
-      }) as { status: number };
+      } as unknown as Parameters<typeof httpRequest>[1]) as { status: number };
       expect(out.status).toBe(200);
       expect(seen[0]!.authorization).toBe('Bearer pat-secret-123');
       expect(seen[0]!['x-4me-account']).toBe('wdc');

@@ -1,0 +1,68 @@
+/**
+ * @module catalog/types
+ * The contract every action, trigger type and connection type declares beside its code. The
+ * catalog (one object, built in `runtime.ts`) is handed to the recipe validator, the engine, the
+ * API (`GET /api/v1/catalog`), the CLI, the UI and the reference generator; nothing reads a
+ * module-level list. Schemas are TypeBox (plain JSON Schema at run time): every property carries a
+ * `title`/`description`, so forms and the reference need nothing else.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import type { ActionDef } from '../engine/actions.js';
+
+export interface CatalogExample {
+  title?: string;
+  /** A step's `with`, a trigger's config or a connection's config, as a recipe would write it. */
+  value: unknown;
+}
+
+/** An action as the catalog knows it: what it runs (ActionDef) and what it accepts and gives. */
+export interface CatalogAction extends ActionDef {
+  /** `<connector>.<action>` or a core name (transform, if, foreach, ...). */
+  name: string;
+  /** Group shown in pickers: `core`, `http`, `4me`, `workflowgen`, `ops`, `tables`, `alerts`. */
+  connector: string;
+  title: string;
+  description: string;
+  /** The step's `with`. Expressions are allowed wherever a value is (the validator knows). */
+  input: TSchema;
+  /** What `steps.<id>` holds after it ran; datapills and the reference are built from it. */
+  output?: TSchema;
+  /** Connection types the action accepts; absent or empty: it takes no connection. */
+  connection_types?: string[];
+  /** The action cannot run without a connection. */
+  connection_required?: boolean;
+  /** Keys of the step that hold nested step lists (`then`/`else`, `steps`, `cases`, `default`, ...). */
+  blocks?: string[];
+  examples?: CatalogExample[];
+}
+
+export interface CatalogTrigger {
+  /** `webhook`, `4me.webhook`, `http.poll`, `schedule`, `operation`, `callable`. */
+  type: string;
+  title: string;
+  description: string;
+  /** The recipe's `trigger:` object (without `type`). */
+  config: TSchema;
+  /** What `trigger` holds in expressions. */
+  output?: TSchema;
+  examples?: CatalogExample[];
+}
+
+export interface CatalogAuthType {
+  type: string;
+  title: string;
+  description: string;
+  /** Names of the secrets this auth type cannot work without (e.g. header auth: `token`). */
+  secrets: string[];
+  optional_secrets?: string[];
+}
+
+export interface CatalogConnectionType {
+  /** `http`, `4me`, `workflowgen`, ... */
+  type: string;
+  title: string;
+  description: string;
+  config: TSchema;
+  auth?: CatalogAuthType[];
+  examples?: CatalogExample[];
+}
