@@ -102,6 +102,14 @@ export const CATALOGUE = {
   HF_ERR_ALERT_SOURCE_INVALID: [422, 'Alert source is invalid: {reason}'],
   HF_ERR_ESCALATION_POLICY_INVALID: [422, 'Escalation policy is invalid: {reason}'],
   HF_ERR_ALERT_FORWARD: [502, '{service} answered {status}: {reason}'],
+  // lookup tables
+  HF_ERR_TABLE_NOT_FOUND: [404, 'Table {name} does not exist'],
+  HF_ERR_TABLE_EXISTS: [409, 'Table {name} already exists'],
+  HF_ERR_TABLE_INVALID: [422, 'Table definition is invalid: {reason}'],
+  HF_ERR_TABLE_ROW_INVALID: [422, 'Table {table}: {reason}'],
+  HF_ERR_TABLE_ROW_NOT_FOUND: [404, 'Table {table} has no row with key {key}'],
+  HF_ERR_TABLE_ROW_EXISTS: [409, 'Table {table} already has a row with key {key}'],
+  HF_ERR_TABLE_CSV: [400, 'The CSV is malformed at line {line}: {reason}'],
   // processes
   HF_ERR_WORKER_NEEDS_POSTGRES: [400, 'hookflow worker needs PostgreSQL (set HOOKFLOW_DATABASE_URL); with SQLite, hookflow start runs the workers itself'],
   HF_ERR_CONFIG: [400, 'Invalid setting {name}: {reason}'],

@@ -31,6 +31,7 @@ import { DEFAULT_RETRY, OutboundWorker, WebhookService, smtpMailer } from './out
 import './connectors/index.js';
 import { onSchemaWarning } from './connectors/fourme/index.js';
 import { AlertService } from './alerts/index.js';
+import { TableService } from './tables/index.js';
 import { OpsAppService, OpsFiles, OpsProcesses, OpsService, bindOpsStepServices, unbindOpsStepServices } from './ops/index.js';
 
 export interface Runtime {
@@ -54,6 +55,8 @@ export interface Runtime {
   opsApps: OpsAppService;
   /** Alert sources, alerts, escalation policies and teams. */
   alerts: AlertService;
+  /** Lookup tables and their rows. */
+  tables: TableService;
   workerId: string;
   close(): Promise<void>;
 }
@@ -132,15 +135,18 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
     void resumeHandshakes(store, async (c) => { const conn = await connections.resolve(c); return conn.type === '4me' ? fourmeEndpoints(conn.name, conn.config) : null; })
       .catch((e) => log.error({ err: e }, 'resuming webhook.verify callbacks failed'));
   }
+  const tables = new TableService(store);
   const pruneTimer = setInterval(() => {
     void pruneInbound(store, settings).catch((e) => log.error({ err: e }, 'inbound prune failed'));
+    // A step retried a week after its table write is not a retry of that write.
+    void tables.pruneWrites(Date.now() - 7 * 86_400_000).catch((e) => log.error({ err: e }, 'table write prune failed'));
     if (settings.retentionDays <= 0) return;
     void prune(store, settings.retentionDays * 86_400_000).catch((e) => log.error({ err: e }, 'prune failed'));
   }, 3_600_000);
   pruneTimer.unref();
   return {
     settings, log, store, queue, recipes, jobs, users, connections, ops, opsApps: new OpsAppService(store, box, settings.publicUrl), events, metrics, worker, scheduler, poller, workerId,
-    webhooks, outbound, alerts,
+    webhooks, outbound, alerts, tables,
     async close() {
       clearInterval(pruneTimer);
       await alerts.stop();

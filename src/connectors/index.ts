@@ -5,3 +5,6 @@
 import './http/request.js';
 import './workflowgen/index.js';
 import './fourme/index.js';
+import { registerTableActions } from '../tables/actions.js';
+
+registerTableActions();

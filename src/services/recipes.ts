@@ -15,6 +15,7 @@ import { forgetRoutes, fourmeTokensByRecipe, saveFourmeRoute } from '../triggers
 import { fourmeTriggerProblems } from '../triggers/fourme-check.js';
 import type { FourmeTriggerDef } from '../triggers/fourme-policy.js';
 import { invalidRecipe } from '../recipes/validate.js';
+import { checkRecipeTables } from '../tables/check.js';
 
 export interface RecipeSummary {
   name: string;
@@ -87,6 +88,7 @@ export class RecipeService implements RecipeSource {
     const recipe = await this.#withStoredSecrets(input, format);
     compileRecipe(recipe); // refuse a recipe whose expressions do not compile, before storing it
     if (recipe.trigger.type === '4me.webhook') await this.#checkFourme(recipe);
+    await checkRecipeTables(this.store, recipe);
     const hash = this.#hash(recipe);
     const now = Date.now();
     const result = await this.store.tx(async (trx) => {

@@ -504,4 +504,33 @@ export interface DB {
   alert_timers: AlertTimersTable;
   alert_notifications: AlertNotificationsTable;
   settings: SettingsTable;
+  lookup_tables: LookupTablesTable;
+  lookup_rows: LookupRowsTable;
+  lookup_writes: LookupWritesTable;
+}
+
+/** A lookup table: `columns` is JSON `[{name, type}]`, the key column first. */
+export interface LookupTablesTable {
+  name: string;
+  description: string | null;
+  key_column: string;
+  columns: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One row: `key` is the key column's value as text, `data` the whole row as a JSON object. */
+export interface LookupRowsTable {
+  table_name: string;
+  key: string;
+  data: string;
+  updated_at: number;
+}
+
+/** A write a step applied, by its idempotency key; `output` is what the step answered (JSON). */
+export interface LookupWritesTable {
+  idempotency_key: string;
+  table_name: string;
+  output: string;
+  created_at: number;
 }
