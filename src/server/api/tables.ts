@@ -11,7 +11,7 @@ import { exportCsv, importCsv } from '../../tables/index.js';
 import { anyObject } from './schemas.js';
 
 const str = { type: 'string' } as const;
-const column = { type: 'object', additionalProperties: false, required: ['name'], properties: { name: str, type: { type: 'string', enum: [...COLUMN_TYPES] }, description: str } } as const;
+const column = { type: 'object', additionalProperties: false, required: ['name'], properties: { name: str, type: { type: 'string', description: `One of ${COLUMN_TYPES.join(', ')} (default string)` }, description: str } } as const;
 const definition = {
   type: 'object', additionalProperties: false,
   properties: { name: str, description: { type: ['string', 'null'] }, key: { ...str, description: 'The key column (default: the first column)' }, columns: { type: 'array', items: column } },
