@@ -22,7 +22,7 @@ for (const dialect of DIALECTS) {
         headers: { authorization: `Bearer ${o.token ?? ADMIN}`, ...(o.type ? { 'content-type': o.type } : {}) },
         ...(payload === undefined ? {} : { payload: payload as never }),
       });
-      return { status: r.statusCode, body: r.headers['content-type']?.startsWith('application/json') ? r.json() : r.body, headers: r.headers };
+      return { status: r.statusCode, body: String(r.headers['content-type'] ?? '').startsWith('application/json') ? r.json() : r.body, headers: r.headers };
     };
 
     beforeAll(async () => {
