@@ -18,6 +18,7 @@ const pages = {
   Actions: lazy(() => import('./pages/Actions')),
   OpsApps: lazy(() => import('./pages/OpsApps')),
   Alerts: lazy(() => import('./pages/Alerts')),
+  Tables: lazy(() => import('./pages/Tables')),
 };
 
 interface RouteDef { pattern: string; page: ComponentType<any>; nav?: string; role?: Role; api?: string }
@@ -32,6 +33,8 @@ const ROUTES: RouteDef[] = [
   { pattern: '/connections/new', page: pages.Connection, role: 'editor' },
   { pattern: '/connections/:name', page: pages.Connection },
   { pattern: '/actions', page: pages.Actions, nav: 'Actions', api: '/api/v1/actions' },
+  { pattern: '/tables', page: pages.Tables, nav: 'Tables', api: '/api/v1/tables' },
+  { pattern: '/tables/:name', page: pages.Tables, api: '/api/v1/tables' },
   { pattern: '/webhooks', page: pages.Webhooks, nav: 'Webhooks', api: '/api/v1/webhooks' },
   { pattern: '/webhooks/:id', page: pages.Webhooks, api: '/api/v1/webhooks' },
   { pattern: '/alerts', page: pages.Alerts, nav: 'Alerts', api: '/api/v1/alerts' },

@@ -14,6 +14,8 @@ export interface Options {
   method?: string;
   body?: unknown;
   yaml?: boolean;
+  /** Send `body` as text of this type (a CSV import). */
+  contentType?: string;
 }
 
 export async function api<T = any>(path: string, opts: Options = {}): Promise<T> {
@@ -22,8 +24,8 @@ export async function api<T = any>(path: string, opts: Options = {}): Promise<T>
   if (method !== 'GET') headers['x-hookflow-csrf'] = cookie('hookflow_csrf');
   let body: string | undefined;
   if (opts.body !== undefined) {
-    headers['content-type'] = opts.yaml ? 'application/yaml' : 'application/json';
-    body = opts.yaml ? String(opts.body) : JSON.stringify(opts.body);
+    headers['content-type'] = opts.contentType ?? (opts.yaml ? 'application/yaml' : 'application/json');
+    body = opts.yaml || opts.contentType ? String(opts.body) : JSON.stringify(opts.body);
   }
   const res = await fetch(`/api/v1${path}`, { method, headers, body, credentials: 'same-origin' });
   if (res.status === 204) return undefined as T;
