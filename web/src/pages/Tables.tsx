@@ -45,7 +45,7 @@ function TableList() {
       {editor && (
         <form className="panel form" onSubmit={create} aria-labelledby="new-table">
           <h2 id="new-table">New table</h2>
-          <label>Name<input required value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} placeholder="team-channels" /></label>
+          <label>Table name<input required value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} placeholder="team-channels" /></label>
           <label>Columns <span className="muted">(name or name:type — string, number, boolean, json; the first is the key)</span>
             <input required value={f.columns} onChange={(e) => setF({ ...f, columns: e.target.value })} /></label>
           <label>Description<input value={f.description} onChange={(e) => setF({ ...f, description: e.target.value })} /></label>
