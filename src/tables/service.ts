@@ -186,11 +186,17 @@ export class TableService {
    */
   async stepWrite<T>(idempotencyKey: string, table: string, fn: (trx: Trx, def: TableDef) => Promise<T>): Promise<T> {
     return this.store.tx(async (trx) => {
-      const seen = await trx.selectFrom('lookup_writes').select('output').where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
-      if (seen) return JSON.parse(seen.output) as T;
+      // The key first: a second run of the same attempt (a worker that lost its lease) waits here
+      // for the first to commit, then reads its answer instead of writing too.
+      const claimed = await trx.insertInto('lookup_writes').values({ idempotency_key: idempotencyKey, table_name: table, output: 'null', created_at: this.now() })
+        .onConflict((oc) => oc.column('idempotency_key').doNothing()).executeTakeFirst();
+      if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) {
+        const seen = await trx.selectFrom('lookup_writes').select('output').where('idempotency_key', '=', idempotencyKey).executeTakeFirstOrThrow();
+        return JSON.parse(seen.output) as T;
+      }
       const def = toDef(await lockTable(trx, this.store.dialect, table, 'share'));
       const out = await fn(trx, def);
-      await trx.insertInto('lookup_writes').values({ idempotency_key: idempotencyKey, table_name: table, output: JSON.stringify(out), created_at: this.now() }).execute();
+      await trx.updateTable('lookup_writes').set({ output: JSON.stringify(out) }).where('idempotency_key', '=', idempotencyKey).execute();
       return out;
     });
   }

@@ -105,6 +105,10 @@ for (const dialect of DIALECTS) {
       // A new attempt group is a new write.
       expect(await del.run({ table: 'once', key: 'a' }, ctx('job2:del:2'))).toEqual({ deleted: true });
       expect(await del.run({ table: 'once', key: 'a' }, ctx('job2:del:3'))).toEqual({ deleted: false });
+      // Two runs of one attempt at once (a worker that lost its lease): one write, one answer.
+      const same = await Promise.all(Array.from({ length: 10 }, (_, i) => upsert.run({ table: 'once', key: 'b', values: { v: i } }, ctx('job3:up:1'))));
+      expect(new Set(same.map((r) => JSON.stringify(r))).size).toBe(1);
+      expect(await t.rt.tables.row('once', 'b')).toEqual((same[0] as { row: unknown }).row);
     });
 
     it('fails a step whose table was deleted after the recipe was saved, naming the table', async () => {
