@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { apiCall, hasChromium, launch, signIn, startServer, type Server } from './ui-harness.js';
 
-const PAGES = ['/', '/jobs', '/jobs/1', '/recipes', '/recipes/new', '/recipes/a11y', '/connections', '/connections/new', '/actions', '/webhooks', '/alerts', '/ops-apps', '/users'];
+const PAGES = ['/', '/jobs', '/jobs/1', '/recipes', '/recipes/new', '/recipes/a11y', '/connections', '/connections/new', '/actions', '/webhooks', '/alerts', '/ops-apps', '/users', '/tables', '/tables/a11y-table'];
 
 describe.skipIf(!hasChromium)('web UI accessibility', () => {
   let server: Server;
@@ -17,6 +17,8 @@ describe.skipIf(!hasChromium)('web UI accessibility', () => {
     [server, browser] = await Promise.all([startServer(), launch()]);
     const r = await apiCall(server, 'PUT', '/recipes/a11y', { trigger: { type: 'webhook' }, steps: [{ id: 'hello', name: 'Say hello', action: 'transform', with: { message: 'Hello {{ trigger.body.name }}' } }] });
     await fetch(r.trigger_url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Kay"}' });
+    await apiCall(server, 'POST', '/tables', { name: 'a11y-table', columns: [{ name: 'team', type: 'number' }, { name: 'channel' }, { name: 'urgent', type: 'boolean' }, { name: 'meta', type: 'json' }] });
+    await apiCall(server, 'PUT', '/tables/a11y-table/rows/1', { channel: '#a-rather-long-channel-name-for-wrapping', urgent: true, meta: { a: 1 } });
   });
   afterAll(async () => {
     await browser?.close();
