@@ -17,6 +17,7 @@ export interface TableUse {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+const pointerPart = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 const isStepList = (v: unknown): v is Obj[] => Array.isArray(v) && v.length > 0 && v.every((s) => isObj(s) && typeof s.action === 'string');
 
 function visit(steps: Obj[], path: string, out: TableUse[]): void {
@@ -29,7 +30,7 @@ function visit(steps: Obj[], path: string, out: TableUse[]): void {
     for (const [k, v] of Object.entries(s)) {
       if (k === 'with') continue;
       if (isStepList(v)) visit(v, `${p}/${k}`, out);
-      else if (isObj(v)) for (const [c, list] of Object.entries(v)) if (isStepList(list)) visit(list, `${p}/${k}/${c.replace(/~/g, '~0').replace(/\//g, '~1')}`, out);
+      else if (isObj(v)) for (const [c, list] of Object.entries(v)) if (isStepList(list)) visit(list, `${p}/${k}/${pointerPart(c)}`, out);
     }
   });
 }
@@ -47,7 +48,8 @@ export async function tableProblems(store: Store, recipe: unknown): Promise<Reci
   if (uses.length === 0) return [];
   const names = [...new Set(uses.map((u) => u.table))];
   const found = new Set((await store.db.selectFrom('lookup_tables').select('name').where('name', 'in', names).execute()).map((r) => r.name));
-  return uses.filter((u) => !found.has(u.table)).map((u) => ({ path: u.path, message: `table ${u.table} does not exist (create it first: hookflow tables create ${u.table})` }));
+  const message = (t: string) => `table ${t} does not exist (create it first: hookflow tables create ${t})`;
+  return uses.filter((u) => !found.has(u.table)).map((u) => ({ path: u.path, message: message(u.table) }));
 }
 
 /** Throws HF_ERR_RECIPE_INVALID (422) with every missing table at once. */

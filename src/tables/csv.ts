@@ -42,7 +42,9 @@ export function parseCsv(input: string): CsvRecord[] {
         }
         for (const ch of v) if (ch === '\n') line++;
         cell = { text: v, quoted: true };
-        if (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') throw bad(line, 'text follows a closing quote (a quote inside a field is written "")');
+        if (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
+          throw bad(line, 'text follows a closing quote (a quote inside a field is written "")');
+        }
       } else {
         let j = i;
         while (j < text.length && text[j] !== ',' && text[j] !== '\n' && text[j] !== '\r') {

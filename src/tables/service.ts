@@ -37,7 +37,8 @@ export class TableService {
   async list(q: PageQuery = {}): Promise<Page<TableView>> {
     const limit = q.limit ?? 100;
     let sel = this.store.db.selectFrom('lookup_tables').selectAll()
-      .select((eb) => eb.selectFrom('lookup_rows').select(eb.fn.countAll<number>().as('n')).whereRef('lookup_rows.table_name', '=', 'lookup_tables.name').as('row_count'))
+      .select((eb) => eb.selectFrom('lookup_rows').select(eb.fn.countAll<number>().as('n'))
+        .whereRef('lookup_rows.table_name', '=', 'lookup_tables.name').as('row_count'))
       .orderBy('name').limit(limit + 1);
     if (q.cursor) sel = sel.where('name', '>', decode(q.cursor));
     const rows = await sel.execute();
@@ -53,7 +54,8 @@ export class TableService {
 
   async show(name: string): Promise<TableView> {
     const def = await this.get(name);
-    const n = await this.store.db.selectFrom('lookup_rows').select((eb) => eb.fn.countAll<number>().as('n')).where('table_name', '=', name).executeTakeFirstOrThrow();
+    const n = await this.store.db.selectFrom('lookup_rows').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('table_name', '=', name).executeTakeFirstOrThrow();
     return { ...def, row_count: Number(n.n) };
   }
 
@@ -81,16 +83,22 @@ export class TableService {
   async update(name: string, input: DefinitionInput): Promise<TableView> {
     await this.store.tx(async (trx) => {
       const cur = toDef(await lockTable(trx, this.store.dialect, name, 'update'));
-      const d = checkDefinition({ name, description: input.description === undefined ? cur.description : input.description, key: input.key ?? cur.key, columns: input.columns ?? cur.columns }, false);
+      const description = input.description === undefined ? cur.description : input.description;
+      const d = checkDefinition({ name, description, key: input.key ?? cur.key, columns: input.columns ?? cur.columns }, false);
       const problems: Array<{ path: string; message: string }> = [];
-      if (d.key !== cur.key || d.columns[0]!.type !== cur.columns[0]!.type) problems.push({ path: '/key', message: `the key column stays ${cur.key} (${cur.columns[0]!.type}); make a new table for another key` });
+      if (d.key !== cur.key || d.columns[0]!.type !== cur.columns[0]!.type) {
+        problems.push({ path: '/key', message: `the key column stays ${cur.key} (${cur.columns[0]!.type}); make a new table for another key` });
+      }
       for (const c of d.columns) {
         const was = cur.columns.find((x) => x.name === c.name);
-        if (was && was.type !== c.type) problems.push({ path: '/columns', message: `column ${c.name} is ${was.type}; its type cannot change (remove it and add a new column)` });
+        if (was && was.type !== c.type) {
+          problems.push({ path: '/columns', message: `column ${c.name} is ${was.type}; its type cannot change (remove it and add a new column)` });
+        }
       }
       if (problems.length) throw new HookflowError('HF_ERR_TABLE_INVALID', { reason: problems[0]!.message }, { details: problems });
       for (const c of cur.columns) if (!d.columns.some((x) => x.name === c.name)) await dropColumnValues(trx, this.store.dialect, name, c.name);
-      await trx.updateTable('lookup_tables').set({ description: d.description, columns: JSON.stringify(d.columns), updated_at: this.now() }).where('name', '=', name).execute();
+      await trx.updateTable('lookup_tables').set({ description: d.description, columns: JSON.stringify(d.columns), updated_at: this.now() })
+        .where('name', '=', name).execute();
     });
     return this.show(name);
   }
@@ -147,9 +155,10 @@ export class TableService {
   /** In the caller's transaction, after it locked the table (see tables/sql). */
   async upsertIn(trx: Trx, def: TableDef, key: unknown, values: unknown, mode: 'replace' | 'merge'): Promise<{ row: Row; created: boolean }> {
     const k = keyOf(def, key);
-    if (!values || typeof values !== 'object' || Array.isArray(values)) throw rowInvalid(def.name, [{ column: def.key, message: 'the values are an object of column values' }]);
+    const bad = (message: string) => rowInvalid(def.name, [{ column: def.key, message }]);
+    if (!values || typeof values !== 'object' || Array.isArray(values)) throw bad('the values are an object of column values');
     const given = values as Row;
-    if (def.key in given && keyOf(def, given[def.key]) !== k) throw rowInvalid(def.name, [{ column: def.key, message: `the row's key ${String(given[def.key])} is not ${k}` }]);
+    if (def.key in given && keyOf(def, given[def.key]) !== k) throw bad(`the row's key ${String(given[def.key])} is not ${k}`);
     let cur = await rowForUpdate(trx, this.store.dialect, def.name, k);
     const next = (base: Row) => checkRow(def, { ...(mode === 'merge' ? base : {}), ...given, [def.key]: key }).row;
     const now = this.now();
@@ -160,7 +169,8 @@ export class TableService {
       if (Number(ins.numInsertedOrUpdatedRows ?? 0) > 0) return { row, created: true };
       // Another transaction inserted it meanwhile and has committed: change that row instead.
       cur = await rowForUpdate(trx, this.store.dialect, def.name, k);
-      if (cur === undefined) throw new HookflowError('HF_ERR_CONFLICT', { reason: `row ${k} of table ${def.name} changed while being written; retry` }, { retryable: true });
+      const reason = `row ${k} of table ${def.name} changed while being written; retry`;
+      if (cur === undefined) throw new HookflowError('HF_ERR_CONFLICT', { reason }, { retryable: true });
     }
     const row = next(fullRow(def, cur));
     await trx.updateTable('lookup_rows').set({ data: JSON.stringify(row), updated_at: now }).where('table_name', '=', def.name).where('key', '=', k).execute();
@@ -188,7 +198,8 @@ export class TableService {
     return this.store.tx(async (trx) => {
       // The key first: a second run of the same attempt (a worker that lost its lease) waits here
       // for the first to commit, then reads its answer instead of writing too.
-      const claimed = await trx.insertInto('lookup_writes').values({ idempotency_key: idempotencyKey, table_name: table, output: 'null', created_at: this.now() })
+      const claimed = await trx.insertInto('lookup_writes')
+        .values({ idempotency_key: idempotencyKey, table_name: table, output: 'null', created_at: this.now() })
         .onConflict((oc) => oc.column('idempotency_key').doNothing()).executeTakeFirst();
       if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) {
         const seen = await trx.selectFrom('lookup_writes').select('output').where('idempotency_key', '=', idempotencyKey).executeTakeFirstOrThrow();

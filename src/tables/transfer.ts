@@ -27,7 +27,9 @@ export function csvRows(def: TableDef, text: string): Array<{ key: string; row: 
   });
   if (!header.includes(def.key)) problems.push({ row: 0, column: def.key, message: `the header has no key column ${def.key}` });
   if (problems.length) throw rowInvalid(def.name, problems);
-  if (records.length - 1 > MAX_IMPORT_ROWS) throw new HookflowError('HF_ERR_TABLE_CSV', { line: records[MAX_IMPORT_ROWS + 1]!.line, reason: `more than ${MAX_IMPORT_ROWS} rows` });
+  if (records.length - 1 > MAX_IMPORT_ROWS) {
+    throw new HookflowError('HF_ERR_TABLE_CSV', { line: records[MAX_IMPORT_ROWS + 1]!.line, reason: `more than ${MAX_IMPORT_ROWS} rows` });
+  }
   const out: Array<{ key: string; row: Row }> = [];
   const seen = new Map<string, number>();
   for (let n = 1; n < records.length && problems.length < 100; n++) {
@@ -60,7 +62,9 @@ export async function importCsv(svc: TableService, name: string, text: string, m
     for (let i = 0; i < rows.length; i += BATCH) {
       const values = rows.slice(i, i + BATCH).map((r) => ({ table_name: name, key: r.key, data: JSON.stringify(r.row), updated_at: now }));
       await trx.insertInto('lookup_rows').values(values)
-        .onConflict((oc) => oc.columns(['table_name', 'key']).doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), updated_at: eb.ref('excluded.updated_at') }))).execute();
+        .onConflict((oc) => oc.columns(['table_name', 'key'])
+          .doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), updated_at: eb.ref('excluded.updated_at') })))
+        .execute();
     }
   });
   return { imported: rows.length, mode };

@@ -49,7 +49,8 @@ export interface DefinitionInput {
 export function checkDefinition(input: DefinitionInput, needName = true): { name: string; description: string | null; key: string; columns: Column[] } {
   const problems: Problem[] = [];
   const name = typeof input.name === 'string' ? input.name : '';
-  if (needName && !TABLE_NAME.test(name)) problems.push({ path: '/name', message: 'a table name is 1-63 lower-case letters, digits, _ and -, starting with a letter or digit' });
+  const add = (path: string, message: string) => problems.push({ path, message });
+  if (needName && !TABLE_NAME.test(name)) add('/name', 'a table name is 1-63 lower-case letters, digits, _ and -, starting with a letter or digit');
   const cols: Column[] = [];
   if (!Array.isArray(input.columns) || input.columns.length === 0) problems.push({ path: '/columns', message: 'a table needs at least one column (its key)' });
   else if (input.columns.length > MAX_COLUMNS) problems.push({ path: '/columns', message: `a table has at most ${MAX_COLUMNS} columns` });
@@ -58,7 +59,7 @@ export function checkDefinition(input: DefinitionInput, needName = true): { name
     input.columns.forEach((c: unknown, i) => {
       const col = (c ?? {}) as Record<string, unknown>;
       const n = typeof col.name === 'string' ? col.name : '';
-      if (!COLUMN_NAME.test(n)) problems.push({ path: `/columns/${i}/name`, message: 'a column name is a letter or _, then letters, digits or _ (at most 63)' });
+      if (!COLUMN_NAME.test(n)) add(`/columns/${i}/name`, 'a column name is a letter or _, then letters, digits or _ (at most 63)');
       else if (seen.has(n)) problems.push({ path: `/columns/${i}/name`, message: `column ${n} appears twice` });
       seen.add(n);
       const type = col.type ?? 'string';
@@ -69,10 +70,12 @@ export function checkDefinition(input: DefinitionInput, needName = true): { name
   const key = typeof input.key === 'string' ? input.key : cols[0]?.name ?? '';
   const keyCol = cols.find((c) => c.name === key);
   if (cols.length && !keyCol) problems.push({ path: '/key', message: `the key ${key} is not one of the columns` });
-  else if (keyCol && keyCol.type !== 'string' && keyCol.type !== 'number') problems.push({ path: '/key', message: 'the key column is a string or number column' });
-  if (input.description !== undefined && input.description !== null && typeof input.description !== 'string') problems.push({ path: '/description', message: 'the description is text' });
+  else if (keyCol && keyCol.type !== 'string' && keyCol.type !== 'number') add('/key', 'the key column is a string or number column');
+  const desc = input.description;
+  if (desc !== undefined && desc !== null && typeof desc !== 'string') add('/description', 'the description is text');
   if (problems.length) {
-    throw new HookflowError('HF_ERR_TABLE_INVALID', { reason: `${problems[0]!.path}: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}` }, { details: problems });
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    throw new HookflowError('HF_ERR_TABLE_INVALID', { reason: `${problems[0]!.path}: ${problems[0]!.message}${more}` }, { details: problems });
   }
   return { name, description: (input.description as string | undefined) ?? null, key, columns: [keyCol!, ...cols.filter((c) => c !== keyCol)] };
 }
