@@ -26,7 +26,8 @@ function parseColumns(specs: string[]): Array<{ name: string; type?: string }> {
 const cols = (t: TableView) => t.columns.map((c) => `${c.name}:${c.type}${c.name === t.key ? ' (key)' : ''}`).join(', ');
 
 export function registerTableCommands(program: Command): void {
-  const tables = program.command('tables').description('Lookup tables: typed rows that steps read and write (table.get, table.find, table.upsert, table.delete)');
+  const tables = program.command('tables')
+    .description('Lookup tables: typed rows that steps read and write (table.get, table.find, table.upsert, table.delete)');
 
   sub(tables, 'list', 'List lookup tables')
     .action(async (opts: JsonOpt) => {
@@ -37,13 +38,17 @@ export function registerTableCommands(program: Command): void {
         items.push(...page.items);
         cursor = page.next_cursor;
       } while (cursor);
-      emit(opts, items, () => out(items.length ? table(['NAME', 'KEY', 'ROWS', 'COLUMNS', 'UPDATED'], items.map((t) => [t.name, t.key, t.row_count, cols(t), t.updated_at])) : 'No tables.'));
+      const rows = items.map((t) => [t.name, t.key, t.row_count, cols(t), t.updated_at]);
+      emit(opts, items, () => out(items.length ? table(['NAME', 'KEY', 'ROWS', 'COLUMNS', 'UPDATED'], rows) : 'No tables.'));
     });
 
   sub(tables, 'show <name>', 'A table\'s columns and row count')
     .action(async (name: string, opts: JsonOpt) => {
       const t = await api(opts)<TableView>('GET', `/tables/${seg(name)}`);
-      emit(opts, t, () => out(fields([['Name', t.name], ['Description', t.description], ['Key', t.key], ['Columns', cols(t)], ['Rows', t.row_count], ['Created', t.created_at], ['Updated', t.updated_at]])));
+      emit(opts, t, () => out(fields([
+        ['Name', t.name], ['Description', t.description], ['Key', t.key], ['Columns', cols(t)], ['Rows', t.row_count],
+        ['Created', t.created_at], ['Updated', t.updated_at],
+      ])));
     });
 
   sub(tables, 'create <name>', 'Create a table: --column name[:type] for each column (string, number, boolean, json); the key is the first unless --key')
@@ -51,7 +56,8 @@ export function registerTableCommands(program: Command): void {
     .option('--key <column>', 'the key column (string or number; default: the first column)')
     .option('--description <text>', 'what the table is for')
     .action(async (name: string, opts: JsonOpt & { column: string[]; key?: string; description?: string }) => {
-      const t = await api(opts)<TableView>('POST', '/tables', { body: { name, columns: parseColumns(opts.column), ...(opts.key ? { key: opts.key } : {}), ...(opts.description ? { description: opts.description } : {}) } });
+      const body = { name, columns: parseColumns(opts.column), ...(opts.key ? { key: opts.key } : {}), ...(opts.description ? { description: opts.description } : {}) };
+      const t = await api(opts)<TableView>('POST', '/tables', { body });
       emit(opts, t, () => out(`Table ${t.name} created: ${cols(t)}`));
     });
 
@@ -65,7 +71,8 @@ export function registerTableCommands(program: Command): void {
     .option('--replace', 'make the table exactly the file (rows not in it are deleted); default: add or replace the rows it names')
     .action(async (name: string, file: string, opts: JsonOpt & { replace?: boolean }) => {
       const text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
-      const r = await api(opts)<{ imported: number; mode: string }>('POST', `/tables/${seg(name)}/import`, { body: text, contentType: 'text/csv', query: { mode: opts.replace ? 'replace' : 'upsert' } });
+      const query = { mode: opts.replace ? 'replace' : 'upsert' };
+      const r = await api(opts)<{ imported: number; mode: string }>('POST', `/tables/${seg(name)}/import`, { body: text, contentType: 'text/csv', query });
       emit(opts, r, () => out(`Imported ${r.imported} rows into ${name} (${r.mode})`));
     });
 
@@ -83,7 +90,8 @@ export function registerTableCommands(program: Command): void {
     .option('--cursor <cursor>', 'continue after the page that printed this cursor')
     .action(async (name: string, opts: JsonOpt & { where?: string; limit?: number; cursor?: string }) => {
       const t = opts.json ? null : await api(opts)<TableView>('GET', `/tables/${seg(name)}`);
-      const page = await api(opts)<Page<Record<string, unknown>>>('GET', `/tables/${seg(name)}/rows`, { query: { where: opts.where, limit: opts.limit, cursor: opts.cursor } });
+      const query = { where: opts.where, limit: opts.limit, cursor: opts.cursor };
+      const page = await api(opts)<Page<Record<string, unknown>>>('GET', `/tables/${seg(name)}/rows`, { query });
       emit(opts, page, () => {
         const names = t!.columns.map((c) => c.name);
         const cell = (v: unknown) => (v === null || typeof v !== 'object' ? v : JSON.stringify(v));

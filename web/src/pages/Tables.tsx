@@ -20,7 +20,10 @@ function TableList() {
   const create = (e: FormEvent) => {
     e.preventDefault();
     void act.run(async () => {
-      const columns = f.columns.split(',').map((s) => s.trim()).filter(Boolean).map((s) => { const [n, t] = s.split(':'); return t ? { name: n!.trim(), type: t.trim() } : { name: n! }; });
+      const columns = f.columns.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+        const [n, t] = s.split(':');
+        return t ? { name: n!.trim(), type: t.trim() } : { name: n! };
+      });
       const t = await api<TableView>('/tables', { body: { name: f.name, columns, ...(f.description ? { description: f.description } : {}) } });
       navigate(`/tables/${enc(t.name)}`);
     });
@@ -30,7 +33,7 @@ function TableList() {
       <ErrorBox error={list.error} />
       <div className="table-wrap">
         <table aria-label="Tables" aria-busy={list.loading}>
-          <thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Columns</th><th scope="col">Rows</th><th scope="col">Updated</th></tr></thead>
+          <thead><tr>{['Name', 'Key', 'Columns', 'Rows', 'Updated'].map((h) => <th scope="col" key={h}>{h}</th>)}</tr></thead>
           <tbody>
             {list.data?.items.map((t) => (
               <tr key={t.name} data-table={t.name}>
@@ -79,7 +82,11 @@ function TableRows({ name }: { name: string }) {
   const t = def.data;
   const reload = () => { rows.reload(); def.reload(); };
 
-  const open = (row: Row | null) => setEditing({ key: row ? String(row[t!.key]) : null, values: Object.fromEntries(t!.columns.map((c) => [c.name, row ? toText(c, row[c.name]) : ''])) });
+  const open = (row: Row | null) => setEditing({
+    key: row ? String(row[t!.key]) : null,
+    values: Object.fromEntries(t!.columns.map((c) => [c.name, row ? toText(c, row[c.name]) : ''])),
+  });
+  const setValue = (c: string, v: string) => setEditing({ ...editing!, values: { ...editing!.values, [c]: v } });
   const save = (e: FormEvent) => {
     e.preventDefault();
     void act.run(async () => {
@@ -113,20 +120,28 @@ function TableRows({ name }: { name: string }) {
           {t.columns.map((c) => (
             <label key={c.name}>{c.name} <span className="muted">({c.type}{c.name === t.key ? ', key' : ''})</span>
               {c.type === 'boolean'
-                ? <select value={editing.values[c.name]} onChange={(e) => setEditing({ ...editing, values: { ...editing.values, [c.name]: e.target.value } })}><option value="">—</option><option>true</option><option>false</option></select>
-                : <input type={c.type === 'number' ? 'number' : 'text'} step="any" required={c.name === t.key} disabled={c.name === t.key && editing.key !== null} value={editing.values[c.name]}
-                  onChange={(e) => setEditing({ ...editing, values: { ...editing.values, [c.name]: e.target.value } })} />}
+                ? <select value={editing.values[c.name]} onChange={(e) => setValue(c.name, e.target.value)}>
+                  <option value="">—</option><option>true</option><option>false</option>
+                </select>
+                : <input type={c.type === 'number' ? 'number' : 'text'} step="any" value={editing.values[c.name]} onChange={(e) => setValue(c.name, e.target.value)}
+                  required={c.name === t.key} disabled={c.name === t.key && editing.key !== null} />}
             </label>
           ))}
           <ErrorBox error={act.error} />
-          <div className="row"><button type="submit" disabled={act.busy}>Save row</button><button type="button" className="secondary" onClick={() => setEditing(null)}>Cancel</button></div>
+          <div className="row">
+            <button type="submit" disabled={act.busy}>Save row</button>
+            <button type="button" className="secondary" onClick={() => setEditing(null)}>Cancel</button>
+          </div>
         </form>
       )}
       {!editing && <ErrorBox error={act.error} />}
       {imported && <p role="status" className="ok">{imported}</p>}
       <div className="table-wrap">
         <table aria-label={`Rows of ${name}`} aria-busy={rows.loading}>
-          <thead><tr>{t?.columns.map((c) => <th scope="col" key={c.name}>{c.name}</th>)}{editor && <th scope="col"><span className="sr-only">Actions</span></th>}</tr></thead>
+          <thead><tr>
+            {t?.columns.map((c) => <th scope="col" key={c.name}>{c.name}</th>)}
+            {editor && <th scope="col"><span className="sr-only">Actions</span></th>}
+          </tr></thead>
           <tbody>
             {t && rows.data?.items.map((r) => {
               const key = String(r[t.key]);
@@ -135,7 +150,9 @@ function TableRows({ name }: { name: string }) {
                   {t.columns.map((c) => <td key={c.name}>{r[c.name] === null ? <span className="muted">—</span> : toText(c, r[c.name])}</td>)}
                   {editor && <td className="actions">
                     <button type="button" className="small" onClick={() => open(r)} aria-label={`Edit row ${key}`}>Edit</button>
-                    <button type="button" className="small secondary" onClick={() => remove(key)} aria-label={`Delete row ${key}`} disabled={act.busy}>Delete</button>
+                    <button type="button" className="small secondary" onClick={() => remove(key)} aria-label={`Delete row ${key}`} disabled={act.busy}>
+                      Delete
+                    </button>
                   </td>}
                 </tr>
               );
