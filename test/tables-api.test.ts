@@ -94,6 +94,15 @@ for (const dialect of DIALECTS) {
       expect(r.body.error.details.map((d: { path: string }) => d.path)).toEqual(['/name', '/columns/0/name', '/columns/1/type', '/key']);
     });
 
+    it('limits key length and row size, on PostgreSQL too (no index error reaches the caller)', async () => {
+      await call('POST', '/tables', { name: 'limits', columns: [{ name: 'k' }, { name: 'blob' }] });
+      const long = await call('PUT', `/tables/limits/rows/${'k'.repeat(600)}`, {});
+      expect([long.status, long.body.error.code, long.body.error.message]).toEqual([422, 'HF_ERR_TABLE_ROW_INVALID', 'Table limits: column k: the key is longer than 512 characters']);
+      const big = await call('PUT', '/tables/limits/rows/a', { blob: 'x'.repeat(70_000) });
+      expect([big.status, big.body.error.code]).toEqual([422, 'HF_ERR_TABLE_ROW_INVALID']);
+      expect((await call('PUT', `/tables/limits/rows/${'k'.repeat(512)}`, { blob: 'x'.repeat(60_000) })).status).toBe(201);
+    });
+
     it('exports CSV and imports it back unchanged: quotes, commas, line breaks, empty strings and nulls', async () => {
       await call('POST', '/tables', { name: 'notes', columns: [{ name: 'id' }, { name: 'text' }, { name: 'n', type: 'number' }, { name: 'ok', type: 'boolean' }, { name: 'meta', type: 'json' }] });
       const rows = [

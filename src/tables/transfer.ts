@@ -7,7 +7,7 @@
 import { HookflowError } from '../errors.js';
 import { parseCsv } from './csv.js';
 import { formatCsvRecord } from './csv.js';
-import { fromCell, keyText, rowInvalid, toCell, type RowProblem } from './values.js';
+import { fromCell, keyText, MAX_ROW_BYTES, rowInvalid, toCell, type RowProblem } from './values.js';
 import { lockTable } from './sql.js';
 import { fullRow, toDef, type TableService } from './service.js';
 import type { Row, TableDef } from './types.js';
@@ -45,6 +45,8 @@ export function csvRows(def: TableDef, text: string): Array<{ key: string; row: 
     const first = seen.get(k);
     if (first !== undefined) { label(def.key, `repeats the key ${k} of row ${first}`); continue; }
     seen.set(k, n);
+    const bytes = Buffer.byteLength(JSON.stringify(row));
+    if (bytes > MAX_ROW_BYTES) { label(def.key, `is ${bytes} bytes of JSON, over the limit of ${MAX_ROW_BYTES}`); continue; }
     out.push({ key: k, row });
   }
   if (problems.length) throw rowInvalid(def.name, problems);

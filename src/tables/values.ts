@@ -14,6 +14,10 @@ export interface RowProblem {
   message: string;
 }
 
+/** A key is part of a primary key (PostgreSQL refuses index entries past ~2.7 KB); a row is one JSON text. */
+export const MAX_KEY_LENGTH = 512;
+export const MAX_ROW_BYTES = 65_536;
+
 const typeOk: Record<Column['type'], (v: unknown) => boolean> = {
   string: (v) => typeof v === 'string',
   number: (v) => typeof v === 'number' && Number.isFinite(v),
@@ -29,7 +33,8 @@ export function keyText(def: TableDef, v: unknown): string | { message: string }
     return typeof n === 'number' && Number.isFinite(n) ? String(n) : { message: `the key ${def.key} is a number` };
   }
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return typeof v === 'string' && v !== '' ? v : { message: `the key ${def.key} is a non-empty string` };
+  if (typeof v !== 'string' || v === '') return { message: `the key ${def.key} is a non-empty string` };
+  return v.length > MAX_KEY_LENGTH ? { message: `the key is longer than ${MAX_KEY_LENGTH} characters` } : v;
 }
 
 /** The key of a row named in a URL or a step, as stored; HF_ERR_TABLE_ROW_INVALID otherwise. */
@@ -70,6 +75,8 @@ export function rowProblems(def: TableDef, row: unknown, n?: number): { key: str
 export function checkRow(def: TableDef, row: unknown): { key: string; row: Row } {
   const r = rowProblems(def, row);
   if (r.problems.length || r.key === null) throw rowInvalid(def.name, r.problems);
+  const bytes = Buffer.byteLength(JSON.stringify(r.row));
+  if (bytes > MAX_ROW_BYTES) throw rowInvalid(def.name, [{ column: def.key, message: `the row is ${bytes} bytes of JSON, over the limit of ${MAX_ROW_BYTES}` }]);
   return { key: r.key, row: r.row };
 }
 
