@@ -101,6 +101,8 @@ export const CATALOGUE = {
   HF_ERR_ALERT_STATE: [409, 'Alert {id} is {status} and cannot be {action}'],
   HF_ERR_ALERT_SOURCE_INVALID: [422, 'Alert source is invalid: {reason}'],
   HF_ERR_ESCALATION_POLICY_INVALID: [422, 'Escalation policy is invalid: {reason}'],
+  HF_ERR_SCHEDULE_INVALID: [422, 'Schedule is invalid: {reason}'],
+  HF_ERR_NOTIFICATION_RULE_INVALID: [422, 'Notification rule is invalid: {reason}'],
   HF_ERR_ALERT_FORWARD: [502, '{service} answered {status}: {reason}'],
   // processes
   HF_ERR_WORKER_NEEDS_POSTGRES: [400, 'hookflow worker needs PostgreSQL (set HOOKFLOW_DATABASE_URL); with SQLite, hookflow start runs the workers itself'],
