@@ -153,11 +153,4 @@ export class ScheduleService {
     }
     return { schedule: name, from: iso(a)!, to: iso(b)!, items: shifts.map((s) => ({ ...s, from: iso(s.from)!, to: iso(s.to)! })) };
   }
-
-  /** Schedule names that do not exist, for a policy being saved. */
-  async missing(names: string[], db: Db = this.deps.store.db): Promise<string[]> {
-    if (!names.length) return [];
-    const rows = await db.selectFrom('oncall_schedules').select('name').where('name', 'in', names).execute();
-    return names.filter((n) => !rows.some((r) => r.name === n));
-  }
 }

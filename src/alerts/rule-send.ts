@@ -1,0 +1,45 @@
+/**
+ * @module alerts/rule-send
+ * What a personal notification rule sends. webhook: a JSON `alert.notify` event with the alert
+ * and the person; chat: the body an incoming webhook expects — Slack (`text`), Microsoft Teams
+ * (a MessageCard) or the rule's own JSON template (`{{ }}` over `{ alert, user, test }`, as in
+ * recipes). Both go through the SSRF-guarded fetch; a private address needs the rule's
+ * `private_network`, which only an admin may set.
+ */
+import { evaluateTemplate } from '../expressions/index.js';
+import type { AlertView } from './types.js';
+
+export type ChatTemplate = 'slack' | 'teams' | Record<string, unknown>;
+
+function line(a: AlertView, test: boolean): string {
+  return `${test ? '[test] ' : ''}${a.priority} alert #${a.id} (${a.source}): ${a.summary}`;
+}
+
+export function webhookBody(a: AlertView, user: string, test: boolean) {
+  return { type: 'alert.notify', test, user, alert: a };
+}
+
+export async function chatBody(a: AlertView, user: string, template: ChatTemplate | null | undefined, test: boolean): Promise<unknown> {
+  const tpl = template ?? 'slack';
+  if (tpl === 'slack') return { text: `${line(a, test)}\n${a.details ?? ''}\n<${a.url}|Open alert> · for ${user}`.replace(/\n\n/g, '\n') };
+  if (tpl === 'teams') {
+    return {
+      '@type': 'MessageCard', '@context': 'https://schema.org/extensions', summary: line(a, test), themeColor: a.priority === 'HIGH' ? 'D13438' : 'FFB900',
+      title: line(a, test), text: a.details ?? a.summary,
+      sections: [{ facts: [{ name: 'Status', value: a.status }, { name: 'Source', value: a.source }, { name: 'For', value: user }] }],
+      potentialAction: [{ '@type': 'OpenUri', name: 'Open alert', targets: [{ os: 'default', uri: a.url }] }],
+    };
+  }
+  return evaluateTemplate(tpl, { alert: a, user, test } as never, `notification rule template for ${user}`);
+}
+
+/** The alert a test notification shows: nothing real is opened. */
+export function sampleAlert(publicUrl: string, priority: 'HIGH' | 'LOW', now: number): AlertView {
+  const at = new Date(now).toISOString();
+  return {
+    id: 0, source: 'test', alert_key: 'hookflow-test', status: 'pending', priority, summary: 'Test notification from Hookflow',
+    details: 'Your notification rule works.', custom_details: null, links: [], images: [], record: null, event_count: 1,
+    escalation_level: 1, escalation_round: 0, url: `${publicUrl}/alerts`, created_at: at, updated_at: at,
+    accepted_at: null, accepted_by: null, resolved_at: null, resolved_by: null,
+  };
+}
