@@ -22,6 +22,8 @@ import { sessionRoutes } from '../ui/session.js';
 import { alertRoutes } from './alerts.js';
 import { alertConfigRoutes } from './alert-config.js';
 import { fourmeRoutes } from './fourme.js';
+import { scheduleRoutes } from './schedules.js';
+import { notificationRuleRoutes } from './notification-rules.js';
 
 export async function apiPlugin(app: FastifyInstance, opts: { rt: Runtime }): Promise<void> {
   const routes: RouteOptions[] = [];
@@ -48,6 +50,8 @@ export async function apiPlugin(app: FastifyInstance, opts: { rt: Runtime }): Pr
     await secured.register(fourmeRoutes, inner);
     await secured.register(alertRoutes, inner);
     await secured.register(alertConfigRoutes, inner);
+    await secured.register(scheduleRoutes, inner);
+    await secured.register(notificationRuleRoutes, inner);
   });
 }
 
