@@ -55,7 +55,11 @@ export async function notifyLevel(deps: AlertDeps, trx: Trx, a: AlertRow, policy
       case 'schedule': {
         const who = await scheduleOnCall(trx, t.name, now);
         if (!who) await log(trx, a.id, now, 'notification', `Nobody is on call in schedule ${t.name}`, null, { level: level + 1, round });
-        else await people(await usersByName(trx, [who]), `on call in schedule ${t.name}`);
+        else {
+          const users = await usersByName(trx, [who]);
+          if (!users.length) await log(trx, a.id, now, 'notification', `${who} (on call in schedule ${t.name}) is no longer a user`, null, { level: level + 1, round });
+          await people(users, `on call in schedule ${t.name}`);
+        }
         break;
       }
       case 'email': names.push(t.to.join(', ')); await row(`${step}:T${j}:email`, 'email', { to: t.to }); break;
