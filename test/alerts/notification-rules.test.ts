@@ -2,7 +2,8 @@
  * Personal notification rules on both dialects with the alerting clock moved: an escalation that
  * notifies a person with rules sends each rule of the alert's priority after its delay (HIGH and
  * LOW differ), webhook and chat (Slack, Teams and a JSON template) bodies as receivers get them,
- * the rules still waiting are canceled when the alert is accepted, a person without rules still
+ * the rules still waiting are canceled when the alert is accepted, a waiting rule survives a
+ * restart and fires once when rounds race, a person without rules still
  * gets the plain email, the test endpoint answers the receiver's outcome (and the SSRF guard's
  * refusal), and who may change whose rules.
  */
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, dialectAvailable } from '../dialects.js';
 import { startSmtpSink, startWebhookReceiver, type SmtpSink, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { put, startHarness, type Harness } from './harness.js';
+import { fireDueRuleSteps } from '../../src/alerts/rule-steps.js';
 
 const MIN = 60_000;
 
@@ -99,6 +101,23 @@ for (const dialect of DIALECTS) {
       expect(chatFor('Queue backlog')).toHaveLength(0);
       const steps = await h.rt.store.db.selectFrom('alert_rule_steps').select(['channel', 'status']).where('alert_id', '=', id).orderBy('id').execute();
       expect(steps).toEqual([{ channel: 'webhook', status: 'fired' }, { channel: 'chat', status: 'canceled' }]);
+    });
+
+    it('keeps a waiting rule across a restart and fires it once when two rounds race', async () => {
+      const id = await open('Replica down', 'HIGH');
+      await tick();
+      await h.restart();
+      // The runtime's own round would take part in the race unseen: only the three below run.
+      await h.rt.alerts.stop();
+      h.advance(5 * MIN);
+      const deps = h.rt.alerts.deps;
+      const counts = await Promise.all([fireDueRuleSteps(deps), fireDueRuleSteps(deps), fireDueRuleSteps(deps)]);
+      expect(counts.reduce((x, y) => x + y, 0)).toBe(1);
+      const rows = await h.rt.store.db.selectFrom('alert_notifications').select(['channel', 'dedup']).where('alert_id', '=', id).where('dedup', 'like', 'rule:%').execute();
+      expect(rows.map((r) => r.channel).sort()).toEqual(['chat', 'rule_webhook']);
+      await tick();
+      await expect.poll(() => chatFor('Replica down').length, { timeout: 10_000 }).toBe(1);
+      h.rt.alerts.start();
     });
 
     it('renders Teams cards and JSON templates, and the test answers the receiver\'s outcome', async () => {
