@@ -11,12 +11,21 @@ interface Shift { user: string; from: string; to: string; layer: number | null; 
 const DAY = 86_400_000;
 const EXAMPLE = JSON.stringify([{ name: 'Primary', users: ['admin'], handoff: 'weekly', start: '2026-01-05T09:00', restrictions: [] }], null, 2);
 
+/** The browser's local midnights in the period: where the day labels go. */
+function midnights(from: number, span: number): number[] {
+  const out: number[] = [];
+  const d = new Date(from);
+  d.setHours(24, 0, 0, 0);
+  for (; d.getTime() < from + span; d.setDate(d.getDate() + 1)) out.push(d.getTime());
+  return out;
+}
+
 function Timeline({ name, from, shifts }: { name: string; from: number; shifts: Shift[] }) {
   const span = 7 * DAY;
   const pct = (t: number) => `${(Math.max(0, Math.min(span, t - from)) / span) * 100}%`;
   return (
     <div className="timeline" role="img" aria-label={`Who is on call in ${name} over the next 7 days`}>
-      {[...Array(7).keys()].map((d) => <span key={d} className="tick" style={{ left: pct(from + d * DAY) }}>{new Date(from + d * DAY).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric' })}</span>)}
+      {midnights(from, span).map((t) => <span key={t} className="tick" style={{ left: pct(t) }}>{new Date(t).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric' })}</span>)}
       {shifts.map((s, i) => {
         const a = Date.parse(s.from);
         const b = Date.parse(s.to);
@@ -76,7 +85,8 @@ function Detail({ name }: { name: string }) {
         <form className="form" onSubmit={add} aria-label="Add an override">
           <ErrorBox error={act.error} />
           <div className="row">
-            <label>Person<input required value={ov.user} onChange={(e) => setOv({ ...ov, user: e.target.value })} /></label>
+            <label>Person<input required list="schedule-people" value={ov.user} onChange={(e) => setOv({ ...ov, user: e.target.value })} /></label>
+            <datalist id="schedule-people">{[...new Set(s.data?.layers.flatMap((l) => (l.users as string[]) ?? []))].map((u) => <option key={u} value={u} />)}</datalist>
             <label>From<input type="datetime-local" required value={ov.from} onChange={(e) => setOv({ ...ov, from: e.target.value })} /></label>
             <label>To<input type="datetime-local" required value={ov.to} onChange={(e) => setOv({ ...ov, to: e.target.value })} /></label>
             <label>Note<input value={ov.note} onChange={(e) => setOv({ ...ov, note: e.target.value })} /></label>
@@ -118,6 +128,12 @@ export default function Schedules({ name }: { name?: string }) {
         </table>
       </div>
       {name && <Detail key={name} name={decodeURIComponent(name)} />}
+      {name && editor && list.data?.items.some((x) => x.name === decodeURIComponent(name)) && (
+        <button type="button" className="secondary" onClick={() => {
+          const x = list.data!.items.find((y) => y.name === decodeURIComponent(name))!;
+          setForm({ name: x.name, time_zone: x.time_zone, layers: JSON.stringify(x.layers, null, 2) });
+        }}>Edit layers of {decodeURIComponent(name)}</button>
+      )}
       {editor && (
         <form className="form panel" onSubmit={save} aria-label="New or changed schedule">
           <h2>New or changed schedule</h2>
