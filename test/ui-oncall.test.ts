@@ -63,6 +63,16 @@ describe.skipIf(!hasChromium)('web UI: on-call schedules and notification rules'
     await page.getByRole('heading', { name: 'Schedule primary' }).scrollIntoViewIfNeeded();
     await shot(page, 'schedules');
 
+    // The schedule's layers can be loaded into the editor and saved back changed.
+    await page.getByRole('button', { name: 'Edit layers of primary' }).click();
+    const editor = page.getByRole('form', { name: 'New or changed schedule' });
+    expect(await editor.getByLabel('Schedule name').inputValue()).toBe('primary');
+    const layers = JSON.parse(await editor.getByLabel(/^Layers/).inputValue());
+    expect(layers).toEqual([{ name: 'Primary', users: ['alice', 'bob'], handoff: 'daily', start }]);
+    await editor.getByLabel(/^Layers/).fill(JSON.stringify([{ ...layers[0], users: ['bob', 'alice'] }]));
+    await editor.getByRole('button', { name: 'Save schedule' }).click();
+    await expect.poll(async () => (await apiCall(server, 'GET', '/schedules/primary')).layers[0].users, { timeout: 10_000 }).toEqual(['bob', 'alice']);
+
     // An unknown person is refused with the server's reason.
     await form.getByLabel('Person').fill('nobody');
     await form.getByLabel('From').fill(local(Date.now() + 2 * H));

@@ -102,6 +102,8 @@ export default function Schedules({ name }: { name?: string }) {
   const list = useLoad(() => api<{ items: Schedule[] }>('/schedules'), []);
   const editor = useCan('editor');
   const act = useAction();
+  // Bumped by a save: the open schedule's timeline is read again.
+  const [saved, setSaved] = useState(0);
   const [form, setForm] = useState({ name: '', time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone, layers: EXAMPLE });
   const save = (e: FormEvent) => {
     e.preventDefault();
@@ -110,6 +112,7 @@ export default function Schedules({ name }: { name?: string }) {
       try { layers = JSON.parse(form.layers); } catch { throw new Error('Layers are not valid JSON'); }
       await api(`/schedules/${enc(form.name)}`, { method: 'PUT', body: { time_zone: form.time_zone, layers } });
       list.reload();
+      setSaved((n) => n + 1);
       navigate(`/schedules/${enc(form.name)}`);
     });
   };
@@ -127,7 +130,7 @@ export default function Schedules({ name }: { name?: string }) {
           </tbody>
         </table>
       </div>
-      {name && <Detail key={name} name={decodeURIComponent(name)} />}
+      {name && <Detail key={`${name}:${saved}`} name={decodeURIComponent(name)} />}
       {name && editor && list.data?.items.some((x) => x.name === decodeURIComponent(name)) && (
         <button type="button" className="secondary" onClick={() => {
           const x = list.data!.items.find((y) => y.name === decodeURIComponent(name))!;
