@@ -4,14 +4,16 @@
  * rows. An escalation that notifies a person with rules schedules the rules of the alert's
  * priority (see rule-steps); a person without any rule gets the plain email as before. Saving
  * checks each rule (address, URL, a chat template rendered once against a sample alert), and the
- * test sends one notification now and answers what the receiver said.
+ * test sends one notification now and answers what the receiver said. A webhook or chat URL is a
+ * credential (a Slack or Teams incoming-webhook URL lets anyone post): it is sealed at rest, shown
+ * as `origin/***`, and a rule sent back with that shown form keeps the stored URL.
  */
 import { HookflowError } from '../errors.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../store/index.js';
 import type { AlertDeps } from './deps.js';
 import { parseJson } from './deps.js';
-import { chatBody, sampleAlert, webhookBody, type ChatTemplate } from './rule-send.js';
+import { chatBody, ruleAad, sampleAlert, shownTarget, webhookBody, type ChatTemplate } from './rule-send.js';
 import { post } from './notifier.js';
 
 export const RULE_CHANNELS = ['email', 'webhook', 'chat'] as const;
@@ -29,7 +31,6 @@ export interface Rule {
 type Db = Kysely<DB> | Transaction<DB>;
 
 const bad = (reason: string) => new HookflowError('HF_ERR_NOTIFICATION_RULE_INVALID', { reason });
-
 async function checkRule(r: Rule, where: string, admin: boolean): Promise<void> {
   if (!(RULE_PRIORITIES as readonly string[]).includes(r.priority)) throw bad(`${where}: priority is high or low`);
   if (!(RULE_CHANNELS as readonly string[]).includes(r.channel)) throw bad(`${where}: channel is email, webhook or chat`);
@@ -59,25 +60,41 @@ export class NotificationRuleService {
     return Number(u.id);
   }
 
-  async list(username: string, db: Db = this.deps.store.db): Promise<Rule[]> {
+  /** The rules with their URLs opened, for sending. */
+  async #stored(username: string, db: Db = this.deps.store.db): Promise<Rule[]> {
     const rows = await db.selectFrom('notification_rules').selectAll().where('user_id', '=', await this.#userId(username, db)).orderBy('position').execute();
     return rows.map((r) => ({
-      priority: r.priority as Rule['priority'], channel: r.channel as Rule['channel'], delay_minutes: r.delay_minutes, target: r.target,
+      priority: r.priority as Rule['priority'], channel: r.channel as Rule['channel'], delay_minutes: r.delay_minutes,
+      target: r.channel === 'email' ? r.target : this.deps.box.open<string>(r.target, ruleAad(username)),
       template: parseJson<ChatTemplate | null>(r.template, null), private_network: !!r.private_network,
     }));
+  }
+
+  async list(username: string, db: Db = this.deps.store.db): Promise<Rule[]> {
+    return (await this.#stored(username, db)).map((r) => (r.channel === 'email' ? r : { ...r, target: shownTarget(r.target) }));
   }
 
   /** Replaces the user's rules; `admin` says whether the caller may allow private addresses. */
   async put(username: string, rules: Rule[], admin: boolean): Promise<Rule[]> {
     if (!Array.isArray(rules) || rules.length > 20) throw bad('rules is a list of at most 20 rules');
-    for (const [i, r] of rules.entries()) await checkRule(r, `rules[${i}]`, admin);
+    const old = await this.#stored(username);
+    // The shown form of a stored URL (a UI round trip) keeps that URL.
+    // A kept URL that an admin allowed on the private network stays allowed for its owner.
+    const mayPrivate: boolean[] = [];
+    rules = rules.map((r) => {
+      const kept = r.channel !== 'email' ? old.find((o) => o.channel !== 'email' && (r.target === shownTarget(o.target) || r.target === o.target)) : undefined;
+      mayPrivate.push(admin || !!kept?.private_network);
+      return kept ? { ...r, target: kept.target } : r;
+    });
+    for (const [i, r] of rules.entries()) await checkRule(r, `rules[${i}]`, mayPrivate[i]!);
     const id = await this.#userId(username);
     const now = this.deps.now();
     await this.deps.store.tx(async (trx) => {
       await trx.deleteFrom('notification_rules').where('user_id', '=', id).execute();
       if (!rules.length) return;
       await trx.insertInto('notification_rules').values(rules.map((r, i) => ({
-        user_id: id, position: i, priority: r.priority, channel: r.channel, delay_minutes: r.delay_minutes, target: r.target,
+        user_id: id, position: i, priority: r.priority, channel: r.channel, delay_minutes: r.delay_minutes,
+        target: r.channel === 'email' ? r.target : this.deps.box.seal(r.target, ruleAad(username)),
         template: r.template === undefined || r.template === null ? null : JSON.stringify(r.template), private_network: r.private_network ? 1 : 0, created_at: now,
       }))).execute();
     });
@@ -86,11 +103,11 @@ export class NotificationRuleService {
 
   /** Sends one test notification for rule `index` (default the first) now. */
   async test(username: string, index = 0) {
-    const rules = await this.list(username);
+    const rules = await this.#stored(username);
     const r = rules[index];
     if (!r) throw new HookflowError('HF_ERR_NOT_FOUND', { what: rules.length ? `Notification rule ${index} of ${username}` : `A notification rule of ${username}` });
     const a = sampleAlert(this.deps.publicUrl, r.priority === 'high' ? 'HIGH' : 'LOW', this.deps.now());
-    const base = { rule: index, channel: r.channel, target: r.target };
+    const base = { rule: index, channel: r.channel, target: r.channel === 'email' ? r.target : shownTarget(r.target) };
     try {
       if (r.channel === 'email') {
         if (!this.deps.mailer) return { ...base, ok: false, status: null, error: 'HOOKFLOW_SMTP_URL is not set' };

@@ -4,12 +4,31 @@
  * and the person; chat: the body an incoming webhook expects — Slack (`text`), Microsoft Teams
  * (a MessageCard) or the rule's own JSON template (`{{ }}` over `{ alert, user, test }`, as in
  * recipes). Both go through the SSRF-guarded fetch; a private address needs the rule's
- * `private_network`, which only an admin may set.
+ * `private_network`, which only an admin may set. Rule URLs are sealed at rest (see
+ * notification-rules) and shown by `shownTarget`.
  */
+import { createHash } from 'node:crypto';
 import { evaluateTemplate } from '../expressions/index.js';
 import type { AlertView } from './types.js';
 
 export type ChatTemplate = 'slack' | 'teams' | Record<string, unknown>;
+
+/** What a sealed rule URL is bound to: moved to another person's rule, it will not open. */
+export const ruleAad = (username: string) => `notification rule:${username}`;
+
+/**
+ * A rule URL as anyone may see it: where it goes, not the path that makes it work. A short digest
+ * tells two URLs of one origin apart (two Slack channels), so a round trip keeps each its own.
+ */
+export function shownTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.pathname === '/' && !u.search && !u.username && !u.password) return u.origin;
+    return `${u.origin}/***${createHash('sha256').update(url).digest('hex').slice(0, 8)}`;
+  } catch {
+    return '***';
+  }
+}
 
 function line(a: AlertView, test: boolean): string {
   return `${test ? '[test] ' : ''}${a.priority} alert #${a.id} (${a.source}): ${a.summary}`;

@@ -21,6 +21,7 @@ export async function scheduleRules(trx: Trx, a: AlertRow, username: string, ste
   if (!rows.length) return false;
   const mine = rows.filter((r) => r.priority === a.priority.toLowerCase());
   for (const r of mine) {
+    // A webhook or chat target stays sealed in the copy; the notifier opens it to send.
     const rule: Rule = { priority: r.priority as Rule['priority'], channel: r.channel as Rule['channel'], delay_minutes: r.delay_minutes, target: r.target,
       template: r.template ? JSON.parse(r.template) : null, private_network: !!r.private_network };
     await trx.insertInto('alert_rule_steps').values({

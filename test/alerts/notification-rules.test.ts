@@ -130,7 +130,7 @@ for (const dialect of DIALECTS) {
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       const before = chat.requests.length;
       const t0 = await h.call('POST', '/api/v1/users/frank/notification-rules/test', {}, frankToken);
-      expect(t0.body).toEqual({ rule: 0, channel: 'chat', target: chat.url, ok: true, status: 200, error: null });
+      expect(t0.body).toEqual({ rule: 0, channel: 'chat', target: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/\*\*\*[0-9a-f]{8}$/), ok: true, status: 200, error: null });
       const card = JSON.parse(chat.requests[before]!.body);
       expect(card).toMatchObject({ '@type': 'MessageCard', title: '[test] HIGH alert #0 (test): Test notification from Hookflow' });
       const t1 = await h.call('POST', '/api/v1/users/frank/notification-rules/test', { rule: 1 }, frankToken);
@@ -160,7 +160,34 @@ for (const dialect of DIALECTS) {
       expect(tpl.body.error.message).toContain('template fails');
       const own = await rules('frank', { rules: [{ priority: 'low', channel: 'chat', delay_minutes: 15, target: 'https://hooks.slack.com/services/T0/B0/x' }] }, frankToken);
       expect(own.status).toBe(200);
-      expect(own.body.rules).toEqual([{ priority: 'low', channel: 'chat', delay_minutes: 15, target: 'https://hooks.slack.com/services/T0/B0/x', template: null, private_network: false }]);
+      expect(own.body.rules).toEqual([{ priority: 'low', channel: 'chat', delay_minutes: 15, target: expect.stringMatching(/^https:\/\/hooks\.slack\.com\/\*\*\*[0-9a-f]{8}$/), template: null, private_network: false }]);
+    });
+
+    it('keeps webhook and chat URLs sealed, shows where they go, and keeps each on a round trip', async () => {
+      const one = 'https://hooks.slack.com/services/T0/B1/secret-one';
+      const two = 'https://hooks.slack.com/services/T0/B2/secret-two';
+      const saved = (await rules('frank', { rules: [
+        { priority: 'high', channel: 'chat', delay_minutes: 0, target: one }, { priority: 'high', channel: 'chat', delay_minutes: 5, target: two },
+        { priority: 'high', channel: 'webhook', delay_minutes: 9, target: hook.url, private_network: true },
+      ] })).body.rules;
+      expect(JSON.stringify(saved)).not.toContain('secret-');
+      expect(saved[0].target).not.toBe(saved[1].target);
+      const stored = await h.rt.store.db.selectFrom('notification_rules').select('target').execute();
+      expect(JSON.stringify(stored)).not.toContain('secret-');
+      expect(JSON.stringify(stored)).not.toContain(hook.url);
+      // The owner (not an admin) drops the first rule and sends the rest back as shown: each keeps its URL,
+      // and the admin's private_network stays on the kept one.
+      const back = await rules('frank', { rules: saved.slice(1) }, frankToken);
+      expect(back.status, JSON.stringify(back.body)).toBe(200);
+      expect(back.body.rules.map((r: any) => r.target)).toEqual([saved[1].target, saved[2].target]);
+      const seen = hook.requests.length;
+      expect((await h.call('POST', '/api/v1/users/frank/notification-rules/test', { rule: 1 }, frankToken)).body).toMatchObject({ ok: true, status: 200 });
+      expect(hook.requests).toHaveLength(seen + 1);
+      // A shown form that matches no stored URL is only a URL of its own (here refused by the SSRF guard).
+      const forged = await rules('frank', { rules: [{ priority: 'high', channel: 'webhook', delay_minutes: 0, target: `${new URL(hook.url).origin}/***00000000` }] }, frankToken);
+      expect(forged.status).toBe(200);
+      expect((await h.call('POST', '/api/v1/users/frank/notification-rules/test', {}, frankToken)).body.ok).toBe(false);
+      expect(hook.requests).toHaveLength(seen + 1);
     });
   });
 }
