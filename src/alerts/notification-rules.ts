@@ -13,8 +13,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../store/index.js';
 import type { AlertDeps } from './deps.js';
 import { parseJson } from './deps.js';
-import { chatBody, ruleAad, sampleAlert, shownTarget, webhookBody, type ChatTemplate } from './rule-send.js';
-import { post } from './notifier.js';
+import { chatBody, postRule, ruleAad, sampleAlert, shownTarget, webhookBody, type ChatTemplate } from './rule-send.js';
 
 export const RULE_CHANNELS = ['email', 'webhook', 'chat'] as const;
 export const RULE_PRIORITIES = ['high', 'low'] as const;
@@ -115,7 +114,7 @@ export class NotificationRuleService {
         return { ...base, ok: true, status: null, error: null };
       }
       const body = r.channel === 'chat' ? await chatBody(a, username, r.template, true) : webhookBody(a, username, true);
-      const out = await post(r.target, body, !!r.private_network);
+      const out = await postRule(r.target, body, !!r.private_network);
       return { ...base, ok: out.ok, status: out.status, error: out.error };
     } catch (e) {
       return { ...base, ok: false, status: null, error: (e as Error).message };

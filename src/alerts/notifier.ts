@@ -17,7 +17,7 @@ import { alertView, loadAlert, log, sourceName } from './records.js';
 import { installationId } from '../store/installation.js';
 import { ILERT_URL, PAGERDUTY_URL, ilertBody, pagerdutyBody } from './forwarders.js';
 import type { AlertView } from './types.js';
-import { chatBody, ruleAad, webhookBody } from './rule-send.js';
+import { chatBody, postRule, ruleAad, webhookBody } from './rule-send.js';
 
 export const RETRY_S = [10, 30, 60, 120, 300, 600, 1800];
 const LEASE_MS = 60_000;
@@ -79,8 +79,7 @@ async function view(deps: AlertDeps, id: number): Promise<AlertView> {
   return alertView(a, await sourceName(deps.store.db as never, a.source_id), deps.publicUrl);
 }
 
-/** One guarded JSON POST; personal notification rules send through it too. */
-export async function post(url: string, body: unknown, allowPrivate: boolean): Promise<Outcome> {
+async function post(url: string, body: unknown, allowPrivate: boolean): Promise<Outcome> {
   const res = await safeFetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body), allowPrivate, timeoutMs: 10_000, maxRedirects: 0 });
   const text = (await res.body.text()).slice(0, 500);
   if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true, status: res.statusCode, error: null, retry: false };
@@ -111,8 +110,8 @@ async function send(deps: AlertDeps, r: Row): Promise<Outcome> {
       await writeBackNote(conn, t.record, String(t.text));
       return { ok: true, status: 200, error: null, retry: false };
     }
-    case 'rule_webhook': return post(deps.box.open<string>(t.url, ruleAad(t.user)), webhookBody(a, t.user, false), !!t.private_network);
-    case 'chat': return post(deps.box.open<string>(t.url, ruleAad(t.user)), await chatBody(a, t.user, t.template, false), !!t.private_network);
+    case 'rule_webhook': return postRule(deps.box.open<string>(t.url, ruleAad(t.user)), webhookBody(a, t.user, false), !!t.private_network);
+    case 'chat': return postRule(deps.box.open<string>(t.url, ruleAad(t.user)), await chatBody(a, t.user, t.template, false), !!t.private_network);
     default: return { ok: false, status: null, error: `unknown channel ${r.channel}`, retry: false };
   }
 }

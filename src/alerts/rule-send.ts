@@ -8,7 +8,10 @@
  * notification-rules) and shown by `shownTarget`.
  */
 import { createHash } from 'node:crypto';
+import { isHookflowError } from '../errors.js';
 import { evaluateTemplate } from '../expressions/index.js';
+import { safeFetch } from '../security/index.js';
+import { parseRetryAfter } from '../outbound/index.js';
 import type { AlertView } from './types.js';
 
 export type ChatTemplate = 'slack' | 'teams' | Record<string, unknown>;
@@ -27,6 +30,24 @@ export function shownTarget(url: string): string {
     return `${u.origin}/***${createHash('sha256').update(url).digest('hex').slice(0, 8)}`;
   } catch {
     return '***';
+  }
+}
+
+export interface RuleOutcome { ok: boolean; status: number | null; error: string | null; retry: boolean; retryAfterMs?: number }
+
+/**
+ * One guarded JSON POST to a rule's URL. Errors name the URL by its shown form: they reach the
+ * alert's log and notification list, which every viewer reads.
+ */
+export async function postRule(url: string, body: unknown, allowPrivate: boolean): Promise<RuleOutcome> {
+  const hide = (text: string) => text.split(url).join(shownTarget(url)).split(new URL(url).pathname).join('/***');
+  try {
+    const res = await safeFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), allowPrivate, timeoutMs: 10_000, maxRedirects: 0 });
+    const text = (await res.body.text()).slice(0, 500);
+    if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true, status: res.statusCode, error: null, retry: false };
+    return { ok: false, status: res.statusCode, error: hide(`HTTP ${res.statusCode}: ${text}`), retry: res.statusCode === 429 || res.statusCode >= 500, retryAfterMs: parseRetryAfter(res.headers['retry-after'], Date.now()) };
+  } catch (e) {
+    return { ok: false, status: null, error: hide((e as Error).message), retry: isHookflowError(e) ? e.retryable : true };
   }
 }
 

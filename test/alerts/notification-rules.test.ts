@@ -37,7 +37,7 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       smtp = await startSmtpSink();
       [hook, chat] = await Promise.all([startWebhookReceiver(), startWebhookReceiver()]);
-      failing = await startWebhookReceiver(() => ({ status: 400, body: 'no such channel' }));
+      failing = await startWebhookReceiver((r) => ({ status: 400, body: `no such channel at ${r.url}` }));
       h = await startHarness(dialect, { HOOKFLOW_SMTP_URL: smtp.url });
       await h.rt.users.create({ username: 'frank', email: 'frank@example.com', roles: ['viewer'] });
       await h.rt.users.create({ username: 'gina', email: 'gina@example.com', roles: ['viewer'] });
@@ -137,7 +137,9 @@ for (const dialect of DIALECTS) {
       expect(t1.body.ok).toBe(true);
       expect(JSON.parse(chat.requests[before + 1]!.body)).toEqual({ msg: 'Page frank: Test notification from Hookflow', level: 'HIGH' });
       const t2 = await h.call('POST', '/api/v1/users/frank/notification-rules/test', { rule: 2 });
-      expect(t2.body).toMatchObject({ ok: false, status: 400, error: expect.stringContaining('no such channel') });
+      expect(t2.body).toMatchObject({ ok: false, status: 400, error: expect.stringContaining('no such channel at /***') });
+      // The URL's path is the credential: answers that echo it are shown without it.
+      expect(t2.body.error).not.toContain('/hook');
       // Without private_network the SSRF guard refuses a loopback receiver before anything is sent.
       const seen = hook.requests.length;
       const t3 = await h.call('POST', '/api/v1/users/frank/notification-rules/test', { rule: 3 });
