@@ -2,7 +2,8 @@
  * @module alerts/service
  * The alerting facade the server, CLI and runtime use: the Events API, 4me source deliveries,
  * alerts (list, show, accept, resolve, comment), on-call schedules, personal notification rules
- * and the ticking part that fires escalation steps and rule steps and sends notifications. `deps.now` is the one clock: tests move it and call `tick()`.
+ * and the ticking part that fires escalation steps and rule steps and sends notifications.
+ * `deps.now` is the one clock: tests move it and call `tick()`.
  */
 import { HookflowError, isHookflowError, type ErrorCode } from '../errors.js';
 import type { InboundRequest } from '../verify/index.js';

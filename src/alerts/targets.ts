@@ -2,8 +2,8 @@
  * @module alerts/targets
  * One escalation level's targets turned into notifications, in the step's transaction: users,
  * team members, the on-call user of a rotation and of a schedule get an email (or, when they have
- * personal notification rules, those rules are scheduled: see rule-steps); an email channel its addresses;
- * a webhook channel an `alert.notified` outbox event; ilert and PagerDuty channels a forwarded
+ * personal notification rules, those rules are scheduled: see rule-steps); an email channel its
+ * addresses; a webhook channel an `alert.notified` outbox event; ilert and PagerDuty channels a forwarded
  * ALERT/trigger. Each row has a dedup key, so a step fired twice notifies once; a forwarding
  * channel is keyed by its place in the policy, so a repeated round does not trigger it again.
  */
