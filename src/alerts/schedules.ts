@@ -41,7 +41,9 @@ export function checkSchedule(s: ScheduleInput): void {
   s.layers.forEach((l, i) => checkLayer(l, `layers[${i}]`));
 }
 
-function instant(v: string, what: string): number {
+function instant(raw: string, what: string): number {
+  // An unencoded `+02:00` in a query string arrives as ` 02:00`.
+  const v = raw.replace(/ (\d\d:?\d\d)$/, '+$1');
   const t = Date.parse(v);
   if (!/[zZ]|[+-]\d\d:?\d\d$/.test(v) || Number.isNaN(t)) throw bad(`${what} is an ISO time with its offset (e.g. 2026-03-29T09:00:00+02:00)`);
   return t;

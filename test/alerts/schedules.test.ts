@@ -52,6 +52,8 @@ for (const dialect of DIALECTS) {
       expect(tl.body.items[0]).toMatchObject({ layer: 1, layer_name: 'Primary', override_id: null });
       expect((await oncall('ams', '2026-03-29T08:59:00+02:00')).user).toBe('bob');
       expect((await oncall('ams', '2026-03-29T09:00:00+02:00')).user).toBe('carol');
+      // Typed into a URL unencoded, the offset's + arrives as a space; it still means +02:00.
+      expect((await h.call('GET', '/api/v1/schedules/ams/oncall?at=2026-03-29T08:59:00+02:00')).body.user).toBe('bob');
       // Sunday 25 October 2026, 03:00 → 02:00: 09:00 local is 07:00 UTC on the Saturday, 08:00 UTC on the Sunday.
       // 27 March + 211 days = 24 October (shift 211, 211 % 3 = 1: bob), 25 October carol.
       expect((await oncall('ams', '2026-10-24T08:59:00+02:00'))).toMatchObject({ user: 'alice' });
