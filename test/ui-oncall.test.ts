@@ -103,5 +103,20 @@ describe.skipIf(!hasChromium)('web UI: on-call schedules and notification rules'
     // The page shows where the rule goes, never the URL that lets anyone post.
     expect(await page.content()).not.toContain(rx.url);
     await shot(page, 'notification-rules');
+
+    // A second rule, then the first removed: the page sends the rest back as shown, and the kept
+    // rule still reaches its (sealed) URL.
+    await form.getByLabel('Channel').selectOption('webhook');
+    await form.getByLabel('URL').fill(`${rx.url}/second`);
+    await form.getByLabel('Allow private network addresses').check();
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByRole('table', { name: 'Notification rules' }).locator('tr[data-rule="1"]').waitFor();
+    await page.getByRole('button', { name: 'Remove rule 1' }).click();
+    await expect.poll(() => page.getByRole('table', { name: 'Notification rules' }).locator('tbody tr').count(), { timeout: 10_000 }).toBe(1);
+    await page.getByRole('button', { name: 'Test rule 1' }).click();
+    await expect.poll(() => rx.requests.length, { timeout: 15_000 }).toBe(2);
+    await page.getByTestId('test-outcome').getByText('Rule 1: sent (HTTP 200)').waitFor();
+    expect(rx.requests.map((r) => r.url)).toEqual(['/hook', '/hook/second']);
+    expect(JSON.parse(rx.requests[1]!.body)).toMatchObject({ type: 'alert.notify', test: true, user: 'admin' });
   });
 });
