@@ -101,6 +101,8 @@ export const CATALOGUE = {
   HF_ERR_ALERT_STATE: [409, 'Alert {id} is {status} and cannot be {action}'],
   HF_ERR_ALERT_SOURCE_INVALID: [422, 'Alert source is invalid: {reason}'],
   HF_ERR_ESCALATION_POLICY_INVALID: [422, 'Escalation policy is invalid: {reason}'],
+  HF_ERR_SCHEDULE_INVALID: [422, 'Schedule is invalid: {reason}'],
+  HF_ERR_NOTIFICATION_RULE_INVALID: [422, 'Notification rule is invalid: {reason}'],
   HF_ERR_ALERT_FORWARD: [502, '{service} answered {status}: {reason}'],
   // lookup tables
   HF_ERR_TABLE_NOT_FOUND: [404, 'Table {name} does not exist'],

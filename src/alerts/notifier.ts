@@ -17,6 +17,7 @@ import { alertView, loadAlert, log, sourceName } from './records.js';
 import { installationId } from '../store/installation.js';
 import { ILERT_URL, PAGERDUTY_URL, ilertBody, pagerdutyBody } from './forwarders.js';
 import type { AlertView } from './types.js';
+import { chatBody, postRule, ruleAad, webhookBody } from './rule-send.js';
 
 export const RETRY_S = [10, 30, 60, 120, 300, 600, 1800];
 const LEASE_MS = 60_000;
@@ -109,6 +110,8 @@ async function send(deps: AlertDeps, r: Row): Promise<Outcome> {
       await writeBackNote(conn, t.record, String(t.text));
       return { ok: true, status: 200, error: null, retry: false };
     }
+    case 'rule_webhook': return postRule(deps.box.open<string>(t.url, ruleAad(t.user)), webhookBody(a, t.user, false), !!t.private_network);
+    case 'chat': return postRule(deps.box.open<string>(t.url, ruleAad(t.user)), await chatBody(a, t.user, t.template, false), !!t.private_network);
     default: return { ok: false, status: null, error: `unknown channel ${r.channel}`, retry: false };
   }
 }

@@ -9,6 +9,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../store/index.js';
 import { iso, type AlertDeps } from './deps.js';
 import type { Level, Policy, Target } from './types.js';
+import { missingSchedules } from './schedule-target.js';
 
 export interface PolicyInput {
   levels: Level[];
@@ -29,10 +30,11 @@ function checkTarget(t: Target, where: string): void {
       if (Number.isNaN(Date.parse(t.start))) throw bad(`${where}: a rotation needs start (ISO time of the first shift)`);
       return;
     case 'email': if (!Array.isArray(t.to) || !t.to.length) throw bad(`${where}: an email channel needs to`); return;
+    case 'schedule': if (!t.name) throw bad(`${where}: a schedule target needs name`); return;
     case 'webhook': return;
     case 'ilert': if (!t.integration_key) throw bad(`${where}: an ilert channel needs integration_key`); return;
     case 'pagerduty': if (!t.routing_key) throw bad(`${where}: a PagerDuty channel needs routing_key`); return;
-    default: throw bad(`${where}: type must be user, team, rotation, email, webhook, ilert or pagerduty`);
+    default: throw bad(`${where}: type must be user, team, rotation, schedule, email, webhook, ilert or pagerduty`);
   }
 }
 
@@ -64,6 +66,9 @@ export class PolicyService {
   async put(name: string, input: PolicyInput) {
     if (!/^[a-z0-9][a-z0-9-_]{0,62}$/i.test(name)) throw bad('the name is letters, digits, - and _');
     checkPolicy(input);
+    const wanted = input.levels.flatMap((l) => l.targets.flatMap((t) => (t.type === 'schedule' ? [t.name] : [])));
+    const missing = await missingSchedules(this.deps.store.db, wanted);
+    if (missing.length) throw bad(`unknown schedule ${missing.join(', ')}`);
     const { box, now } = this.deps;
     const t = now();
     // Re-sent keys are sealed again; a `"***"` placeholder keeps the key stored at that place.

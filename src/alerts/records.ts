@@ -47,4 +47,6 @@ export async function sourceName(trx: Trx, sourceId: string): Promise<string> {
 /** Stops the escalation: pending steps of the alert will never fire. */
 export async function cancelTimers(trx: Trx, alertId: number): Promise<void> {
   await trx.updateTable('alert_timers').set({ status: 'canceled' }).where('alert_id', '=', alertId).where('status', '=', 'pending').execute();
+  // Personal notification rules still waiting for their delay are part of the escalation too.
+  await trx.updateTable('alert_rule_steps').set({ status: 'canceled' }).where('alert_id', '=', alertId).where('status', '=', 'pending').execute();
 }

@@ -1,8 +1,9 @@
 /**
  * @module alerts/service
  * The alerting facade the server, CLI and runtime use: the Events API, 4me source deliveries,
- * alerts (list, show, accept, resolve, comment) and the ticking part that fires escalation steps
- * and sends notifications. `deps.now` is the one clock: tests move it and call `tick()`.
+ * alerts (list, show, accept, resolve, comment), on-call schedules, personal notification rules
+ * and the ticking part that fires escalation steps and rule steps and sends notifications.
+ * `deps.now` is the one clock: tests move it and call `tick()`.
  */
 import { HookflowError, isHookflowError, type ErrorCode } from '../errors.js';
 import type { InboundRequest } from '../verify/index.js';
@@ -19,6 +20,9 @@ import { alertUrl, alertView, loadAlert, sourceName } from './records.js';
 import { acceptAlert, commentAlert, resolveAlert } from './transitions.js';
 import { fireDueTimers } from './escalation.js';
 import { deliverDue } from './notifier.js';
+import { fireDueRuleSteps } from './rule-steps.js';
+import { ScheduleService } from './schedules.js';
+import { NotificationRuleService } from './notification-rules.js';
 import { STATUSES } from './types.js';
 import { Backoff } from '../store/backoff.js';
 
@@ -30,6 +34,8 @@ export class AlertService {
   readonly teams: TeamService;
   readonly policies: PolicyService;
   readonly sources: SourceService;
+  readonly schedules: ScheduleService;
+  readonly rules: NotificationRuleService;
   readonly #limiter = new RateLimiter();
   #timer: NodeJS.Timeout | null = null;
   #busy: Promise<void> | null = null;
@@ -40,6 +46,8 @@ export class AlertService {
     this.teams = new TeamService(deps);
     this.policies = new PolicyService(deps);
     this.sources = new SourceService(deps, this.teams, this.policies);
+    this.schedules = new ScheduleService(deps);
+    this.rules = new NotificationRuleService(deps);
     deps.kick ??= () => undefined;
   }
 
@@ -165,6 +173,7 @@ export class AlertService {
         do {
           this.#again = false;
           await fireDueTimers(this.deps, this.policies);
+          await fireDueRuleSteps(this.deps);
           await deliverDue(this.deps);
         } while (this.#again);
         this.#backoff.reset();

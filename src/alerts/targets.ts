@@ -1,14 +1,17 @@
 /**
  * @module alerts/targets
  * One escalation level's targets turned into notifications, in the step's transaction: users,
- * team members and the on-call user of a rotation get an email; an email channel its addresses;
- * a webhook channel an `alert.notified` outbox event; ilert and PagerDuty channels a forwarded
+ * team members, the on-call user of a rotation and of a schedule get an email (or, when they have
+ * personal notification rules, those rules are scheduled: see rule-steps); an email channel its
+ * addresses; a webhook channel an `alert.notified` outbox event; ilert and PagerDuty channels a forwarded
  * ALERT/trigger. Each row has a dedup key, so a step fired twice notifies once; a forwarding
  * channel is keyed by its place in the policy, so a repeated round does not trigger it again.
  */
 import type { AlertDeps } from './deps.js';
 import type { Policy, Target } from './types.js';
 import { alertView, log, outbox, sourceName, type AlertRow, type Trx } from './records.js';
+import { scheduleRules } from './rule-steps.js';
+import { scheduleOnCall } from './schedule-target.js';
 
 /** The user on call now: shifts of `shift_hours` from `start`, through the list in order. */
 export function onCall(t: Extract<Target, { type: 'rotation' }>, now: number): string {
@@ -36,6 +39,7 @@ export async function notifyLevel(deps: AlertDeps, trx: Trx, a: AlertRow, policy
   const people = async (users: Array<{ username: string; email: string | null }>, via: string) => {
     for (const u of users) {
       names.push(u.username);
+      if (await scheduleRules(trx, a, u.username, step, now, { level: level + 1, round })) continue;
       if (!u.email || !deps.mailer) {
         await log(trx, a.id, now, 'notification', `${u.username} (${via}) not emailed: ${u.email ? 'HOOKFLOW_SMTP_URL is not set' : 'no email address'}`, null, { level: level + 1, round });
         continue;
@@ -48,6 +52,16 @@ export async function notifyLevel(deps: AlertDeps, trx: Trx, a: AlertRow, policy
       case 'user': await people(await usersByName(trx, [t.username]), 'user'); break;
       case 'team': await people(await teamMembers(trx, t.team), `team ${t.team}`); break;
       case 'rotation': await people(await usersByName(trx, [onCall(t, now)]), 'on call'); break;
+      case 'schedule': {
+        const who = await scheduleOnCall(trx, t.name, now);
+        if (!who) await log(trx, a.id, now, 'notification', `Nobody is on call in schedule ${t.name}`, null, { level: level + 1, round });
+        else {
+          const users = await usersByName(trx, [who]);
+          if (!users.length) await log(trx, a.id, now, 'notification', `${who} (on call in schedule ${t.name}) is no longer a user`, null, { level: level + 1, round });
+          await people(users, `on call in schedule ${t.name}`);
+        }
+        break;
+      }
       case 'email': names.push(t.to.join(', ')); await row(`${step}:T${j}:email`, 'email', { to: t.to }); break;
       case 'webhook':
         names.push('webhook');

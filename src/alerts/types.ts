@@ -72,6 +72,8 @@ export type Target =
   | { type: 'user'; username: string }
   | { type: 'team'; team: string }
   | { type: 'rotation'; users: string[]; shift_hours: number; start: string }
+  /** The person on call in the named schedule when the step fires. */
+  | { type: 'schedule'; name: string }
   | { type: 'email'; to: string[] }
   | { type: 'webhook' }
   | { type: 'ilert'; integration_key: string; url?: string; private_network?: boolean }

@@ -44,7 +44,7 @@ describe('hookflow --help', () => {
 
   it('the top-level help lists every command', async () => {
     const r = await hookflow(['--help']);
-    for (const c of ['start', 'worker', 'admin', 'login', 'logout', 'recipes', 'jobs', 'connections', 'users', 'tokens', 'webhooks', 'http', 'ops', '4me', 'alerts', 'completion']) {
+    for (const c of ['start', 'worker', 'admin', 'login', 'logout', 'recipes', 'jobs', 'connections', 'users', 'tokens', 'webhooks', 'http', 'ops', '4me', 'alerts', 'schedules', 'notification-rules', 'completion']) {
       expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     }
   });

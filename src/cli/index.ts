@@ -39,6 +39,7 @@ const GROUPS: Array<[string[], string, () => Promise<Register>]> = [
   [['4me', 'sandbox'], '', () => import('./commands/fourme.js').then((m) => m.registerFourmeCommands)],
   [['tables'], 'Lookup tables: create, list, import and export CSV, rows', () => import('./commands/tables.js').then((m) => m.registerTableCommands)],
   [['alerts'], 'Alerts: list, show, accept, resolve, comment; sources, escalation policies and teams', () => import('./commands/alerts.js').then((m) => m.registerAlertCommands)],
+  [['schedules', 'notification-rules'], '', () => import('./commands/oncall.js').then((m) => m.registerOncallCommands)],
 ];
 
 /** One-line help of commands whose group declares several, for the top-level list. */
@@ -52,6 +53,8 @@ const SUMMARY: Record<string, string> = {
   tokens: 'API tokens: list, create, revoke',
   '4me': '4me (Xurrent) connections: webhook URL, verification, connection test',
   sandbox: 'Local emulators (need no Hookflow server)',
+  schedules: 'On-call schedules: who is on call now, at a time, over a period; overrides',
+  'notification-rules': 'Personal notification rules: show, apply, test',
 };
 
 // The first word that is not an option names the command; `completion` needs them all.

@@ -467,6 +467,61 @@ export interface AlertNotificationsTable {
   sent_at: number | null;
 }
 
+/** An on-call schedule; `layers` is JSON (alerts/schedule-calc Layer). */
+export interface OncallSchedulesTable {
+  id: Generated<number>;
+  name: string;
+  description: string | null;
+  time_zone: string;
+  layers: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A person on call instead of the layers for a period. */
+export interface OncallOverridesTable {
+  id: Generated<number>;
+  schedule_id: number;
+  username: string;
+  starts_at: number;
+  ends_at: number;
+  note: string | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** One personal notification rule; `template` is the chat body template (JSON) or null. */
+export interface NotificationRulesTable {
+  id: Generated<number>;
+  user_id: number;
+  position: number;
+  /** high | low */
+  priority: string;
+  /** email | webhook | chat */
+  channel: string;
+  delay_minutes: number;
+  target: string;
+  template: string | null;
+  private_network: number;
+  created_at: number;
+}
+
+/** A notification rule scheduled by an escalation step; fired once, canceled when the alert is no longer pending. */
+export interface AlertRuleStepsTable {
+  id: Generated<number>;
+  alert_id: number;
+  dedup: string;
+  username: string;
+  channel: string;
+  /** JSON copy of the rule as it was when scheduled. */
+  target: string;
+  due_at: number;
+  /** pending | fired | canceled */
+  status: string;
+  fired_at: number | null;
+  created_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -504,6 +559,10 @@ export interface DB {
   alert_timers: AlertTimersTable;
   alert_notifications: AlertNotificationsTable;
   settings: SettingsTable;
+  oncall_schedules: OncallSchedulesTable;
+  oncall_overrides: OncallOverridesTable;
+  notification_rules: NotificationRulesTable;
+  alert_rule_steps: AlertRuleStepsTable;
   lookup_tables: LookupTablesTable;
   lookup_rows: LookupRowsTable;
   lookup_writes: LookupWritesTable;

@@ -19,6 +19,8 @@ const pages = {
   OpsApps: lazy(() => import('./pages/OpsApps')),
   Alerts: lazy(() => import('./pages/Alerts')),
   Tables: lazy(() => import('./pages/Tables')),
+  Schedules: lazy(() => import('./pages/Schedules')),
+  Profile: lazy(() => import('./pages/Profile')),
 };
 
 interface RouteDef { pattern: string; page: ComponentType<any>; nav?: string; role?: Role; api?: string }
@@ -38,6 +40,9 @@ const ROUTES: RouteDef[] = [
   { pattern: '/webhooks', page: pages.Webhooks, nav: 'Webhooks', api: '/api/v1/webhooks' },
   { pattern: '/webhooks/:id', page: pages.Webhooks, api: '/api/v1/webhooks' },
   { pattern: '/alerts', page: pages.Alerts, nav: 'Alerts', api: '/api/v1/alerts' },
+  { pattern: '/schedules', page: pages.Schedules, nav: 'Schedules', api: '/api/v1/schedules' },
+  { pattern: '/schedules/:name', page: pages.Schedules, api: '/api/v1/schedules' },
+  { pattern: '/profile', page: pages.Profile, nav: 'My notifications', api: '/api/v1/users/{username}/notification-rules' },
   { pattern: '/ops-apps', page: pages.OpsApps, nav: 'Ops apps', role: 'admin', api: '/api/v1/ops-apps' },
   { pattern: '/users', page: pages.Users, nav: 'Users', role: 'admin' },
 ];

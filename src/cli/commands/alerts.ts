@@ -34,7 +34,7 @@ function printAlert(a: AlertView): void {
 }
 
 /** A JSON or YAML document from a file (`-` reads stdin). */
-async function readDoc(file: string): Promise<Record<string, unknown>> {
+export async function readDoc(file: string): Promise<Record<string, unknown>> {
   const { parse: parseYaml } = await import('yaml');
   const text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
   let doc: unknown;

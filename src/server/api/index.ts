@@ -23,6 +23,8 @@ import { alertRoutes } from './alerts.js';
 import { alertConfigRoutes } from './alert-config.js';
 import { fourmeRoutes } from './fourme.js';
 import { tableRoutes } from './tables.js';
+import { scheduleRoutes } from './schedules.js';
+import { notificationRuleRoutes } from './notification-rules.js';
 
 export async function apiPlugin(app: FastifyInstance, opts: { rt: Runtime }): Promise<void> {
   const routes: RouteOptions[] = [];
@@ -50,6 +52,8 @@ export async function apiPlugin(app: FastifyInstance, opts: { rt: Runtime }): Pr
     await secured.register(alertRoutes, inner);
     await secured.register(alertConfigRoutes, inner);
     await secured.register(tableRoutes, inner);
+    await secured.register(scheduleRoutes, inner);
+    await secured.register(notificationRuleRoutes, inner);
   });
 }
 

@@ -19,6 +19,7 @@ import { people } from './0010_people.js';
 import { fourmeDeliveries } from './0011_fourme_deliveries.js';
 import { installation } from './0012_installation.js';
 import { tables } from './0013_tables.js';
+import { oncall } from './0015_oncall.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001_core': core,
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0011_fourme_deliveries': fourmeDeliveries,
   '0012_installation': installation,
   '0013_tables': tables,
+  '0015_oncall': oncall,
 };
 
 class StaticProvider implements MigrationProvider {

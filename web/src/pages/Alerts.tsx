@@ -12,7 +12,7 @@ interface Policy { name: string; levels: Array<{ timeout_minutes: number; target
 const LIMIT = 50;
 
 function target(t: Record<string, unknown>): string {
-  const who = t.username ?? t.team ?? t.address ?? t.url ?? (Array.isArray(t.users) ? t.users.join(', ') : '');
+  const who = t.username ?? t.team ?? t.name ?? t.address ?? t.url ?? (Array.isArray(t.users) ? t.users.join(', ') : '');
   return `${t.type}${who ? ` ${String(who)}` : ''}`;
 }
 
@@ -194,7 +194,7 @@ function Policies({ list }: { list: ReturnType<typeof useLoad<{ items: Policy[] 
             <label>Policy name<input required pattern="[A-Za-z0-9][A-Za-z0-9_-]*" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
             <label>Repeat<input type="number" min={0} max={9} value={form.repeat} onChange={(e) => setForm({ ...form, repeat: Number(e.target.value) })} /></label>
           </div>
-          <label>Levels (JSON: timeout_minutes and targets of type user, team, rotation, email, webhook, ilert, pagerduty)
+          <label>Levels (JSON: timeout_minutes and targets of type user, team, rotation, schedule, email, webhook, ilert, pagerduty)
             <textarea rows={6} value={form.levels} onChange={(e) => setForm({ ...form, levels: e.target.value })} spellCheck={false} />
           </label>
           <div><button type="submit" disabled={act.busy}>Save policy</button></div>
