@@ -102,6 +102,11 @@ export const CATALOGUE = {
   HF_ERR_ALERT_SOURCE_INVALID: [422, 'Alert source is invalid: {reason}'],
   HF_ERR_ESCALATION_POLICY_INVALID: [422, 'Escalation policy is invalid: {reason}'],
   HF_ERR_ALERT_FORWARD: [502, '{service} answered {status}: {reason}'],
+  HF_ERR_ALERT_SNOOZE: [422, 'Alert {id} cannot be snoozed until {until}: {reason}'],
+  HF_ERR_ALERT_ASSIGNEE: [422, 'Alert {id} cannot be reassigned: {reason}'],
+  HF_ERR_MAINTENANCE_INVALID: [422, 'Maintenance window is invalid: {reason}'],
+  HF_ERR_HEARTBEAT_INVALID: [422, 'Heartbeat is invalid: {reason}'],
+  HF_ERR_HEARTBEAT_UNKNOWN: [404, 'No heartbeat has this token'],
   // processes
   HF_ERR_WORKER_NEEDS_POSTGRES: [400, 'hookflow worker needs PostgreSQL (set HOOKFLOW_DATABASE_URL); with SQLite, hookflow start runs the workers itself'],
   HF_ERR_CONFIG: [400, 'Invalid setting {name}: {reason}'],

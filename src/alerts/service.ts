@@ -1,8 +1,9 @@
 /**
  * @module alerts/service
  * The alerting facade the server, CLI and runtime use: the Events API, 4me source deliveries,
- * alerts (list, show, accept, resolve, comment) and the ticking part that fires escalation steps
- * and sends notifications. `deps.now` is the one clock: tests move it and call `tick()`.
+ * alerts (list, show, accept, resolve, comment, un-accept, snooze, reassign, reopen), maintenance
+ * windows, heartbeats and the ticking part that fires escalation steps, lifecycle deadlines and
+ * missed heartbeats and sends notifications. `deps.now` is the one clock: tests move it and call `tick()`.
  */
 import { HookflowError, isHookflowError, type ErrorCode } from '../errors.js';
 import type { InboundRequest } from '../verify/index.js';
@@ -18,6 +19,11 @@ import { render } from './render.js';
 import { alertUrl, alertView, loadAlert, sourceName } from './records.js';
 import { acceptAlert, commentAlert, resolveAlert } from './transitions.js';
 import { fireDueTimers } from './escalation.js';
+import { fireDueDeadlines, reassignAlert, reopenAlert, snoozeAlert, unacceptAlert } from './lifecycle.js';
+import { MaintenanceService } from './maintenance.js';
+import { HeartbeatService, fireMissed } from './heartbeats.js';
+import { checkTarget } from './policies.js';
+import type { Target } from './types.js';
 import { deliverDue } from './notifier.js';
 import { STATUSES } from './types.js';
 import { Backoff } from '../store/backoff.js';
@@ -26,10 +32,15 @@ import { Backoff } from '../store/backoff.js';
 const REFUSED = new Set<ErrorCode>(['HF_ERR_SIGNATURE_INVALID', 'HF_ERR_SIGNATURE_STALE', 'HF_ERR_IP_NOT_ALLOWED', 'HF_ERR_STORE_UNAVAILABLE']);
 import { isStoreUnavailable } from '../store/unavailable.js';
 
+type Action = 'accept' | 'resolve' | 'comment' | 'unaccept' | 'reopen' | 'snooze' | 'reassign';
+const PAST: Record<Action, string> = { accept: 'accepted', resolve: 'resolved', comment: 'commented', unaccept: 'un-accepted', reopen: 'reopened', snooze: 'snoozed', reassign: 'reassigned' };
+
 export class AlertService {
   readonly teams: TeamService;
   readonly policies: PolicyService;
   readonly sources: SourceService;
+  readonly maintenance: MaintenanceService;
+  readonly heartbeats: HeartbeatService;
   readonly #limiter = new RateLimiter();
   #timer: NodeJS.Timeout | null = null;
   #busy: Promise<void> | null = null;
@@ -40,6 +51,8 @@ export class AlertService {
     this.teams = new TeamService(deps);
     this.policies = new PolicyService(deps);
     this.sources = new SourceService(deps, this.teams, this.policies);
+    this.maintenance = new MaintenanceService(deps, this.sources);
+    this.heartbeats = new HeartbeatService(deps, this.sources);
     deps.kick ??= () => undefined;
   }
 
@@ -131,27 +144,56 @@ export class AlertService {
     };
   }
 
-  async #change(id: number, action: 'accept' | 'resolve' | 'comment', actor: string, text?: string) {
+  async #change(id: number, action: Action, actor: string, text?: string, arg?: unknown) {
     // The source is read before the transaction: on SQLite the store has one connection, and a
     // read outside the transaction would wait for it forever.
     const row = await this.deps.store.db.selectFrom('alerts').select('source_id').where('id', '=', id).executeTakeFirst();
     if (!row) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Alert ${id}` });
     const src = await this.sources.byId(row.source_id);
+    const label = action === 'reassign' ? await this.#assignee(id, arg as Target) : '';
     await this.deps.store.tx(async (trx) => {
       const a = await loadAlert(trx, id);
       if (!a) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Alert ${id}` });
       const c = { trx, now: this.deps.now(), publicUrl: this.deps.publicUrl };
       if (action === 'comment') return commentAlert(c, a, actor, text!);
       const o = { actor, src, fromHookflow: true, note: text };
-      const ok = action === 'accept' ? await acceptAlert(c, a, o) : await resolveAlert(c, a, o);
-      if (!ok) throw new HookflowError('HF_ERR_ALERT_STATE', { id, status: a.status, action: action === 'accept' ? 'accepted' : 'resolved' });
+      const ok = action === 'accept' ? await acceptAlert(c, a, o)
+        : action === 'resolve' ? await resolveAlert(c, a, o)
+          : action === 'unaccept' ? await unacceptAlert(c, a, o)
+            : action === 'reopen' ? await reopenAlert(c, a, o)
+              : action === 'snooze' ? await snoozeAlert(c, a, arg as number, o)
+                : await reassignAlert(this.deps, c, a, arg as Target, label, o);
+      if (!ok) throw new HookflowError('HF_ERR_ALERT_STATE', { id, status: a.status, action: PAST[action] });
     });
     this.deps.kick?.();
     return this.show(id);
   }
 
+  /** Who a reassignment names, checked: a user or team that exists, or a schedule target. */
+  async #assignee(id: number, t: Target): Promise<string> {
+    const no = (reason: string) => new HookflowError('HF_ERR_ALERT_ASSIGNEE', { id, reason });
+    if (!t || !['user', 'team', 'schedule'].includes(String(t.type))) throw no('the target is a user, a team or a schedule');
+    try { checkTarget(t, 'target'); } catch (e) { throw no((e as Error).message); }
+    const db = this.deps.store.db;
+    if (t.type === 'user' && !(await db.selectFrom('users').select('id').where('username', '=', t.username).executeTakeFirst())) throw no(`there is no user ${t.username}`);
+    if (t.type === 'team' && !(await db.selectFrom('teams').select('id').where('name', '=', t.team).executeTakeFirst())) throw no(`there is no team ${t.team}`);
+    const o = t as Record<string, unknown>;
+    return `${t.type} ${String(o.username ?? o.team ?? o.schedule ?? o.name ?? '')}`.trim();
+  }
+
   accept(id: number, actor: string, note?: string) { return this.#change(id, 'accept', actor, note); }
   resolve(id: number, actor: string, note?: string) { return this.#change(id, 'resolve', actor, note); }
+  unaccept(id: number, actor: string, note?: string) { return this.#change(id, 'unaccept', actor, note); }
+  reopen(id: number, actor: string, note?: string) { return this.#change(id, 'reopen', actor, note); }
+  reassign(id: number, actor: string, target: Target, note?: string) { return this.#change(id, 'reassign', actor, note, target); }
+  snooze(id: number, actor: string, until: string, note?: string) {
+    const t = Date.parse(until);
+    const now = this.deps.now();
+    if (Number.isNaN(t)) throw new HookflowError('HF_ERR_ALERT_SNOOZE', { id, until, reason: 'until is an ISO 8601 date and time' });
+    if (t <= now) throw new HookflowError('HF_ERR_ALERT_SNOOZE', { id, until, reason: 'that time has passed' });
+    if (t > now + 30 * 86_400_000) throw new HookflowError('HF_ERR_ALERT_SNOOZE', { id, until, reason: 'an alert snoozes 30 days at most' });
+    return this.#change(id, 'snooze', actor, note, t);
+  }
   comment(id: number, actor: string, text: string) {
     if (!text?.trim()) throw new HookflowError('HF_ERR_VALIDATION', { reason: 'a comment needs text' });
     return this.#change(id, 'comment', actor, text);
@@ -164,6 +206,8 @@ export class AlertService {
       try {
         do {
           this.#again = false;
+          await fireMissed(this.deps, this.sources);
+          await fireDueDeadlines(this.deps, (id) => this.sources.byId(id));
           await fireDueTimers(this.deps, this.policies);
           await deliverDue(this.deps);
         } while (this.#again);
