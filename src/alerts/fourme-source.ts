@@ -5,7 +5,8 @@
  * the `webhook.verify` handshake), then mapped as ilert's 4me integration does: `*.create` opens,
  * an update with status `accepted` accepts, a problem `solved` or a request `completed` resolves.
  * A record `declined` (or `rejected`) resolves the alert with a note; a record back in an open
- * status after it was solved or completed reopens the alert 4me resolved.
+ * status after it was solved or completed (assigned, in progress, waiting…, not `accepted`) reopens
+ * the alert 4me resolved; with a connection, only when the record read back is open too.
  * The alert key is account/type/id. A repeated delivery (`X-4me-Delivery`, JWT `jti`) changes
  * nothing and answers as the first did; any event is answered 200, since 4me counts refusals
  * towards disabling the webhook.
@@ -25,6 +26,8 @@ export const FOURME_EVENTS = ['problem.create', 'problem.update', 'request.creat
 const RESOLVED: Record<string, string> = { Problem: 'solved', Request: 'completed' };
 /** 4me statuses that end a record without solving it: the alert resolves, with a note saying why. */
 const DECLINED = ['declined', 'rejected'];
+/** Statuses of a closed record. */
+export const CLOSED = [...Object.values(RESOLVED), ...DECLINED];
 
 function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
@@ -74,7 +77,8 @@ export async function parseFourme(deps: AlertDeps, src: Source, req: InboundRequ
   const status = typeof payload.status === 'string' ? payload.status : null;
   const declined = verb !== 'create' && !!status && DECLINED.includes(status);
   const evType: EventType = verb === 'create' ? 'ALERT' : status === 'accepted' ? 'ACCEPT' : status === RESOLVED[type] || declined ? 'RESOLVE' : 'ALERT';
-  const reopen = verb !== 'create' && !!status && status !== RESOLVED[type] && !declined;
+  // `accepted` never reopens: after a solve it is most often 4me retrying an earlier delivery.
+  const reopen = verb !== 'create' && !!status && status !== RESOLVED[type] && !declined && status !== 'accepted';
   const links = parseLinks(req.headers.link);
   const url = links.canonical ?? `${ep.accountOrigin}/${noun}s/${id}`;
   const deliveryId = first(req.headers['x-4me-delivery']) ?? first(req.headers['x-xurrent-delivery']) ?? null;

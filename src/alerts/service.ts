@@ -13,7 +13,7 @@ import { PolicyService } from './policies.js';
 import { SourceService, type Source } from './sources.js';
 import { ingest } from './ingest.js';
 import { DEFAULT_RATE_PER_MINUTE, RateLimiter, eventFromBody, eventsKey, type EventsBody } from './events-api.js';
-import { handshake, parseFourme } from './fourme-source.js';
+import { CLOSED, handshake, parseFourme } from './fourme-source.js';
 import { fetchRecord, type FourmeRecordInfo } from './fourme-record.js';
 import { render } from './render.js';
 import { alertUrl, alertView, loadAlert, sourceName } from './records.js';
@@ -94,6 +94,8 @@ export class AlertService {
         .catch((e: unknown) => { this.deps.log?.warn({ err: e, source: src.name }, '4me record read failed; the delivery fills the alert'); return null; });
     }
     let ev = p.event;
+    // A late delivery must not reopen what 4me has closed since: the record read now decides.
+    if (ev.reopen && info?.status && CLOSED.includes(info.status)) ev = { ...ev, reopen: false };
     if (info?.subject) {
       ev = { ...ev, summary: info.subject, details: [info.impact && `Impact: ${info.impact}`, info.team && `Team: ${info.team}`, info.status && `Status: ${info.status}`, ev.record?.url].filter(Boolean).join('\n'),
         customDetails: { ...ev.customDetails, subject: info.subject, impact: info.impact, team: info.team } };

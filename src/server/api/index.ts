@@ -21,6 +21,7 @@ import { streamRoutes } from './stream.js';
 import { sessionRoutes } from '../ui/session.js';
 import { alertRoutes } from './alerts.js';
 import { alertConfigRoutes } from './alert-config.js';
+import { alertMaintenanceRoutes } from './alert-maintenance.js';
 import { fourmeRoutes } from './fourme.js';
 
 export async function apiPlugin(app: FastifyInstance, opts: { rt: Runtime }): Promise<void> {
@@ -48,6 +49,7 @@ export async function apiPlugin(app: FastifyInstance, opts: { rt: Runtime }): Pr
     await secured.register(fourmeRoutes, inner);
     await secured.register(alertRoutes, inner);
     await secured.register(alertConfigRoutes, inner);
+    await secured.register(alertMaintenanceRoutes, inner);
   });
 }
 
