@@ -85,10 +85,12 @@ export async function notifyTargets(deps: AlertDeps, trx: Trx, a: AlertRow, targ
           break;
         }
         // Straight to the one subscription (not the outbox, which fans out to every subscriber);
-        // the delivery worker picks it up and retries it like any other delivery.
+        // the delivery worker picks it up and retries it like any other delivery. It keeps its own
+        // clock, which alerting's (moved in tests) must not put ahead of.
+        const due = Math.min(now, Date.now());
         await trx.insertInto('webhook_deliveries').values({
           id: newMessageId(), webhook_id: sub.id, outbox_id: null, event_type: 'alert.notified', payload: envelope('alert.notified', data, now),
-          status: 'pending', attempts: 0, next_attempt_at: now, locked_by: null, last_status: null, last_error: null, created_at: now, updated_at: now,
+          status: 'pending', attempts: 0, next_attempt_at: due, locked_by: null, last_status: null, last_error: null, created_at: due, updated_at: due,
         }).execute();
         await log(trx, a.id, now, 'notification', `Webhook event alert.notified sent to subscription ${sub.id}${sub.description ? ` (${sub.description})` : ''}`, null, { level, round, subscription: sub.id });
         break;
