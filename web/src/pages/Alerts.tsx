@@ -1,12 +1,13 @@
-// Alerting: alerts (filter, accept, resolve, with their log), alert sources with their URLs, and
+// Alerting: alerts (filter, accept, resolve; the open alert's lifecycle buttons and log in
+// AlertLifecycle.tsx), alert sources with their URLs, maintenance windows and heartbeats, and
 // escalation policies; admins add sources and policies. Uses /api/v1/alerts, /alert-sources and
 // /escalation-policies as they are.
 import { useState, type FormEvent } from 'react';
 import { api, enc, q } from '../api';
 import { CopyButton, ErrorBox, Page, Status, time, useAction, useCan, useLoad } from '../ui';
+import { AlertPanel, SourceExtras, type AlertDetail } from './AlertLifecycle';
 
 interface Alert { id: number; source: string; alert_key: string; status: string; priority: string; summary: string; details: string | null; event_count: number; escalation_level: number | null; created_at: string; accepted_by: string | null; resolved_by: string | null }
-interface AlertDetail extends Alert { log: Array<{ at: string; kind: string; actor: string | null; text: string }> }
 interface Source { name: string; kind: string; teams: string[]; escalation_policy: string | null; priority: string; enabled: boolean; verification: string; webhook_url: string | null; events_url: string | null; integration_key?: string }
 interface Policy { name: string; levels: Array<{ timeout_minutes: number; targets: Array<Record<string, unknown>> }>; repeat: number; delay_minutes: number }
 const LIMIT = 50;
@@ -76,15 +77,7 @@ function AlertList() {
         </table>
       </div>
       {cursor && <button type="button" onClick={() => void more()}>Load more</button>}
-      {open && (
-        <div className="panel" role="region" aria-label={`Alert ${open.id}`}>
-          <h3>Alert {open.id}: {open.summary}</h3>
-          {open.details && <p>{open.details}</p>}
-          <ol className="log" aria-label="Alert log">
-            {open.log.map((l, i) => <li key={i}><span className="muted">{time(l.at)}</span> <b>{l.kind}</b> {l.actor ? `${l.actor}: ` : ''}{l.text}</li>)}
-          </ol>
-        </div>
-      )}
+      {open && <AlertPanel alert={open} onChange={(d) => { setOpen(d); list.reload(); }} />}
     </section>
   );
 }
@@ -95,6 +88,7 @@ function Sources({ policies }: { policies: Policy[] }) {
   const act = useAction();
   const [form, setForm] = useState({ name: '', kind: 'events', escalation_policy: '', priority: 'HIGH', account: '' });
   const [created, setCreated] = useState<Source | null>(null);
+  const [shown, setShown] = useState<string | null>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void act.run(async () => {
@@ -116,7 +110,7 @@ function Sources({ policies }: { policies: Policy[] }) {
               const url = s.webhook_url ?? s.events_url;
               return (
                 <tr key={s.name} data-source={s.name}>
-                  <td>{s.name}</td>
+                  <td><button type="button" className="link" aria-expanded={shown === s.name} onClick={() => setShown(shown === s.name ? null : s.name)} aria-label={`Maintenance and heartbeats of ${s.name}`}>{s.name}</button></td>
                   <td>{s.kind}</td>
                   <td>{url ? <><code>{url}</code> <CopyButton text={url} label="Copy URL" /></> : '—'}</td>
                   <td>{s.kind === 'events' ? 'integration key' : s.verification}</td>
@@ -130,6 +124,7 @@ function Sources({ policies }: { policies: Policy[] }) {
           </tbody>
         </table>
       </div>
+      {shown && <SourceExtras source={shown} />}
       {admin && (
         <form className="form panel" onSubmit={submit} aria-label="New alert source">
           <h3>New alert source</h3>
