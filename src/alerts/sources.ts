@@ -106,6 +106,10 @@ export class SourceService {
     const s = await this.get(name);
     await this.deps.store.tx(async (trx) => {
       await trx.deleteFrom('endpoints').where('kind', '=', 'alert_source').where('owner', '=', s.id).execute();
+      // Its maintenance windows and heartbeats go with it; a heartbeat it only fed stops being fed.
+      await trx.deleteFrom('alert_maintenance').where('source_id', '=', s.id).execute();
+      await trx.deleteFrom('heartbeats').where('source_id', '=', s.id).execute();
+      await trx.updateTable('heartbeats').set({ events_from: null }).where('events_from', '=', s.id).execute();
       await trx.deleteFrom('alert_sources').where('id', '=', s.id).execute();
     });
   }
