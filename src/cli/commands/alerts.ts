@@ -58,6 +58,7 @@ function jsonOption(v: string): Record<string, unknown> {
 interface SourceOpts extends JsonOpt {
   kind?: 'events' | '4me'; team?: string[]; policy?: string; noPolicy?: boolean; grouping?: string; window?: string; priority?: string;
   summaryTemplate?: string; detailsTemplate?: string; config?: string; account?: string; connection?: string; writeBack?: boolean; rateLimit?: number; enabled?: boolean;
+  autoResolve?: number;
 }
 
 function sourceInput(o: SourceOpts): Record<string, unknown> {
@@ -66,6 +67,7 @@ function sourceInput(o: SourceOpts): Record<string, unknown> {
   if (o.connection) config.connection = o.connection;
   if (o.writeBack !== undefined) config.write_back = o.writeBack;
   if (o.rateLimit) config.rate_limit_per_minute = o.rateLimit;
+  if (o.autoResolve) config.auto_resolve_minutes = o.autoResolve;
   const input: Record<string, unknown> = {
     kind: o.kind, teams: o.team, escalation_policy: o.policy, grouping: o.grouping, grouping_window: o.window, priority: o.priority?.toUpperCase(),
     summary_template: o.summaryTemplate, details_template: o.detailsTemplate, enabled: o.enabled, config: Object.keys(config).length ? config : undefined,
@@ -94,6 +96,7 @@ const withSourceOptions = (c: Command): Command => c
   .option('--connection <name>', '4me: a 4me connection, to read the record and write notes back')
   .option('--write-back', '4me: note on the record when the alert is accepted or resolved in Hookflow')
   .option('--rate-limit <n>', 'events: events per minute per integration key (default 50)', positiveInt)
+  .option('--auto-resolve <minutes>', 'resolve an alert that had no new event for this many minutes', positiveInt)
   .option('--config <json>', 'further source settings as a JSON object (4me: policy, secret, events)');
 
 export function registerAlertCommands(program: Command): void {

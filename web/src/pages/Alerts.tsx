@@ -9,7 +9,7 @@ import { AlertPanel, SourceExtras, type AlertDetail } from './AlertLifecycle';
 
 interface Alert { id: number; source: string; alert_key: string; status: string; priority: string; summary: string; details: string | null; event_count: number; escalation_level: number | null; created_at: string; accepted_by: string | null; resolved_by: string | null }
 interface Source { name: string; kind: string; teams: string[]; escalation_policy: string | null; priority: string; enabled: boolean; verification: string; webhook_url: string | null; events_url: string | null; integration_key?: string }
-interface Policy { name: string; levels: Array<{ timeout_minutes: number; targets: Array<Record<string, unknown>> }>; repeat: number; delay_minutes: number }
+interface Policy { name: string; levels: Array<{ timeout_minutes: number; targets: Array<Record<string, unknown>> }>; repeat: number; delay_minutes: number; ack_timeout_minutes: number | null }
 const LIMIT = 50;
 
 function target(t: Record<string, unknown>): string {
@@ -151,13 +151,13 @@ const EXAMPLE = JSON.stringify([{ timeout_minutes: 15, targets: [{ type: 'user',
 function Policies({ list }: { list: ReturnType<typeof useLoad<{ items: Policy[] }>> }) {
   const admin = useCan('admin');
   const act = useAction();
-  const [form, setForm] = useState({ name: '', levels: EXAMPLE, repeat: 0 });
+  const [form, setForm] = useState({ name: '', levels: EXAMPLE, repeat: 0, ack: '' });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void act.run(async () => {
       let levels: unknown;
       try { levels = JSON.parse(form.levels); } catch { throw new Error('Levels are not valid JSON'); }
-      await api(`/escalation-policies/${enc(form.name)}`, { method: 'PUT', body: { levels, repeat: form.repeat } });
+      await api(`/escalation-policies/${enc(form.name)}`, { method: 'PUT', body: { levels, repeat: form.repeat, ack_timeout_minutes: form.ack ? Number(form.ack) : null } });
       setForm({ ...form, name: '' });
       list.reload();
     });
@@ -174,7 +174,7 @@ function Policies({ list }: { list: ReturnType<typeof useLoad<{ items: Policy[] 
               <tr key={p.name} data-policy={p.name}>
                 <td>{p.name}</td>
                 <td><ol>{p.levels.map((l, i) => <li key={i}>{l.targets.map(target).join(', ')} <span className="muted">— after {l.timeout_minutes} min next level</span></li>)}</ol></td>
-                <td>{p.repeat}×</td>
+                <td>{p.repeat}×{p.ack_timeout_minutes ? <span className="muted"> — accepted, escalates again after {p.ack_timeout_minutes} min unresolved</span> : null}</td>
               </tr>
             ))}
             {list.data?.items.length === 0 && <tr><td colSpan={3} className="muted">No escalation policies yet.</td></tr>}
@@ -188,8 +188,9 @@ function Policies({ list }: { list: ReturnType<typeof useLoad<{ items: Policy[] 
           <div className="row">
             <label>Policy name<input required pattern="[A-Za-z0-9][A-Za-z0-9_-]*" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
             <label>Repeat<input type="number" min={0} max={9} value={form.repeat} onChange={(e) => setForm({ ...form, repeat: Number(e.target.value) })} /></label>
+            <label>Acknowledgement timeout (min)<input type="number" min={1} value={form.ack} onChange={(e) => setForm({ ...form, ack: e.target.value })} /></label>
           </div>
-          <label>Levels (JSON: timeout_minutes and targets of type user, team, rotation, email, webhook, ilert, pagerduty)
+          <label>Levels (JSON: timeout_minutes and targets of type user, team, rotation, email, webhook (optionally with subscription), ilert, pagerduty)
             <textarea rows={6} value={form.levels} onChange={(e) => setForm({ ...form, levels: e.target.value })} spellCheck={false} />
           </label>
           <div><button type="submit" disabled={act.busy}>Save policy</button></div>
