@@ -91,11 +91,29 @@ export async function reopenAlert(c: Ctx, a: AlertRow, o: ChangeOpts): Promise<b
   await c.trx.updateTable('alerts').set({ status: 'pending', resolved_at: null, resolved_by: null, accepted_at: null, accepted_by: null, snoozed_until: null, updated_at: c.now })
     .where('id', '=', a.id).execute();
   await log(c.trx, a.id, c.now, 'reopened', `Reopened by ${o.actor}${note(o)}`, o.actor);
+  await forwardAgain(c, a.id);
   const r = await fresh(c, a.id);
   await restartEscalation(c, r);
   await armQuiet(c, o.src, a.id);
   await emit(c, 'alert.reopened', r);
   return true;
+}
+
+/**
+ * ilert and PagerDuty resolved their alert with ours: a reopened alert is sent to them again (same
+ * key: both open a new alert for a key whose alert is resolved). The rows are `R<n>:<first row's
+ * dedup>`, so a later accept or resolve is forwarded for them too, after them (notifier.ts).
+ */
+async function forwardAgain(c: Ctx, alertId: number): Promise<void> {
+  const n = await c.trx.selectFrom('alert_log').select((eb) => eb.fn.countAll().as('n')).where('alert_id', '=', alertId).where('kind', '=', 'reopened').executeTakeFirst();
+  const sent = await c.trx.selectFrom('alert_notifications').select(['dedup', 'channel', 'target']).where('alert_id', '=', alertId).where('action', '=', 'ALERT')
+    .where('channel', 'in', ['ilert', 'pagerduty']).where('status', '!=', 'failed').where('dedup', 'like', 'fwd:%').execute();
+  for (const f of sent) {
+    await c.trx.insertInto('alert_notifications').values({
+      alert_id: alertId, dedup: `R${Number(n?.n ?? 1)}:${f.dedup}`, channel: f.channel, action: 'ALERT', target: f.target, status: 'pending', attempts: 0,
+      next_attempt_at: c.now, locked_until: null, last_status: null, last_error: null, created_at: c.now, sent_at: null,
+    }).onConflict((oc) => oc.doNothing()).execute();
+  }
 }
 
 /** Due deadlines, each claimed and applied in one transaction. */

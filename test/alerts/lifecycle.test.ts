@@ -163,6 +163,31 @@ for (const dialect of DIALECTS) {
       expect(a.log.find((l: any) => l.kind === 'resolved').text).toBe('Resolved by hookflow: no new event for 10 min (auto-resolve)');
     });
 
+    it('a reopened alert is forwarded to ilert again, and its next resolve after that', async () => {
+      const ilert = await startWebhookReceiver(() => ({ status: 202, body: '{}', headers: { 'content-type': 'application/json' } }));
+      try {
+        await put(h, '/api/v1/escalation-policies/fwd', { levels: [{ timeout_minutes: 5, targets: [{ type: 'ilert', integration_key: 'il1api-k', url: ilert.url, private_network: true }] }] });
+        const k = (await put(h, '/api/v1/alert-sources/fwd', { kind: 'events', escalation_policy: 'fwd' })).integration_key;
+        const id = Number((await h.event({ integrationKey: k, eventType: 'ALERT', summary: 'Forwarded', alertKey: 'f' })).body.alertUrl.split('/').pop());
+        const types = () => ilert.requests.map((r) => JSON.parse(r.body).eventType as string);
+        await h.tick();
+        await waitFor(async () => types().length === 1);
+        await act(id, 'resolve');
+        await h.tick();
+        await waitFor(async () => types().length === 2);
+        await act(id, 'reopen');
+        await h.tick();
+        await waitFor(async () => types().length === 3);
+        await act(id, 'resolve');
+        await h.tick();
+        await waitFor(async () => types().length === 4);
+        expect(types()).toEqual(['ALERT', 'RESOLVE', 'ALERT', 'RESOLVE']);
+        expect(new Set(ilert.requests.map((r) => JSON.parse(r.body).alertKey)).size).toBe(1);
+      } finally {
+        await ilert.close();
+      }
+    });
+
     it('two escalation levels reach two receivers, each through its own subscription', async () => {
       for (const [rx, description] of [[rxA, 'level-one'], [rxB, 'level-two']] as const) {
         const s = await h.call('POST', '/api/v1/webhooks', { event: 'alert.notified', uri: rx.url, private_network: true, description });
