@@ -7,7 +7,9 @@
  * steps already fired keep their dedup keys and the new ones notify again. `fireDueDeadlines`
  * fires the deadlines of `deadlines.ts` once across processes (a conditional update claims each).
  */
+import { HookflowError } from '../errors.js';
 import type { AlertDeps } from './deps.js';
+import { checkTarget } from './policies.js';
 import type { Source } from './sources.js';
 import type { Target } from './types.js';
 import { cancelDeadlines, cancelTimers, loadAlert, log, type AlertRow, type Trx } from './records.js';
@@ -61,6 +63,27 @@ async function endSnooze(c: Ctx, a: AlertRow): Promise<void> {
   const r = await fresh(c, a.id);
   if (r.status === 'pending') await restartEscalation(c, r);
   else await armAckTimeout(c, r);
+}
+
+/** Who a reassignment names, checked: a user or team that exists, or a schedule target. */
+export async function checkAssignee(db: Trx, id: number, t: Target): Promise<string> {
+  const no = (reason: string) => new HookflowError('HF_ERR_ALERT_ASSIGNEE', { id, reason });
+  if (!t || !['user', 'team', 'schedule'].includes(String(t.type))) throw no('the target is a user, a team or a schedule');
+  try { checkTarget(t, 'target'); } catch (e) { throw no((e as Error).message); }
+  if (t.type === 'user' && !(await db.selectFrom('users').select('id').where('username', '=', t.username).executeTakeFirst())) throw no(`there is no user ${t.username}`);
+  if (t.type === 'team' && !(await db.selectFrom('teams').select('id').where('name', '=', t.team).executeTakeFirst())) throw no(`there is no team ${t.team}`);
+  const o = t as Record<string, unknown>;
+  return `${t.type} ${String(o.username ?? o.team ?? o.schedule ?? o.name ?? '')}`.trim();
+}
+
+/** A snooze ends in the future, within 30 days. */
+export function snoozeUntil(id: number, until: string, now: number): number {
+  const t = Date.parse(until);
+  const no = (reason: string) => new HookflowError('HF_ERR_ALERT_SNOOZE', { id, until, reason });
+  if (Number.isNaN(t)) throw no('until is an ISO 8601 date and time');
+  if (t <= now) throw no('that time has passed');
+  if (t > now + 30 * 86_400_000) throw no('an alert snoozes 30 days at most');
+  return t;
 }
 
 /**

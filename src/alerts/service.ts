@@ -19,10 +19,9 @@ import { render } from './render.js';
 import { alertUrl, alertView, loadAlert, sourceName } from './records.js';
 import { acceptAlert, commentAlert, resolveAlert } from './transitions.js';
 import { fireDueTimers } from './escalation.js';
-import { fireDueDeadlines, reassignAlert, reopenAlert, snoozeAlert, unacceptAlert } from './lifecycle.js';
+import { checkAssignee, fireDueDeadlines, reassignAlert, reopenAlert, snoozeAlert, snoozeUntil, unacceptAlert } from './lifecycle.js';
 import { MaintenanceService } from './maintenance.js';
 import { HeartbeatService, fireMissed } from './heartbeats.js';
-import { checkTarget } from './policies.js';
 import type { Target } from './types.js';
 import { deliverDue } from './notifier.js';
 import { STATUSES } from './types.js';
@@ -152,7 +151,7 @@ export class AlertService {
     const row = await this.deps.store.db.selectFrom('alerts').select('source_id').where('id', '=', id).executeTakeFirst();
     if (!row) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Alert ${id}` });
     const src = await this.sources.byId(row.source_id);
-    const label = action === 'reassign' ? await this.#assignee(id, arg as Target) : '';
+    const label = action === 'reassign' ? await checkAssignee(this.deps.store.db as never, id, arg as Target) : '';
     await this.deps.store.tx(async (trx) => {
       const a = await loadAlert(trx, id);
       if (!a) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Alert ${id}` });
@@ -171,30 +170,13 @@ export class AlertService {
     return this.show(id);
   }
 
-  /** Who a reassignment names, checked: a user or team that exists, or a schedule target. */
-  async #assignee(id: number, t: Target): Promise<string> {
-    const no = (reason: string) => new HookflowError('HF_ERR_ALERT_ASSIGNEE', { id, reason });
-    if (!t || !['user', 'team', 'schedule'].includes(String(t.type))) throw no('the target is a user, a team or a schedule');
-    try { checkTarget(t, 'target'); } catch (e) { throw no((e as Error).message); }
-    const db = this.deps.store.db;
-    if (t.type === 'user' && !(await db.selectFrom('users').select('id').where('username', '=', t.username).executeTakeFirst())) throw no(`there is no user ${t.username}`);
-    if (t.type === 'team' && !(await db.selectFrom('teams').select('id').where('name', '=', t.team).executeTakeFirst())) throw no(`there is no team ${t.team}`);
-    const o = t as Record<string, unknown>;
-    return `${t.type} ${String(o.username ?? o.team ?? o.schedule ?? o.name ?? '')}`.trim();
-  }
-
   accept(id: number, actor: string, note?: string) { return this.#change(id, 'accept', actor, note); }
   resolve(id: number, actor: string, note?: string) { return this.#change(id, 'resolve', actor, note); }
   unaccept(id: number, actor: string, note?: string) { return this.#change(id, 'unaccept', actor, note); }
   reopen(id: number, actor: string, note?: string) { return this.#change(id, 'reopen', actor, note); }
   reassign(id: number, actor: string, target: Target, note?: string) { return this.#change(id, 'reassign', actor, note, target); }
   snooze(id: number, actor: string, until: string, note?: string) {
-    const t = Date.parse(until);
-    const now = this.deps.now();
-    if (Number.isNaN(t)) throw new HookflowError('HF_ERR_ALERT_SNOOZE', { id, until, reason: 'until is an ISO 8601 date and time' });
-    if (t <= now) throw new HookflowError('HF_ERR_ALERT_SNOOZE', { id, until, reason: 'that time has passed' });
-    if (t > now + 30 * 86_400_000) throw new HookflowError('HF_ERR_ALERT_SNOOZE', { id, until, reason: 'an alert snoozes 30 days at most' });
-    return this.#change(id, 'snooze', actor, note, t);
+    return this.#change(id, 'snooze', actor, note, snoozeUntil(id, until, this.deps.now()));
   }
   comment(id: number, actor: string, text: string) {
     if (!text?.trim()) throw new HookflowError('HF_ERR_VALIDATION', { reason: 'a comment needs text' });
