@@ -57,6 +57,8 @@ async function missed(deps: AlertDeps, c: Ctx, hb: Row, src: Source): Promise<vo
     customDetails: { heartbeat: hb.name, interval_minutes: hb.interval_minutes, grace_minutes: hb.grace_minutes, last_beat_at: iso(hb.last_beat_at) },
     record: null, dedupKey: null, actor: 'heartbeat', data: { heartbeat: hb.name },
   };
+  // A disabled source takes no events; its heartbeats stay quiet too (missed, no alert).
+  if (!src.enabled) return;
   const win = await activeWindow(c.trx, src.id, c.now);
   if (win) { await absorb(c.trx, src.id, Number(win.id), ev, c.now); return; }
   const [open] = await byKey(c.trx, src.id, ev.alertKey!, true);
