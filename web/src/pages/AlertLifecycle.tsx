@@ -97,7 +97,7 @@ export function SourceExtras({ source }: { source: string }) {
     <div className="panel" role="region" aria-label={`Source ${source}: maintenance and heartbeats`}>
       <ErrorBox error={windows.error ?? beats.error ?? act.error} />
       <h4>Maintenance windows</h4>
-      <table aria-label={`Maintenance windows of ${source}`}>
+      <div className="table-wrap"><table aria-label={`Maintenance windows of ${source}`}>
         <thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Reason</th><th scope="col">Absorbed events</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
         <tbody>
           {windows.data?.items.map((x) => (
@@ -108,7 +108,7 @@ export function SourceExtras({ source }: { source: string }) {
           ))}
           {windows.data?.items.length === 0 && <tr><td colSpan={5} className="muted">No maintenance windows.</td></tr>}
         </tbody>
-      </table>
+      </table></div>
       {editor && (
         <form className="row" onSubmit={plan} aria-label={`New maintenance window for ${source}`}>
           <label>From<input type="datetime-local" value={w.from} onChange={(e) => setW({ ...w, from: e.target.value })} /></label>
@@ -118,7 +118,7 @@ export function SourceExtras({ source }: { source: string }) {
         </form>
       )}
       <h4>Heartbeats</h4>
-      <table aria-label={`Heartbeats of ${source}`}>
+      <div className="table-wrap"><table aria-label={`Heartbeats of ${source}`}>
         <thead><tr><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Every</th><th scope="col">Last beat</th><th scope="col">Due</th></tr></thead>
         <tbody>
           {beats.data?.items.map((x) => (
@@ -128,7 +128,7 @@ export function SourceExtras({ source }: { source: string }) {
           ))}
           {beats.data?.items.length === 0 && <tr><td colSpan={5} className="muted">No heartbeats.</td></tr>}
         </tbody>
-      </table>
+      </table></div>
       {admin && (
         <form className="row" onSubmit={addBeat} aria-label={`New heartbeat for ${source}`}>
           <label>Heartbeat name<input required pattern="[A-Za-z0-9][A-Za-z0-9_-]*" value={b.name} onChange={(e) => setB({ ...b, name: e.target.value })} /></label>
