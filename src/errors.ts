@@ -112,6 +112,11 @@ export const CATALOGUE = {
   HF_ERR_TABLE_ROW_NOT_FOUND: [404, 'Table {table} has no row with key {key}'],
   HF_ERR_TABLE_ROW_EXISTS: [409, 'Table {table} already has a row with key {key}'],
   HF_ERR_TABLE_CSV: [400, 'The CSV is malformed at line {line}: {reason}'],
+  HF_ERR_ALERT_SNOOZE: [422, 'Alert {id} cannot be snoozed until {until}: {reason}'],
+  HF_ERR_ALERT_ASSIGNEE: [422, 'Alert {id} cannot be reassigned: {reason}'],
+  HF_ERR_MAINTENANCE_INVALID: [422, 'Maintenance window is invalid: {reason}'],
+  HF_ERR_HEARTBEAT_INVALID: [422, 'Heartbeat is invalid: {reason}'],
+  HF_ERR_HEARTBEAT_UNKNOWN: [404, 'No heartbeat has this token'],
   // processes
   HF_ERR_WORKER_NEEDS_POSTGRES: [400, 'hookflow worker needs PostgreSQL (set HOOKFLOW_DATABASE_URL); with SQLite, hookflow start runs the workers itself'],
   HF_ERR_CONFIG: [400, 'Invalid setting {name}: {reason}'],

@@ -4,7 +4,8 @@
  * schedule trigger. A step fires by a conditional update (`pending` → `fired`), so any number of
  * processes, restarts included, fire it exactly once; the step's notifications and the next step
  * commit in the same transaction. HIGH alerts walk every level and repeat the policy; LOW alerts
- * only notify the first level. An accepted or resolved alert has its steps canceled.
+ * only notify the first level. An accepted, resolved or snoozed alert has its steps canceled
+ * (a snooze's end, an un-accept or a reopen starts a new round: `lifecycle.ts`).
  */
 import type { AlertDeps } from './deps.js';
 import type { PolicyService } from './policies.js';
@@ -21,7 +22,7 @@ export async function fireDueTimers(deps: AlertDeps, policies: PolicyService, li
       const claim = await trx.updateTable('alert_timers').set({ status: 'fired', fired_at: now }).where('id', '=', t.id).where('status', '=', 'pending').executeTakeFirst();
       if (Number(claim.numUpdatedRows) !== 1) return false;
       const a = await loadAlert(trx, t.alert_id);
-      if (!a || a.status !== 'pending' || a.policy_id === null) return false;
+      if (!a || a.status !== 'pending' || a.policy_id === null || (a.snoozed_until !== null && a.snoozed_until > now)) return false;
       const policy = await policies.byId(Number(a.policy_id), trx);
       const level = policy?.levels[t.level];
       if (!policy || !level) return false;

@@ -4,6 +4,9 @@
  * trigger's own pieces (form/JSON/flat-key/JWT bodies, webhook policies, secret or basic auth,
  * the `webhook.verify` handshake), then mapped as ilert's 4me integration does: `*.create` opens,
  * an update with status `accepted` accepts, a problem `solved` or a request `completed` resolves.
+ * A record `declined` (or `rejected`) resolves the alert with a note; a record back in an open
+ * status after it was solved or completed (assigned, in progress, waiting…, not `accepted`) reopens
+ * the alert 4me resolved; with a connection, only when the record read back is open too.
  * The alert key is account/type/id. A repeated delivery (`X-4me-Delivery`, JWT `jti`) changes
  * nothing and answers as the first did; any event is answered 200, since 4me counts refusals
  * towards disabling the webhook.
@@ -21,6 +24,10 @@ import type { AlertEvent, EventType } from './types.js';
 
 export const FOURME_EVENTS = ['problem.create', 'problem.update', 'request.create', 'request.update'];
 const RESOLVED: Record<string, string> = { Problem: 'solved', Request: 'completed' };
+/** 4me statuses that end a record without solving it: the alert resolves, with a note saying why. */
+const DECLINED = ['declined', 'rejected'];
+/** Statuses of a closed record. */
+export const CLOSED = [...Object.values(RESOLVED), ...DECLINED];
 
 function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
@@ -68,7 +75,10 @@ export async function parseFourme(deps: AlertDeps, src: Source, req: InboundRequ
   if (!id) throw new HookflowError('HF_ERR_BODY_MALFORMED', { format: '4me webhook', reason: 'object_id is missing' });
   const account = String(data.account_id ?? (/^https?:\/\/([^.]+)\./.exec(String(data.account ?? ''))?.[1] ?? ep.account));
   const status = typeof payload.status === 'string' ? payload.status : null;
-  const evType: EventType = verb === 'create' ? 'ALERT' : status === 'accepted' ? 'ACCEPT' : status === RESOLVED[type] ? 'RESOLVE' : 'ALERT';
+  const declined = verb !== 'create' && !!status && DECLINED.includes(status);
+  const evType: EventType = verb === 'create' ? 'ALERT' : status === 'accepted' ? 'ACCEPT' : status === RESOLVED[type] || declined ? 'RESOLVE' : 'ALERT';
+  // `accepted` never reopens: after a solve it is most often 4me retrying an earlier delivery.
+  const reopen = verb !== 'create' && !!status && status !== RESOLVED[type] && !declined && status !== 'accepted';
   const links = parseLinks(req.headers.link);
   const url = links.canonical ?? `${ep.accountOrigin}/${noun}s/${id}`;
   const deliveryId = first(req.headers['x-4me-delivery']) ?? first(req.headers['x-xurrent-delivery']) ?? null;
@@ -79,7 +89,7 @@ export async function parseFourme(deps: AlertDeps, src: Source, req: InboundRequ
       type: evType, alertKey: `${account}/${type}/${id}`, summary: `4me ${noun} ${id}${status ? ` (${status})` : ''}`, details: null, priority: null,
       images: [], links: [{ href: url, text: `4me ${noun} ${id}` }], customDetails: { account, record_type: type, record_id: id, status, event },
       record: { account, type, id, nodeID: typeof data.object_nodeID === 'string' ? data.object_nodeID : null, url },
-      create: verb === 'create', dedupKey: deliveryId ? `4me-delivery:${deliveryId}` : jti ? `4me-jti:${jti}` : null, actor: who,
+      create: verb === 'create', reopen, ...(declined ? { note: `the 4me ${noun} was ${status}` } : {}), dedupKey: deliveryId ? `4me-delivery:${deliveryId}` : jti ? `4me-jti:${jti}` : null, actor: who,
       data: { event, status, delivery_id: deliveryId, person: data.person_name ?? null },
     },
   };

@@ -4,8 +4,9 @@
  * through the SSRF-guarded fetch, 4me notes through the connector. A row is claimed with a short
  * lease by a conditional update; 429, 5xx and network errors retry with backoff (Retry-After
  * honoured, ilert asks for 10-30 s), other answers fail the row at once. A forwarded ACCEPT or
- * RESOLVE waits while the ALERT before it for the same channel is still pending, so the other
- * side never sees them out of order.
+ * RESOLVE waits while the ALERT before it for the same channel is still pending, and a reopened
+ * alert's new ALERT waits for whatever that channel still has to send, so the other side never
+ * sees them out of order.
  */
 import { HookflowError, isHookflowError } from '../errors.js';
 import { safeFetch } from '../security/index.js';
@@ -30,6 +31,12 @@ export async function deliverDue(deps: AlertDeps, limit = 50): Promise<number> {
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])).orderBy('id').limit(limit).execute();
   let sent = 0;
   for (const r of rows) {
+    // A reopened alert's new ALERT (`R<n>:…`) goes after everything forwarded before it on that channel.
+    if (r.action === 'ALERT' && /^R\d+:/.test(r.dedup)) {
+      const before = await deps.store.db.selectFrom('alert_notifications').select('id').where('alert_id', '=', r.alert_id).where('status', '=', 'pending')
+        .where('channel', '=', r.channel).where('id', '<', r.id).executeTakeFirst();
+      if (before) continue;
+    }
     if (r.action === 'ACCEPT' || r.action === 'RESOLVE') {
       const root = r.dedup.replace(/^(ACCEPT|RESOLVE):/, '');
       const before = await deps.store.db.selectFrom('alert_notifications').select('id').where('alert_id', '=', r.alert_id).where('status', '=', 'pending')

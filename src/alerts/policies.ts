@@ -1,7 +1,9 @@
 /**
  * @module alerts/policies
  * Escalation policies: ordered levels of targets with a timeout each, repeated N times after an
- * optional delayed start (ilert's `escalationTimeout`, `frequency`, `delayMin`). Forwarding keys
+ * optional delayed start (ilert's `escalationTimeout`, `frequency`, `delayMin`), and an optional
+ * acknowledgement timeout (an accepted alert not resolved in time escalates again). A webhook
+ * target naming a `subscription` must name one that exists when saved. Forwarding keys
  * (ilert integration key, PagerDuty routing key) are sealed at rest and never shown again.
  */
 import { HookflowError } from '../errors.js';
@@ -10,17 +12,19 @@ import type { DB } from '../store/index.js';
 import { iso, type AlertDeps } from './deps.js';
 import type { Level, Policy, Target } from './types.js';
 import { missingSchedules } from './schedule-target.js';
+import { findSubscription } from './targets.js';
 
 export interface PolicyInput {
   levels: Level[];
   repeat?: number;
   delay_minutes?: number;
+  ack_timeout_minutes?: number | null;
 }
 
 const SECRET_FIELDS = ['integration_key', 'routing_key'] as const;
 const bad = (reason: string) => new HookflowError('HF_ERR_ESCALATION_POLICY_INVALID', { reason });
 
-function checkTarget(t: Target, where: string): void {
+export function checkTarget(t: Target, where: string): void {
   switch (t?.type) {
     case 'user': if (!t.username) throw bad(`${where}: a user target needs username`); return;
     case 'team': if (!t.team) throw bad(`${where}: a team target needs team`); return;
@@ -31,7 +35,9 @@ function checkTarget(t: Target, where: string): void {
       return;
     case 'email': if (!Array.isArray(t.to) || !t.to.length) throw bad(`${where}: an email channel needs to`); return;
     case 'schedule': if (!t.name) throw bad(`${where}: a schedule target needs name`); return;
-    case 'webhook': return;
+    case 'webhook':
+      if (t.subscription !== undefined && (typeof t.subscription !== 'string' || !t.subscription)) throw bad(`${where}: a webhook target's subscription is the id or description of an outbound webhook subscription`);
+      return;
     case 'ilert': if (!t.integration_key) throw bad(`${where}: an ilert channel needs integration_key`); return;
     case 'pagerduty': if (!t.routing_key) throw bad(`${where}: a PagerDuty channel needs routing_key`); return;
     default: throw bad(`${where}: type must be user, team, rotation, schedule, email, webhook, ilert or pagerduty`);
@@ -47,6 +53,8 @@ export function checkPolicy(p: PolicyInput): void {
   });
   if (p.repeat !== undefined && (!Number.isInteger(p.repeat) || p.repeat < 0 || p.repeat > 9)) throw bad('repeat is 0 to 9');
   if (p.delay_minutes !== undefined && (!Number.isInteger(p.delay_minutes) || p.delay_minutes < 0 || p.delay_minutes > 60)) throw bad('delay_minutes is 0 to 60');
+  const ack = p.ack_timeout_minutes;
+  if (ack !== undefined && ack !== null && (!Number.isInteger(ack) || ack < 1 || ack > 10_080)) throw bad('ack_timeout_minutes is 1 to 10080 (a week), or null');
 }
 
 function mapSecrets(levels: Level[], f: (v: string, field: string) => string): Level[] {
@@ -69,12 +77,17 @@ export class PolicyService {
     const wanted = input.levels.flatMap((l) => l.targets.flatMap((t) => (t.type === 'schedule' ? [t.name] : [])));
     const missing = await missingSchedules(this.deps.store.db, wanted);
     if (missing.length) throw bad(`unknown schedule ${missing.join(', ')}`);
+    for (const [i, l] of input.levels.entries()) for (const [j, t] of l.targets.entries()) {
+      if (t.type === 'webhook' && t.subscription && !(await findSubscription(this.deps.store.db as never, t.subscription))) {
+        throw bad(`levels[${i}].targets[${j}]: no enabled webhook subscription has the id or description ${t.subscription}`);
+      }
+    }
     const { box, now } = this.deps;
     const t = now();
     // Re-sent keys are sealed again; a `"***"` placeholder keeps the key stored at that place.
     const old = await this.get(name).catch(() => null);
     const levels = mapSecrets(input.levels, (v, k) => (v === '***' ? findOld(old, input.levels, v, k) : box.seal(v, `policy:${name}`)));
-    const values = { levels: JSON.stringify(levels), repeat: input.repeat ?? 0, delay_minutes: input.delay_minutes ?? 0, updated_at: t };
+    const values = { levels: JSON.stringify(levels), repeat: input.repeat ?? 0, delay_minutes: input.delay_minutes ?? 0, ack_timeout_minutes: input.ack_timeout_minutes ?? null, updated_at: t };
     await this.deps.store.tx(async (trx) => {
       const r = await trx.updateTable('escalation_policies').set(values).where('name', '=', name).executeTakeFirst();
       if (Number(r.numUpdatedRows) === 0) await trx.insertInto('escalation_policies').values({ name, ...values, created_at: t }).execute();
@@ -85,7 +98,7 @@ export class PolicyService {
   async get(name: string, db: Kysely<DB> | Transaction<DB> = this.deps.store.db): Promise<Policy & { created_at: number; updated_at: number }> {
     const r = await db.selectFrom('escalation_policies').selectAll().where('name', '=', name).executeTakeFirst();
     if (!r) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Escalation policy ${name}` });
-    return { id: Number(r.id), name: r.name, levels: JSON.parse(r.levels) as Level[], repeat: r.repeat, delay_minutes: r.delay_minutes, created_at: Number(r.created_at), updated_at: Number(r.updated_at) };
+    return { id: Number(r.id), name: r.name, levels: JSON.parse(r.levels) as Level[], repeat: r.repeat, delay_minutes: r.delay_minutes, ack_timeout_minutes: r.ack_timeout_minutes ?? null, created_at: Number(r.created_at), updated_at: Number(r.updated_at) };
   }
 
   async byId(id: number, db: Kysely<DB> | Transaction<DB> = this.deps.store.db): Promise<Policy | null> {
@@ -129,7 +142,7 @@ function findOld(old: Policy | null, _levels: Level[], _v: string, _k: string): 
 
 export function view(p: Policy & { created_at: number; updated_at: number }) {
   return {
-    name: p.name, repeat: p.repeat, delay_minutes: p.delay_minutes,
+    name: p.name, repeat: p.repeat, delay_minutes: p.delay_minutes, ack_timeout_minutes: p.ack_timeout_minutes ?? null,
     levels: mapSecrets(p.levels, () => '***'),
     created_at: iso(p.created_at)!, updated_at: iso(p.updated_at)!,
   };

@@ -24,6 +24,7 @@ export function alertView(r: AlertRow, source: string, publicUrl: string): Alert
     escalation_round: r.escalation_round, url: alertUrl(publicUrl, Number(r.id)),
     created_at: iso(r.created_at)!, updated_at: iso(r.updated_at)!, accepted_at: iso(r.accepted_at), accepted_by: r.accepted_by,
     resolved_at: iso(r.resolved_at), resolved_by: r.resolved_by,
+    snoozed_until: r.snoozed_until !== null && r.snoozed_until !== undefined ? iso(r.snoozed_until) : null, assignee: parseJson(r.assignee, null),
   };
 }
 
@@ -42,6 +43,13 @@ export async function outbox(trx: Trx, type: string, payload: Record<string, unk
 
 export async function sourceName(trx: Trx, sourceId: string): Promise<string> {
   return (await trx.selectFrom('alert_sources').select('name').where('id', '=', sourceId).executeTakeFirst())?.name ?? sourceId;
+}
+
+/** Stops lifecycle deadlines of the alert (all, or the kinds named). */
+export async function cancelDeadlines(trx: Trx, alertId: number, kinds?: string[]): Promise<void> {
+  let q = trx.updateTable('alert_deadlines').set({ status: 'canceled' }).where('alert_id', '=', alertId).where('status', '=', 'pending');
+  if (kinds) q = q.where('kind', 'in', kinds);
+  await q.execute();
 }
 
 /** Stops the escalation: pending steps of the alert will never fire. */

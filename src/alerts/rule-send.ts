@@ -79,7 +79,7 @@ export function sampleAlert(publicUrl: string, priority: 'HIGH' | 'LOW', now: nu
   return {
     id: 0, source: 'test', alert_key: 'hookflow-test', status: 'pending', priority, summary: 'Test notification from Hookflow',
     details: 'Your notification rule works.', custom_details: null, links: [], images: [], record: null, event_count: 1,
-    escalation_level: 1, escalation_round: 0, url: `${publicUrl}/alerts`, created_at: at, updated_at: at,
+    escalation_level: 1, escalation_round: 0, snoozed_until: null, assignee: null, url: `${publicUrl}/alerts`, created_at: at, updated_at: at,
     accepted_at: null, accepted_by: null, resolved_at: null, resolved_by: null,
   };
 }

@@ -1,9 +1,10 @@
 /**
  * @module alerts/service
  * The alerting facade the server, CLI and runtime use: the Events API, 4me source deliveries,
- * alerts (list, show, accept, resolve, comment), on-call schedules, personal notification rules
- * and the ticking part that fires escalation steps and rule steps and sends notifications.
- * `deps.now` is the one clock: tests move it and call `tick()`.
+ * alerts (list, show, accept, resolve, comment, un-accept, snooze, reassign, reopen), on-call
+ * schedules, personal notification rules, maintenance windows, heartbeats and the ticking part that
+ * fires escalation steps, rule steps, lifecycle deadlines and missed heartbeats and sends
+ * notifications. `deps.now` is the one clock: tests move it and call `tick()`.
  */
 import { HookflowError, isHookflowError, type ErrorCode } from '../errors.js';
 import type { InboundRequest } from '../verify/index.js';
@@ -13,12 +14,16 @@ import { PolicyService } from './policies.js';
 import { SourceService, type Source } from './sources.js';
 import { ingest } from './ingest.js';
 import { DEFAULT_RATE_PER_MINUTE, RateLimiter, eventFromBody, eventsKey, type EventsBody } from './events-api.js';
-import { handshake, parseFourme } from './fourme-source.js';
+import { CLOSED, handshake, parseFourme } from './fourme-source.js';
 import { fetchRecord, type FourmeRecordInfo } from './fourme-record.js';
 import { render } from './render.js';
 import { alertUrl, alertView, loadAlert, sourceName } from './records.js';
 import { acceptAlert, commentAlert, resolveAlert } from './transitions.js';
 import { fireDueTimers } from './escalation.js';
+import { checkAssignee, fireDueDeadlines, reassignAlert, reopenAlert, snoozeAlert, snoozeUntil, unacceptAlert } from './lifecycle.js';
+import { MaintenanceService } from './maintenance.js';
+import { HeartbeatService, fireMissed } from './heartbeats.js';
+import type { Target } from './types.js';
 import { deliverDue } from './notifier.js';
 import { fireDueRuleSteps } from './rule-steps.js';
 import { ScheduleService } from './schedules.js';
@@ -30,12 +35,17 @@ import { Backoff } from '../store/backoff.js';
 const REFUSED = new Set<ErrorCode>(['HF_ERR_SIGNATURE_INVALID', 'HF_ERR_SIGNATURE_STALE', 'HF_ERR_IP_NOT_ALLOWED', 'HF_ERR_STORE_UNAVAILABLE']);
 import { isStoreUnavailable } from '../store/unavailable.js';
 
+type Action = 'accept' | 'resolve' | 'comment' | 'unaccept' | 'reopen' | 'snooze' | 'reassign';
+const PAST: Record<Action, string> = { accept: 'accepted', resolve: 'resolved', comment: 'commented', unaccept: 'un-accepted', reopen: 'reopened', snooze: 'snoozed', reassign: 'reassigned' };
+
 export class AlertService {
   readonly teams: TeamService;
   readonly policies: PolicyService;
   readonly sources: SourceService;
   readonly schedules: ScheduleService;
   readonly rules: NotificationRuleService;
+  readonly maintenance: MaintenanceService;
+  readonly heartbeats: HeartbeatService;
   readonly #limiter = new RateLimiter();
   #timer: NodeJS.Timeout | null = null;
   #busy: Promise<void> | null = null;
@@ -48,6 +58,8 @@ export class AlertService {
     this.sources = new SourceService(deps, this.teams, this.policies);
     this.schedules = new ScheduleService(deps);
     this.rules = new NotificationRuleService(deps);
+    this.maintenance = new MaintenanceService(deps, this.sources);
+    this.heartbeats = new HeartbeatService(deps, this.sources);
     deps.kick ??= () => undefined;
   }
 
@@ -89,6 +101,8 @@ export class AlertService {
         .catch((e: unknown) => { this.deps.log?.warn({ err: e, source: src.name }, '4me record read failed; the delivery fills the alert'); return null; });
     }
     let ev = p.event;
+    // A late delivery must not reopen what 4me has closed since: the record read now decides.
+    if (ev.reopen && info?.status && CLOSED.includes(info.status)) ev = { ...ev, reopen: false };
     if (info?.subject) {
       ev = { ...ev, summary: info.subject, details: [info.impact && `Impact: ${info.impact}`, info.team && `Team: ${info.team}`, info.status && `Status: ${info.status}`, ev.record?.url].filter(Boolean).join('\n'),
         customDetails: { ...ev.customDetails, subject: info.subject, impact: info.impact, team: info.team } };
@@ -139,20 +153,26 @@ export class AlertService {
     };
   }
 
-  async #change(id: number, action: 'accept' | 'resolve' | 'comment', actor: string, text?: string) {
+  async #change(id: number, action: Action, actor: string, text?: string, arg?: unknown) {
     // The source is read before the transaction: on SQLite the store has one connection, and a
     // read outside the transaction would wait for it forever.
     const row = await this.deps.store.db.selectFrom('alerts').select('source_id').where('id', '=', id).executeTakeFirst();
     if (!row) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Alert ${id}` });
     const src = await this.sources.byId(row.source_id);
+    const label = action === 'reassign' ? await checkAssignee(this.deps.store.db as never, id, arg as Target) : '';
     await this.deps.store.tx(async (trx) => {
       const a = await loadAlert(trx, id);
       if (!a) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Alert ${id}` });
       const c = { trx, now: this.deps.now(), publicUrl: this.deps.publicUrl };
       if (action === 'comment') return commentAlert(c, a, actor, text!);
       const o = { actor, src, fromHookflow: true, note: text };
-      const ok = action === 'accept' ? await acceptAlert(c, a, o) : await resolveAlert(c, a, o);
-      if (!ok) throw new HookflowError('HF_ERR_ALERT_STATE', { id, status: a.status, action: action === 'accept' ? 'accepted' : 'resolved' });
+      const ok = action === 'accept' ? await acceptAlert(c, a, o)
+        : action === 'resolve' ? await resolveAlert(c, a, o)
+          : action === 'unaccept' ? await unacceptAlert(c, a, o)
+            : action === 'reopen' ? await reopenAlert(c, a, o)
+              : action === 'snooze' ? await snoozeAlert(c, a, arg as number, o)
+                : await reassignAlert(this.deps, c, a, arg as Target, label, o);
+      if (!ok) throw new HookflowError('HF_ERR_ALERT_STATE', { id, status: a.status, action: PAST[action] });
     });
     this.deps.kick?.();
     return this.show(id);
@@ -160,6 +180,12 @@ export class AlertService {
 
   accept(id: number, actor: string, note?: string) { return this.#change(id, 'accept', actor, note); }
   resolve(id: number, actor: string, note?: string) { return this.#change(id, 'resolve', actor, note); }
+  unaccept(id: number, actor: string, note?: string) { return this.#change(id, 'unaccept', actor, note); }
+  reopen(id: number, actor: string, note?: string) { return this.#change(id, 'reopen', actor, note); }
+  reassign(id: number, actor: string, target: Target, note?: string) { return this.#change(id, 'reassign', actor, note, target); }
+  snooze(id: number, actor: string, until: string, note?: string) {
+    return this.#change(id, 'snooze', actor, note, snoozeUntil(id, until, this.deps.now()));
+  }
   comment(id: number, actor: string, text: string) {
     if (!text?.trim()) throw new HookflowError('HF_ERR_VALIDATION', { reason: 'a comment needs text' });
     return this.#change(id, 'comment', actor, text);
@@ -172,6 +198,8 @@ export class AlertService {
       try {
         do {
           this.#again = false;
+          await fireMissed(this.deps, this.sources);
+          await fireDueDeadlines(this.deps, (id) => this.sources.byId(id));
           await fireDueTimers(this.deps, this.policies);
           await fireDueRuleSteps(this.deps);
           await deliverDue(this.deps);

@@ -52,6 +52,8 @@ export class SourceService {
     if (input.priority !== undefined && !PRIORITIES.includes(input.priority)) throw bad('priority is HIGH or LOW');
     for (const k of ['summary_template', 'details_template'] as const) if (input[k]) compileTemplate(input[k], `alert source ${k}`);
     if (kind === '4me' && input.config && typeof input.config.account !== 'string' && !input.config.connection) throw bad('a 4me source needs config.account (or config.connection)');
+    const quiet = input.config?.auto_resolve_minutes;
+    if (quiet !== undefined && quiet !== null && (!Number.isInteger(quiet) || (quiet as number) < 1 || (quiet as number) > 10_080)) throw bad('config.auto_resolve_minutes is 1 to 10080 (a week), or null');
   }
 
   async create(name: string, input: SourceInput) {
@@ -106,6 +108,10 @@ export class SourceService {
     const s = await this.get(name);
     await this.deps.store.tx(async (trx) => {
       await trx.deleteFrom('endpoints').where('kind', '=', 'alert_source').where('owner', '=', s.id).execute();
+      // Its maintenance windows and heartbeats go with it; a heartbeat it only fed stops being fed.
+      await trx.deleteFrom('alert_maintenance').where('source_id', '=', s.id).execute();
+      await trx.deleteFrom('heartbeats').where('source_id', '=', s.id).execute();
+      await trx.updateTable('heartbeats').set({ events_from: null }).where('events_from', '=', s.id).execute();
       await trx.deleteFrom('alert_sources').where('id', '=', s.id).execute();
     });
   }

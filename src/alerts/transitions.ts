@@ -1,14 +1,16 @@
 /**
  * @module alerts/transitions
  * What changes an alert, each inside the caller's transaction: open, join (a grouped event),
- * accept, resolve, comment. Status only moves forward (pending → accepted → resolved), so a late
- * or repeated event can never reopen or un-accept an alert. Accepting or resolving stops the
+ * accept, resolve, comment. Events only move status forward (pending → accepted → resolved), so a
+ * late or repeated event can never un-accept an alert; going back (un-accept, reopen, the
+ * acknowledgement timeout, a 4me record reopened) is `lifecycle.ts`. Accepting or resolving stops the
  * escalation, tells forwarded services (ilert ACCEPT/RESOLVE, PagerDuty acknowledge/resolve) and,
  * when the change came from Hookflow, can write a note back to the 4me record.
  */
 import { randomUUID } from 'node:crypto';
 import type { Source } from './sources.js';
-import { alertView, cancelTimers, loadAlert, log, outbox, sourceName, type AlertRow, type Trx } from './records.js';
+import { armAckTimeout } from './deadlines.js';
+import { alertView, cancelDeadlines, cancelTimers, loadAlert, log, outbox, sourceName, type AlertRow, type Trx } from './records.js';
 import { matchKey, type AlertEvent } from './types.js';
 
 export interface Ctx {
@@ -17,7 +19,7 @@ export interface Ctx {
   publicUrl: string;
 }
 
-async function emit(c: Ctx, type: string, a: AlertRow, extra: Record<string, unknown> = {}): Promise<void> {
+export async function emit(c: Ctx, type: string, a: AlertRow, extra: Record<string, unknown> = {}): Promise<void> {
   await outbox(c.trx, type, { alert: alertView(a, await sourceName(c.trx, a.source_id), c.publicUrl), ...extra }, c.now);
 }
 
@@ -29,7 +31,7 @@ export async function openAlert(c: Ctx, src: Source, ev: AlertEvent): Promise<Al
     source_id: src.id, alert_key: key, status: 'pending', priority, summary: ev.summary.slice(0, 1024), details: ev.details,
     custom_details: ev.customDetails ? JSON.stringify(ev.customDetails) : null, links: JSON.stringify(ev.links), images: JSON.stringify(ev.images),
     record: ev.record ? JSON.stringify(ev.record) : null, policy_id: policyId, event_count: 1, escalation_level: null, escalation_round: 0,
-    created_at: c.now, updated_at: c.now, accepted_at: null, accepted_by: null, resolved_at: null, resolved_by: null,
+    created_at: c.now, updated_at: c.now, accepted_at: null, accepted_by: null, resolved_at: null, resolved_by: null, snoozed_until: null, assignee: null,
   }).returning('id').executeTakeFirstOrThrow();
   const id = Number(row.id);
   await c.trx.insertInto('alert_keys').values({ source_id: src.id, alert_key: matchKey(key), alert_id: id }).onConflict((oc) => oc.doNothing()).execute();
@@ -85,8 +87,9 @@ export interface ChangeOpts {
 
 export async function acceptAlert(c: Ctx, a: AlertRow, o: ChangeOpts): Promise<boolean> {
   if (a.status !== 'pending') return false;
-  await c.trx.updateTable('alerts').set({ status: 'accepted', accepted_at: c.now, accepted_by: o.actor, updated_at: c.now }).where('id', '=', a.id).execute();
+  await c.trx.updateTable('alerts').set({ status: 'accepted', accepted_at: c.now, accepted_by: o.actor, snoozed_until: null, updated_at: c.now }).where('id', '=', a.id).execute();
   await cancelTimers(c.trx, a.id);
+  await armAckTimeout(c, a);
   await log(c.trx, a.id, c.now, 'accepted', `Accepted by ${o.actor}${o.note ? `: ${o.note}` : ''}`, o.actor);
   await forward(c, a, 'ACCEPT');
   await writeBack(c, o.src, a, `Alert ${a.id} accepted in Hookflow by ${o.actor}${o.note ? `: ${o.note}` : ''}`, !!o.fromHookflow);
@@ -96,8 +99,9 @@ export async function acceptAlert(c: Ctx, a: AlertRow, o: ChangeOpts): Promise<b
 
 export async function resolveAlert(c: Ctx, a: AlertRow, o: ChangeOpts): Promise<boolean> {
   if (a.status === 'resolved') return false;
-  await c.trx.updateTable('alerts').set({ status: 'resolved', resolved_at: c.now, resolved_by: o.actor, updated_at: c.now }).where('id', '=', a.id).execute();
+  await c.trx.updateTable('alerts').set({ status: 'resolved', resolved_at: c.now, resolved_by: o.actor, snoozed_until: null, updated_at: c.now }).where('id', '=', a.id).execute();
   await cancelTimers(c.trx, a.id);
+  await cancelDeadlines(c.trx, a.id);
   await log(c.trx, a.id, c.now, 'resolved', `Resolved by ${o.actor}${o.note ? `: ${o.note}` : ''}`, o.actor);
   await forward(c, a, 'RESOLVE');
   await writeBack(c, o.src, a, `Alert ${a.id} resolved in Hookflow by ${o.actor}${o.note ? `: ${o.note}` : ''}`, !!o.fromHookflow);

@@ -52,6 +52,10 @@ export interface AlertEvent {
   record: FourmeRecordRef | null;
   /** 4me: a `*.create` event joins any alert of its record, even a resolved one (it came late). */
   create?: boolean;
+  /** 4me: the record is back in an open status (after solved/completed): a resolved alert reopens. */
+  reopen?: boolean;
+  /** Written with the change (a declined 4me record resolves with a note). */
+  note?: string;
   /** Applied at most once per source (4me delivery id or JWT jti). */
   dedupKey: string | null;
   /** Events API `routingKey`: the escalation policy (by name) for a new alert instead of the source's. */
@@ -75,7 +79,8 @@ export type Target =
   /** The person on call in the named schedule when the step fires. */
   | { type: 'schedule'; name: string }
   | { type: 'email'; to: string[] }
-  | { type: 'webhook' }
+  /** Without `subscription`: an `alert.notified` outbox event to every subscriber; with it (id or description): that subscription only. */
+  | { type: 'webhook'; subscription?: string }
   | { type: 'ilert'; integration_key: string; url?: string; private_network?: boolean }
   | { type: 'pagerduty'; routing_key: string; url?: string; private_network?: boolean; source?: string };
 
@@ -90,6 +95,8 @@ export interface Policy {
   levels: Level[];
   repeat: number;
   delay_minutes: number;
+  /** An accepted alert not resolved within this many minutes escalates again. */
+  ack_timeout_minutes?: number | null;
 }
 
 export interface AlertView {
@@ -114,4 +121,7 @@ export interface AlertView {
   accepted_by: string | null;
   resolved_at: string | null;
   resolved_by: string | null;
+  snoozed_until: string | null;
+  /** The target the alert was reassigned to (user, team or schedule). */
+  assignee: Record<string, unknown> | null;
 }

@@ -351,6 +351,8 @@ export interface EscalationPoliciesTable {
   delay_minutes: number;
   created_at: number;
   updated_at: number;
+  /** An accepted alert not resolved within this many minutes escalates again (null: never). */
+  ack_timeout_minutes: number | null;
 }
 
 /** `4me` (its own /hooks URL) or `events` (POST /api/events with its integration key). */
@@ -401,6 +403,10 @@ export interface AlertsTable {
   accepted_by: string | null;
   resolved_at: number | null;
   resolved_by: string | null;
+  /** No notifications until then (epoch ms); escalation resumes at the end. */
+  snoozed_until: number | null;
+  /** JSON target (user, team or schedule) the alert was reassigned to. */
+  assignee: string | null;
 }
 
 /** Every key grouped into an alert, so ACCEPT/RESOLVE by any of them finds it. */
@@ -522,6 +528,60 @@ export interface AlertRuleStepsTable {
   created_at: number;
 }
 
+/** A lifecycle deadline of one alert: ack_timeout | snooze_end | auto_resolve; fired once. */
+export interface AlertDeadlinesTable {
+  id: Generated<number>;
+  alert_id: number;
+  kind: string;
+  due_at: number;
+  /** pending | fired | canceled */
+  status: string;
+  fired_at: number | null;
+}
+
+/** A maintenance window of one source: events that would open or join an alert are absorbed. */
+export interface AlertMaintenanceTable {
+  id: Generated<number>;
+  source_id: string;
+  starts_at: number;
+  ends_at: number;
+  reason: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An event a maintenance window absorbed (logged instead of alerting). */
+export interface AlertAbsorbedTable {
+  id: Generated<number>;
+  source_id: string;
+  window_id: number;
+  at: number;
+  event_type: string;
+  alert_key: string | null;
+  summary: string;
+  data: string | null;
+}
+
+/** A heartbeat monitor: a missed beat (due_at passed) opens an alert in its source. */
+export interface HeartbeatsTable {
+  id: Generated<number>;
+  name: string;
+  source_id: string;
+  /** An alert source whose every event counts as a beat, or null. */
+  events_from: string | null;
+  interval_minutes: number;
+  grace_minutes: number;
+  token_hash: string;
+  /** waiting (no beat yet) | up | missed */
+  status: string;
+  last_beat_at: number | null;
+  due_at: number;
+  alert_id: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -558,6 +618,10 @@ export interface DB {
   alert_dedup: AlertDedupTable;
   alert_timers: AlertTimersTable;
   alert_notifications: AlertNotificationsTable;
+  alert_deadlines: AlertDeadlinesTable;
+  alert_maintenance: AlertMaintenanceTable;
+  alert_absorbed: AlertAbsorbedTable;
+  heartbeats: HeartbeatsTable;
   settings: SettingsTable;
   oncall_schedules: OncallSchedulesTable;
   oncall_overrides: OncallOverridesTable;

@@ -84,6 +84,40 @@ for (const dialect of DIALECTS.filter((d) => d === 'sqlite')) {
       expect((await h.event({ integrationKey: rotated.integration_key, eventType: 'ALERT', summary: 'x' })).status).toBe(202);
     }, 240_000); // some 20 processes of ~2 s each, more on a loaded machine
 
+    it('un-accepts, snoozes, reassigns and reopens an alert; plans maintenance; creates a heartbeat with its ping URL', async () => {
+      await h.call('PUT', '/api/v1/escalation-policies/life', { levels: [{ timeout_minutes: 5, targets: [{ type: 'user', username: 'alice' }] }] });
+      const key = (await h.call('PUT', '/api/v1/alert-sources/life', { kind: 'events', escalation_policy: 'life' })).body.integration_key;
+      const id = String((await h.event({ integrationKey: key, eventType: 'ALERT', summary: 'Queue backlog', alertKey: 'backlog' })).body.alertUrl.split('/').pop());
+      await json('alerts', 'accept', id);
+      expect(await json('alerts', 'unaccept', id, '--note', 'wrong person')).toMatchObject({ status: 'pending', accepted_by: null });
+      const snoozed = await json('alerts', 'snooze', id, '--until', '2h');
+      expect(Date.parse(snoozed.snoozed_until) - Date.now()).toBeGreaterThan(3_500_000);
+      expect((await cli('alerts', 'snooze', id, '--until', 'soon')).code).not.toBe(0);
+      expect(await json('alerts', 'reassign', id, '--user', 'alice')).toMatchObject({ assignee: { type: 'user', username: 'alice' }, snoozed_until: null });
+      const two = await cli('alerts', 'reassign', id, '--user', 'alice', '--team', 'ops');
+      expect(two.code).not.toBe(0);
+      expect((await cli('alerts', 'reopen', id)).stderr).toContain('HF_ERR_ALERT_STATE');
+      await json('alerts', 'resolve', id);
+      expect((await cli('alerts', 'reopen', id, '--note', 'again')).stdout).toBe(`Alert ${id} reopened: pending\n`);
+      const shown = (await cli('alerts', 'show', id)).stdout;
+      expect(shown).toMatch(/unaccepted\s+admin\s+Un-accepted by admin: wrong person/);
+      expect(shown).toMatch(/Assignee:\s+user alice/);
+
+      const w = await json('alerts', 'maintenance', 'add', 'life', '--to', '1h', '--reason', 'Upgrade');
+      expect(w).toMatchObject({ reason: 'Upgrade', active: true });
+      expect((await h.event({ integrationKey: key, eventType: 'ALERT', summary: 'during', alertKey: 'other' })).body.responseCode).toBe('ABSORBED_BY_MAINTENANCE');
+      expect((await json('alerts', 'maintenance', 'events', 'life', String(w.id))).map((e: any) => e.summary)).toEqual(['during']);
+      expect((await cli('alerts', 'maintenance', 'list', 'life')).stdout).toMatch(/Upgrade/);
+      expect((await json('alerts', 'maintenance', 'delete', 'life', String(w.id)))).toEqual({ deleted: w.id });
+
+      const made = await cli('alerts', 'heartbeats', 'create', 'cron', '--source', 'life', '--interval', '15', '--grace', '5');
+      expect(made.code, made.stderr).toBe(0);
+      const ping = /Ping URL \(shown only now; GET or POST, no token needed\): (\S+)/.exec(made.stdout)![1]!;
+      expect((await fetch(ping.replace('http://hookflow.test', h.base))).status).toBe(200);
+      expect((await json('alerts', 'heartbeats', 'list', '--source', 'life'))).toEqual([expect.objectContaining({ name: 'cron', status: 'up', interval_minutes: 15, grace_minutes: 5 })]);
+      expect((await cli('alerts', 'heartbeats', 'show', 'cron')).stdout).not.toContain(ping);
+    }, 240_000);
+
     it('refuses bad input with HF_ERR codes and exit status 1 (from the server) or 2 (a bad argument)', async () => {
       const bad = await cli('alerts', 'sources', 'create', 'bad', '--grouping', 'sometimes');
       // The API's route schema answers first: the grouping is not one of its values.

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { HookflowError } from '../../errors.js';
 import { ApiError } from '../client/api.js';
+import { registerLifecycleCommands } from './alert-lifecycle.js';
 import { api, collect, emit, fields, out, positiveInt, seg, sub, table, type JsonOpt } from './shared.js';
 
 type Actor = JsonOpt & { note?: string };
@@ -26,6 +27,7 @@ function printAlert(a: AlertView): void {
     ['ID', a.id], ['Status', a.status], ['Priority', a.priority], ['Summary', a.summary], ['Source', a.source], ['Alert key', a.alert_key],
     ['Events', a.event_count], ['Escalation level', a.escalation_level], ['4me record', a.record ? `${a.record.type} ${a.record.id} (${a.record.account})` : null],
     ['Created', a.created_at], ['Accepted', a.accepted_at ? `${a.accepted_at} by ${a.accepted_by}` : null], ['Resolved', a.resolved_at ? `${a.resolved_at} by ${a.resolved_by}` : null],
+    ['Snoozed until', a.snoozed_until], ['Assignee', a.assignee ? `${a.assignee.type} ${a.assignee.username ?? a.assignee.team ?? a.assignee.name ?? ''}` : null],
     ['URL', a.url],
   ]));
   if (a.details) out(`\n${a.details}`);
@@ -56,6 +58,7 @@ function jsonOption(v: string): Record<string, unknown> {
 interface SourceOpts extends JsonOpt {
   kind?: 'events' | '4me'; team?: string[]; policy?: string; noPolicy?: boolean; grouping?: string; window?: string; priority?: string;
   summaryTemplate?: string; detailsTemplate?: string; config?: string; account?: string; connection?: string; writeBack?: boolean; rateLimit?: number; enabled?: boolean;
+  autoResolve?: number;
 }
 
 function sourceInput(o: SourceOpts): Record<string, unknown> {
@@ -64,6 +67,7 @@ function sourceInput(o: SourceOpts): Record<string, unknown> {
   if (o.connection) config.connection = o.connection;
   if (o.writeBack !== undefined) config.write_back = o.writeBack;
   if (o.rateLimit) config.rate_limit_per_minute = o.rateLimit;
+  if (o.autoResolve) config.auto_resolve_minutes = o.autoResolve;
   const input: Record<string, unknown> = {
     kind: o.kind, teams: o.team, escalation_policy: o.policy, grouping: o.grouping, grouping_window: o.window, priority: o.priority?.toUpperCase(),
     summary_template: o.summaryTemplate, details_template: o.detailsTemplate, enabled: o.enabled, config: Object.keys(config).length ? config : undefined,
@@ -92,10 +96,11 @@ const withSourceOptions = (c: Command): Command => c
   .option('--connection <name>', '4me: a 4me connection, to read the record and write notes back')
   .option('--write-back', '4me: note on the record when the alert is accepted or resolved in Hookflow')
   .option('--rate-limit <n>', 'events: events per minute per integration key (default 50)', positiveInt)
+  .option('--auto-resolve <minutes>', 'resolve an alert that had no new event for this many minutes', positiveInt)
   .option('--config <json>', 'further source settings as a JSON object (4me: policy, secret, events)');
 
 export function registerAlertCommands(program: Command): void {
-  const alerts = program.command('alerts').description('Alerts: list, show, accept, resolve, comment; sources, escalation policies and teams');
+  const alerts = program.command('alerts').description('Alerts: list, show, accept, resolve, un-accept, snooze, reassign, reopen, comment; sources, maintenance, heartbeats, escalation policies and teams');
 
   sub(alerts, 'list', 'List alerts, newest first').option('--status <status>', 'pending, accepted or resolved').option('--source <name>', 'one source only')
     .option('--limit <n>', 'how many', positiveInt)
@@ -120,6 +125,8 @@ export function registerAlertCommands(program: Command): void {
         emit(opts, a, () => out(`Alert ${a.id} ${a.status}`));
       });
   }
+
+  registerLifecycleCommands(alerts);
 
   sub(alerts, 'comment <id> <text>', 'Add a comment to the alert\'s log')
     .action(async (id: string, text: string, opts: Actor) => {

@@ -29,8 +29,8 @@ const sourceView = {
 } as const;
 const target = { type: 'object', required: ['type'], additionalProperties: true, properties: { type: { type: 'string', enum: ['user', 'team', 'rotation', 'schedule', 'email', 'webhook', 'ilert', 'pagerduty'] } } } as const;
 const level = { type: 'object', required: ['timeout_minutes', 'targets'], additionalProperties: false, properties: { timeout_minutes: { type: 'integer', minimum: 1 }, targets: { type: 'array', minItems: 1, items: target } } } as const;
-const policyIn = { type: 'object', required: ['levels'], additionalProperties: false, properties: { levels: { type: 'array', minItems: 1, items: level }, repeat: { type: 'integer', minimum: 0, maximum: 9 }, delay_minutes: { type: 'integer', minimum: 0, maximum: 60 } } } as const;
-const policyView = { type: 'object', properties: { name: str, levels: { type: 'array', items: { type: 'object', additionalProperties: true } }, repeat: { type: 'integer' }, delay_minutes: { type: 'integer' }, created_at: str, updated_at: str } } as const;
+const policyIn = { type: 'object', required: ['levels'], additionalProperties: false, properties: { levels: { type: 'array', minItems: 1, items: level }, repeat: { type: 'integer', minimum: 0, maximum: 9 }, delay_minutes: { type: 'integer', minimum: 0, maximum: 60 }, ack_timeout_minutes: { type: ['integer', 'null'], minimum: 1, maximum: 10_080 } } } as const;
+const policyView = { type: 'object', properties: { name: str, levels: { type: 'array', items: { type: 'object', additionalProperties: true } }, repeat: { type: 'integer' }, delay_minutes: { type: 'integer' }, ack_timeout_minutes: { type: ['integer', 'null'] }, created_at: str, updated_at: str } } as const;
 const teamIn = { type: 'object', additionalProperties: false, properties: { description: strOrNull, members: { type: 'array', items: str } } } as const;
 const teamView = { type: 'object', properties: { name: str, description: strOrNull, members: { type: 'array', items: str }, created_at: str } } as const;
 const list = (items: object) => ({ type: 'object', properties: { items: { type: 'array', items } } });

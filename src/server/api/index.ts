@@ -21,6 +21,7 @@ import { streamRoutes } from './stream.js';
 import { sessionRoutes } from '../ui/session.js';
 import { alertRoutes } from './alerts.js';
 import { alertConfigRoutes } from './alert-config.js';
+import { alertMaintenanceRoutes } from './alert-maintenance.js';
 import { fourmeRoutes } from './fourme.js';
 import { tableRoutes } from './tables.js';
 import { scheduleRoutes } from './schedules.js';
@@ -54,6 +55,7 @@ export async function apiPlugin(app: FastifyInstance, opts: { rt: Runtime }): Pr
     await secured.register(tableRoutes, inner);
     await secured.register(scheduleRoutes, inner);
     await secured.register(notificationRuleRoutes, inner);
+    await secured.register(alertMaintenanceRoutes, inner);
   });
 }
 

@@ -20,6 +20,7 @@ import { fourmeDeliveries } from './0011_fourme_deliveries.js';
 import { installation } from './0012_installation.js';
 import { tables } from './0013_tables.js';
 import { oncall } from './0015_oncall.js';
+import { alertLifecycle } from './0016_alert_lifecycle.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001_core': core,
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0012_installation': installation,
   '0013_tables': tables,
   '0015_oncall': oncall,
+  '0016_alert_lifecycle': alertLifecycle,
 };
 
 class StaticProvider implements MigrationProvider {

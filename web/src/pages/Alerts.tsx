@@ -1,14 +1,15 @@
-// Alerting: alerts (filter, accept, resolve, with their log), alert sources with their URLs, and
+// Alerting: alerts (filter, accept, resolve; the open alert's lifecycle buttons and log in
+// AlertLifecycle.tsx), alert sources with their URLs, maintenance windows and heartbeats, and
 // escalation policies; admins add sources and policies. Uses /api/v1/alerts, /alert-sources and
 // /escalation-policies as they are.
 import { useState, type FormEvent } from 'react';
 import { api, enc, q } from '../api';
 import { CopyButton, ErrorBox, Page, Status, time, useAction, useCan, useLoad } from '../ui';
+import { AlertPanel, SourceExtras, type AlertDetail } from './AlertLifecycle';
 
 interface Alert { id: number; source: string; alert_key: string; status: string; priority: string; summary: string; details: string | null; event_count: number; escalation_level: number | null; created_at: string; accepted_by: string | null; resolved_by: string | null }
-interface AlertDetail extends Alert { log: Array<{ at: string; kind: string; actor: string | null; text: string }> }
 interface Source { name: string; kind: string; teams: string[]; escalation_policy: string | null; priority: string; enabled: boolean; verification: string; webhook_url: string | null; events_url: string | null; integration_key?: string }
-interface Policy { name: string; levels: Array<{ timeout_minutes: number; targets: Array<Record<string, unknown>> }>; repeat: number; delay_minutes: number }
+interface Policy { name: string; levels: Array<{ timeout_minutes: number; targets: Array<Record<string, unknown>> }>; repeat: number; delay_minutes: number; ack_timeout_minutes: number | null }
 const LIMIT = 50;
 
 function target(t: Record<string, unknown>): string {
@@ -76,15 +77,7 @@ function AlertList() {
         </table>
       </div>
       {cursor && <button type="button" onClick={() => void more()}>Load more</button>}
-      {open && (
-        <div className="panel" role="region" aria-label={`Alert ${open.id}`}>
-          <h3>Alert {open.id}: {open.summary}</h3>
-          {open.details && <p>{open.details}</p>}
-          <ol className="log" aria-label="Alert log">
-            {open.log.map((l, i) => <li key={i}><span className="muted">{time(l.at)}</span> <b>{l.kind}</b> {l.actor ? `${l.actor}: ` : ''}{l.text}</li>)}
-          </ol>
-        </div>
-      )}
+      {open && <AlertPanel alert={open} onChange={(d) => { setOpen(d); list.reload(); }} />}
     </section>
   );
 }
@@ -95,6 +88,7 @@ function Sources({ policies }: { policies: Policy[] }) {
   const act = useAction();
   const [form, setForm] = useState({ name: '', kind: 'events', escalation_policy: '', priority: 'HIGH', account: '' });
   const [created, setCreated] = useState<Source | null>(null);
+  const [shown, setShown] = useState<string | null>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void act.run(async () => {
@@ -116,7 +110,7 @@ function Sources({ policies }: { policies: Policy[] }) {
               const url = s.webhook_url ?? s.events_url;
               return (
                 <tr key={s.name} data-source={s.name}>
-                  <td>{s.name}</td>
+                  <td><button type="button" className="link" aria-expanded={shown === s.name} onClick={() => setShown(shown === s.name ? null : s.name)} aria-label={`Maintenance and heartbeats of ${s.name}`}>{s.name}</button></td>
                   <td>{s.kind}</td>
                   <td>{url ? <><code>{url}</code> <CopyButton text={url} label="Copy URL" /></> : '—'}</td>
                   <td>{s.kind === 'events' ? 'integration key' : s.verification}</td>
@@ -130,6 +124,7 @@ function Sources({ policies }: { policies: Policy[] }) {
           </tbody>
         </table>
       </div>
+      {shown && <SourceExtras source={shown} />}
       {admin && (
         <form className="form panel" onSubmit={submit} aria-label="New alert source">
           <h3>New alert source</h3>
@@ -156,13 +151,13 @@ const EXAMPLE = JSON.stringify([{ timeout_minutes: 15, targets: [{ type: 'user',
 function Policies({ list }: { list: ReturnType<typeof useLoad<{ items: Policy[] }>> }) {
   const admin = useCan('admin');
   const act = useAction();
-  const [form, setForm] = useState({ name: '', levels: EXAMPLE, repeat: 0 });
+  const [form, setForm] = useState({ name: '', levels: EXAMPLE, repeat: 0, ack: '' });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void act.run(async () => {
       let levels: unknown;
       try { levels = JSON.parse(form.levels); } catch { throw new Error('Levels are not valid JSON'); }
-      await api(`/escalation-policies/${enc(form.name)}`, { method: 'PUT', body: { levels, repeat: form.repeat } });
+      await api(`/escalation-policies/${enc(form.name)}`, { method: 'PUT', body: { levels, repeat: form.repeat, ack_timeout_minutes: form.ack ? Number(form.ack) : null } });
       setForm({ ...form, name: '' });
       list.reload();
     });
@@ -179,7 +174,7 @@ function Policies({ list }: { list: ReturnType<typeof useLoad<{ items: Policy[] 
               <tr key={p.name} data-policy={p.name}>
                 <td>{p.name}</td>
                 <td><ol>{p.levels.map((l, i) => <li key={i}>{l.targets.map(target).join(', ')} <span className="muted">— after {l.timeout_minutes} min next level</span></li>)}</ol></td>
-                <td>{p.repeat}×</td>
+                <td>{p.repeat}×{p.ack_timeout_minutes ? <span className="muted"> — accepted, escalates again after {p.ack_timeout_minutes} min unresolved</span> : null}</td>
               </tr>
             ))}
             {list.data?.items.length === 0 && <tr><td colSpan={3} className="muted">No escalation policies yet.</td></tr>}
@@ -193,8 +188,9 @@ function Policies({ list }: { list: ReturnType<typeof useLoad<{ items: Policy[] 
           <div className="row">
             <label>Policy name<input required pattern="[A-Za-z0-9][A-Za-z0-9_-]*" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
             <label>Repeat<input type="number" min={0} max={9} value={form.repeat} onChange={(e) => setForm({ ...form, repeat: Number(e.target.value) })} /></label>
+            <label>Acknowledgement timeout (min)<input type="number" min={1} value={form.ack} onChange={(e) => setForm({ ...form, ack: e.target.value })} /></label>
           </div>
-          <label>Levels (JSON: timeout_minutes and targets of type user, team, rotation, schedule, email, webhook, ilert, pagerduty)
+          <label>Levels (JSON: timeout_minutes and targets of type user, team, rotation, schedule, email, webhook (optionally with subscription), ilert, pagerduty)
             <textarea rows={6} value={form.levels} onChange={(e) => setForm({ ...form, levels: e.target.value })} spellCheck={false} />
           </label>
           <div><button type="submit" disabled={act.busy}>Save policy</button></div>
