@@ -12,6 +12,8 @@ export interface CompiledSteps {
   recipe: Recipe;
   /** Evaluates a step's `with` against the job context. */
   input(step: StepDef, ctx: Record<string, unknown>): Promise<unknown>;
+  /** A callable recipe's top-level `result`, evaluated when the job succeeds. */
+  result?(ctx: Record<string, unknown>): Promise<unknown>;
 }
 
 export interface RecipeSource {

@@ -46,6 +46,8 @@ export class SqliteQueueSql implements QueueSql {
           input = excluded.input, output = excluded.output, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at`),
       finish: db.prepare(`UPDATE jobs SET status = @status, error = @error, finished_at = @at, locked_by = NULL, locked_until = NULL
         WHERE id = @id AND locked_by = @worker AND status = 'running'`),
+      result: db.prepare(`UPDATE jobs SET result = ? WHERE id = ?`),
+      wake: db.prepare(`UPDATE jobs SET status = 'queued', run_at = ? WHERE id = ? AND status = 'waiting'`),
       event: db.prepare(`INSERT INTO outbox (type, recipe, payload, created_at) VALUES (@type, @recipe, @payload, @created_at)`),
       release: db.prepare(`UPDATE jobs SET status = @status, error = @error, run_at = @run_at, locked_by = NULL, locked_until = NULL
         WHERE id = @id AND locked_by = @worker AND status = 'running'`),
@@ -116,6 +118,8 @@ export class SqliteQueueSql implements QueueSql {
           if (res.changes === 0) return false;
           for (const st of it.steps) s.upsertStep.run(st);
           for (const ev of it.events ?? []) s.event.run(ev);
+          if (final && it.result !== undefined) s.result.run(it.result, it.jobId);
+          if (final && it.wake) s.wake.run(it.at, it.wake);
           return true;
         }),
       )(),

@@ -52,6 +52,13 @@ export interface Settle {
   steps: StepRow[];
   /** Outbox events committed with this settle (only if the worker still held the job). */
   events?: OutboxEvent[];
+  /** A callable recipe's result (JSON text), written with the finish. */
+  result?: string | null;
+  /**
+   * A parent job waiting for this one (recipe.call): requeued in the same transaction as this
+   * job's finish, so a crash can never leave the parent waiting for a child that already ended.
+   */
+  wake?: string | null;
 }
 
 export interface OutboxEvent {

@@ -216,7 +216,8 @@ export class RecipeService implements RecipeSource {
 
   async compiled(name: string, version: number): Promise<CompiledSteps> {
     const c = await this.compiledVersion(name, version);
-    return { recipe: c.recipe, input: (step, ctx) => c.step(step.id).with.evaluate(ctx as never) };
+    const result = c.result;
+    return { recipe: c.recipe, input: (step, ctx) => c.step(step.id).with.evaluate(ctx as never), ...(result ? { result: (ctx) => result.evaluate(ctx as never) } : {}) };
   }
 
   /** The recipe behind an inbound token, or null. Hot path: cached. */
