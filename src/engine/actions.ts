@@ -1,7 +1,8 @@
 /**
  * @module engine/actions
  * The action registry. Connectors register `<connector>.<action>`; the step loop handles the
- * core control actions (if, wait, fail) itself and `transform` is a plain pure action.
+ * core control actions (if, wait, fail, foreach, switch, stop) itself and `transform` is a plain
+ * pure action. Their catalog entries are in control-schemas.ts.
  */
 import type { StepDef } from '../recipes/types.js';
 import { HookflowError } from '../errors.js';
@@ -64,7 +65,7 @@ export function hasAction(name: string): boolean {
   return registry.has(name) || CONTROL_ACTIONS.has(name);
 }
 
-/** Handled by the step loop, not the registry. */
-export const CONTROL_ACTIONS = new Set(['if', 'wait', 'fail']);
+/** Handled by the step loop, not the registry (foreach, switch, stop: engine/blocks.ts). */
+export const CONTROL_ACTIONS = new Set(['if', 'wait', 'fail', 'foreach', 'switch', 'stop']);
 
 registerAction({ name: 'transform', pure: true, run: async (input) => input });

@@ -8,7 +8,7 @@ import { compileTemplate, forAnswer, type CompiledTemplate } from '../expression
 import type { Recipe, StepDef } from './types.js';
 import { childLists } from './blocks.js';
 
-export const CORE_ACTIONS: readonly string[] = Object.freeze(['transform', 'if', 'wait', 'fail']);
+export const CORE_ACTIONS: readonly string[] = Object.freeze(['transform', 'if', 'wait', 'fail', 'foreach', 'switch', 'stop', 'recipe.call']);
 
 export interface CompiledStep {
   def: StepDef;
