@@ -7,7 +7,7 @@ describe('control step schemas', () => {
     expect(CONTROL_ACTIONS.map((a) => [a.name, a.blocks ?? []])).toEqual([['foreach', ['steps']], ['switch', ['cases', 'default']], ['stop', []], ['recipe.call', []]]);
     for (const a of CONTROL_ACTIONS) {
       expect(a.title && a.description).toBeTruthy();
-      for (const [k, p] of Object.entries((a.input as { properties: Record<string, { title?: string; description?: string }> }).properties)) {
+      for (const [k, p] of Object.entries((a.input as unknown as { properties: Record<string, { title?: string; description?: string }> }).properties)) {
         expect(p.title && p.description, `${a.name}.${k}`).toBeTruthy();
       }
     }
