@@ -55,6 +55,7 @@ class JobRun {
   /** The job's own frame: top-level steps, keyed by their id alone. */
   readonly #root: Frame;
   #flushing: Promise<void> = Promise.resolve();
+  #queuedFlush: Promise<void> | null = null;
   readonly #abort = new AbortController();
   #seq = 0;
   #deadline = 0;
@@ -188,13 +189,18 @@ class JobRun {
    * never land after its newer one), and only rows not changed meanwhile leave the dirty set.
    */
   #flush(): Promise<void> {
+    // A flush not started yet will take every row put so far: join it rather than queue another.
+    if (this.#queuedFlush) return this.#queuedFlush;
     const run = this.#flushing.then(async () => {
+      this.#queuedFlush = null;
       const batch = [...this.#dirty.values()];
       if (batch.length === 0) return;
-      const ok = await fromStore(this.deps.store.queue.saveSteps(this.job.id, this.job.locked_by ?? this.deps.workerId, batch));
+      const renew = this.deps.limits.leaseMs ? this.deps.now() + this.deps.limits.leaseMs : undefined;
+      const ok = await fromStore(this.deps.store.queue.saveSteps(this.job.id, this.job.locked_by ?? this.deps.workerId, batch, renew));
       if (!ok) throw new LostLease();
       for (const r of batch) if (this.#dirty.get(r.step_id) === r) this.#dirty.delete(r.step_id);
     });
+    this.#queuedFlush = run;
     this.#flushing = run.catch(() => undefined);
     return run;
   }

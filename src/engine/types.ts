@@ -31,6 +31,8 @@ export interface EngineLimits {
   jobTimeoutSeconds: number;
   /** A job whose lease expired mid-run this many times fails with HF_ERR_JOB_POISON (default 3). */
   maxCrashes?: number;
+  /** The worker's lease length: saving steps renews the lease too (see QueueSql.saveSteps). */
+  leaseMs?: number;
 }
 
 export interface EngineDeps {

@@ -118,9 +118,12 @@ export class PostgresQueueSql implements QueueSql {
     return r.rowCount ?? 0;
   }
 
-  saveSteps(jobId: string, workerId: string, steps: StepRow[]): Promise<boolean> {
+  saveSteps(jobId: string, workerId: string, steps: StepRow[], renewUntil?: number): Promise<boolean> {
     return this.#tx(async (c) => {
-      const held = await c.query({ name: 'hf_holds', text: `SELECT 1 FROM jobs WHERE id = $1 AND locked_by = $2 AND status = 'running' FOR UPDATE`, values: [jobId, workerId] });
+      const held = await c.query({
+        name: 'hf_holds_renew', text: `UPDATE jobs SET locked_until = GREATEST(locked_until, COALESCE($3::bigint, locked_until)) WHERE id = $1 AND locked_by = $2 AND status = 'running'`,
+        values: [jobId, workerId, renewUntil ?? null],
+      });
       if (held.rowCount === 0) return false;
       await upsertSteps(c, steps);
       return true;

@@ -39,7 +39,7 @@ export class SqliteQueueSql implements QueueSql {
         RETURNING *`),
       heartbeat: db.prepare(`UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND status = 'running'`),
       reap: db.prepare(`UPDATE jobs SET status = 'queued', locked_by = NULL, locked_until = NULL, crashes = crashes + 1 WHERE status = 'running' AND locked_until < ?`),
-      holds: db.prepare(`SELECT 1 FROM jobs WHERE id = ? AND locked_by = ? AND status = 'running'`),
+      holds: db.prepare(`UPDATE jobs SET locked_until = max(locked_until, coalesce(?, locked_until)) WHERE id = ? AND locked_by = ? AND status = 'running'`),
       upsertStep: db.prepare(`INSERT INTO job_steps (job_id, step_id, seq, status, attempts, input, output, error, idempotency_key, started_at, finished_at)
         VALUES (@job_id, @step_id, @seq, @status, @attempts, @input, @output, @error, @idempotency_key, @started_at, @finished_at)
         ON CONFLICT (job_id, step_id) DO UPDATE SET seq = excluded.seq, status = excluded.status, attempts = excluded.attempts,
@@ -95,11 +95,11 @@ export class SqliteQueueSql implements QueueSql {
     return this.#lock.run(() => this.#s.reap.run(now).changes);
   }
 
-  saveSteps(jobId: string, workerId: string, steps: StepRow[]): Promise<boolean> {
+  saveSteps(jobId: string, workerId: string, steps: StepRow[], renewUntil?: number): Promise<boolean> {
     const s = this.#s;
     return this.#lock.run(() =>
       this.#db.transaction(() => {
-        if (!s.holds.get(jobId, workerId)) return false;
+        if (s.holds.run(renewUntil ?? null, jobId, workerId).changes === 0) return false;
         for (const st of steps) s.upsertStep.run(st);
         return true;
       })(),

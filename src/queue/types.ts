@@ -79,8 +79,12 @@ export interface QueueSql {
   heartbeat(leases: Array<{ id: string; lease: string }>, until: number): Promise<void>;
   /** Returns jobs whose lease expired to the queue, counting a crash on each; their finished steps stay. */
   reap(now: number): Promise<number>;
-  /** Writes step rows if the worker still holds the job; false when it lost it. */
-  saveSteps(jobId: string, lease: string, steps: StepRow[]): Promise<boolean>;
+  /**
+   * Writes step rows if the worker still holds the job; false when it lost it. `renewUntil`
+   * extends the lease in the same statement: a loop's lanes save steps back to back, and a
+   * heartbeat (SKIP LOCKED) would skip the row they keep locked until the lease ran out.
+   */
+  saveSteps(jobId: string, lease: string, steps: StepRow[], renewUntil?: number): Promise<boolean>;
   /** Settles many jobs in one transaction; per item, false when the worker had lost the job. */
   settle(items: Settle[]): Promise<boolean[]>;
 }
