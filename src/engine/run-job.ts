@@ -293,9 +293,12 @@ class JobRun {
     if (def.action === 'switch') return runSwitch(this.#host, def, w, inputJson, attempt, f);
     if (def.action === 'stop') return Promise.resolve(runStop(this.#host, def, w, inputJson, attempt, f));
     if (def.action !== 'foreach') return null;
-    // Recorded first so the job page lists the loop before its iterations.
-    this.#put(this.#row(f.prefix + def.id, { attempts: attempt, input: inputJson }));
-    return runForeach(this.#host, def, w, inputJson, attempt, f);
+    // Recorded first so the job page lists the loop before its iterations. Coming back to a loop
+    // (after a retry, a wait or a crash in an iteration) is not another attempt of the loop.
+    const prev = this.#rows.get(f.prefix + def.id);
+    const tries = prev ? Math.max(1, prev.attempts) : attempt;
+    this.#put(this.#row(f.prefix + def.id, { attempts: tries, input: inputJson }));
+    return runForeach(this.#host, def, w, inputJson, tries, f);
   }
 
   async #dispatch(def: StepDef, input: unknown, inputJson: string, attempt: number, f: Frame): Promise<Outcome> {
