@@ -46,7 +46,8 @@ export interface ActionDef {
  * decides. An output carrying `branch: "<key>"` runs the step's `<key>` steps next (e.g. on_timeout).
  */
 export class Suspend {
-  constructor(readonly state: Record<string, unknown>, readonly until: number | null = null) {}
+  /** `jobs`: other jobs whose end should wake this one (recipe.call's child), checked after the settle. */
+  constructor(readonly state: Record<string, unknown>, readonly until: number | null = null, readonly jobs: string[] = []) {}
 }
 
 const registry = new Map<string, ActionDef>();

@@ -8,8 +8,8 @@
  * the parent reads the child's row when it wakes, so the result never travels outside the store.
  * A crash between enqueueing the child and recording the suspension enqueues nothing twice: the
  * child's dedup key is the step's idempotency key. The parent also re-checks every RECHECK_MS:
- * a wake that found the parent still running (two children ending at once) costs a delay, never
- * a hang.
+ * A child that ended while its parent was still running found no waiting parent to wake: the
+ * worker closes that gap with `wakeIfEnded` right after the parent's waiting settle committed.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { HookflowError } from '../errors.js';
@@ -18,7 +18,8 @@ import type { Store } from '../store/types.js';
 import { registerAction, Suspend, type ActionContext, type ActionDef } from './actions.js';
 
 export const MAX_CALL_DEPTH = 8;
-const RECHECK_MS = 30_000;
+/** A last resort only (see wakeIfEnded): a waiting parent also looks at its child this often. */
+const RECHECK_MS = 5 * 60_000;
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validators = new Map<string, ValidateFunction>();
@@ -104,7 +105,21 @@ export async function callResult(store: Store, childId: string): Promise<{ resul
 
 async function waitForChild(state: Record<string, unknown>, ctx: ActionContext): Promise<unknown> {
   const done = await callResult(ctx.store, String(state.child));
-  return done ? done.result : new Suspend(state, ctx.now() + RECHECK_MS);
+  return done ? done.result : new Suspend(state, ctx.now() + RECHECK_MS, [String(state.child)]);
+}
+
+/**
+ * Called after a job settled as waiting: if a job it waits for ended meanwhile (its wake found this
+ * one still running, so it changed nothing), requeue it now. Either that child's commit came
+ * before this read, which then sees it ended, or after the settle, when its own wake finds the
+ * parent waiting.
+ */
+export async function wakeIfEnded(store: Store, jobId: string, waitingOn: string[], now = Date.now()): Promise<boolean> {
+  if (waitingOn.length === 0) return false;
+  const ended = await store.db.selectFrom('jobs').select('id').where('id', 'in', waitingOn).where('status', 'in', ['succeeded', 'failed', 'canceled']).limit(1).execute();
+  if (ended.length === 0) return false;
+  const r = await store.db.updateTable('jobs').set({ status: 'queued', run_at: now }).where('id', '=', jobId).where('status', '=', 'waiting').executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
 export const recipeCall: ActionDef = {

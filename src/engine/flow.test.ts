@@ -172,6 +172,28 @@ for (const dialect of DIALECTS) {
       expect(JSON.parse(kids[0]!.trigger)).toMatchObject({ caller: { job_id: job.id, recipe: 'caller' } });
     });
 
+    it('many children ending at once all wake their parent (no wait for the re-check)', async () => {
+      const job = await run({ name: 'fan-out', steps: [
+        { id: 'each', action: 'foreach', with: { items: '{{ [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16] }}', concurrency: 8 }, steps: [{ id: 'call', action: 'recipe.call', with: { recipe: 'double', input: { n: '{{ item }}' } } }] },
+      ] });
+      expect(job.status).toBe('succeeded');
+      expect(step(job, 'each')!.output).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32]);
+    });
+
+    it('wakeIfEnded requeues a waiting parent whose child already ended, and nothing else', async () => {
+      const { wakeIfEnded } = await import('./call.js');
+      const db = t.rt.store.db;
+      const now = Date.now();
+      const row = (id: string, status: string) => ({ id, recipe: 'double', recipe_version: 1, status, trigger: '{}', dedup_key: null, repeat_of: null, error: null, concurrency_key: null, run_at: 8.64e15, locked_by: null, locked_until: null, claims: 1, timeout_at: null, created_at: now, started_at: null, finished_at: null });
+      // Limited by a recipe that does not exist: no claim ever takes them, so the statuses stay as the test sets them.
+      await db.insertInto('jobs').values([row('wake-p1', 'waiting'), row('wake-c1', 'succeeded'), row('wake-p2', 'waiting'), row('wake-c2', 'running')].map((r) => ({ ...r, concurrency_key: 'no-such-recipe' }))).execute();
+      expect(await wakeIfEnded(t.rt.store, 'wake-p2', ['wake-c2'])).toBe(false);
+      expect(await wakeIfEnded(t.rt.store, 'wake-p1', ['wake-c2', 'wake-c1'])).toBe(true);
+      const st = await db.selectFrom('jobs').select(['id', 'status']).where('id', 'in', ['wake-p1', 'wake-p2']).orderBy('id').execute();
+      expect(st).toEqual([{ id: 'wake-p1', status: 'queued' }, { id: 'wake-p2', status: 'waiting' }]);
+      await db.deleteFrom('jobs').where('id', 'like', 'wake-%').execute();
+    });
+
     it('a failed child fails the recipe.call step with its error, and a step-level on_error handles it', async () => {
       await t.rt.recipes.apply({ name: 'notify', trigger: { type: 'callable' }, steps: [{ id: 'boom', action: 'fail', with: { message: 'no channel for {{ trigger.input.team }}' } }], result: '{{ true }}' });
       const job = await run({ name: 'notifier', steps: [

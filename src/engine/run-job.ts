@@ -56,6 +56,7 @@ class JobRun {
   readonly #root: Frame;
   #flushing: Promise<void> = Promise.resolve();
   #queuedFlush: Promise<void> | null = null;
+  readonly #waitingOn = new Set<string>();
   readonly #abort = new AbortController();
   #seq = 0;
   #deadline = 0;
@@ -157,7 +158,8 @@ class JobRun {
       }),
     }];
     const wake = status === 'succeeded' || status === 'failed' ? job.parent_job_id : null;
-    return { jobId: job.id, workerId: job.locked_by ?? this.deps.workerId, status, error, runAt, at, steps: [...this.#dirty.values()], events, wake };
+    const waitingOn = status === 'waiting' ? [...this.#waitingOn] : [];
+    return { jobId: job.id, workerId: job.locked_by ?? this.deps.workerId, status, error, runAt, at, steps: [...this.#dirty.values()], events, wake, waitingOn };
   }
 
   async #runList(steps: StepDef[], f: Frame = this.#root): Promise<Outcome> {
@@ -341,6 +343,7 @@ class JobRun {
     const output = suspended && action.resume ? await action.resume(suspended, input, actx) : await action.run(input, actx);
     if (output instanceof Suspend) {
       this.#put(this.#row(key, { attempts: attempt, input: inputJson, output: JSON.stringify({ suspended: output.state }) }));
+      for (const id of output.jobs) this.#waitingOn.add(id);
       return { kind: 'release', status: 'waiting', runAt: output.until ?? FOREVER };
     }
     this.#succeed(def, output, inputJson, attempt, f);

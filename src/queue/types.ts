@@ -59,6 +59,8 @@ export interface Settle {
    * job's finish, so a crash can never leave the parent waiting for a child that already ended.
    */
   wake?: string | null;
+  /** Jobs a waiting job waits for (not written; the worker re-checks them after the settle). */
+  waitingOn?: string[];
 }
 
 export interface OutboxEvent {
