@@ -68,6 +68,14 @@ for (const dialect of DIALECTS) {
       expect(failed.body.error).toMatchObject({ code: 'HF_ERR_CALL_FAILED', details: { error: { code: 'HF_ERR_FAIL_ACTION', message: 'n=1 refused' } } });
     });
 
+    it('refuses to save a recipe.call of a recipe that exists but is not callable', async () => {
+      const r = await req('PUT', '/recipes/calls-hook', { name: 'calls-hook', trigger: { type: 'webhook' }, steps: [
+        { id: 'each', action: 'foreach', with: { items: [1] }, steps: [{ id: 'c', action: 'recipe.call', with: { recipe: 'hooked', input: {} } }] },
+      ] });
+      expect(r.status).toBe(422);
+      expect(r.body.error.details).toEqual([{ path: '/steps', message: 'recipe.call names recipe hooked, whose trigger is webhook, not callable' }]);
+    });
+
     it('links a parent job to its children and back', async () => {
       await req('PUT', '/recipes/parent', { name: 'parent', trigger: { type: 'webhook' }, steps: [
         { id: 'each', action: 'foreach', with: { items: '{{ [2, 3] }}' }, steps: [{ id: 'sq', action: 'recipe.call', with: { recipe: 'square', input: { n: '{{ item }}' } } }] },

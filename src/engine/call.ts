@@ -91,6 +91,22 @@ export async function startCall(store: Store, name: string, input: unknown, pare
   });
 }
 
+/**
+ * Save-time check of a recipe's recipe.call steps that name their callee literally: a recipe that
+ * exists but is not callable is refused now. A callee not stored yet is allowed (recipes of a
+ * directory are applied one by one) and fails the step with HF_ERR_NOT_FOUND if still missing.
+ */
+export async function callProblems(store: Store, recipe: { name: string; trigger: { type: string } }, steps: Iterable<{ action: string; with?: Record<string, unknown> }>, path = '/steps'): Promise<Array<{ path: string; message: string }>> {
+  const names = new Set<string>();
+  for (const s of steps) {
+    const r = s.action === 'recipe.call' ? s.with?.recipe : undefined;
+    if (typeof r === 'string' && !r.includes('{{') && r !== recipe.name) names.add(r);
+  }
+  if (names.size === 0) return [];
+  const rows = await store.db.selectFrom('recipes').select(['name', 'trigger_type']).where('name', 'in', [...names]).execute();
+  return rows.filter((r) => r.trigger_type !== 'callable').map((r) => ({ path, message: `recipe.call names recipe ${r.name}, whose trigger is ${r.trigger_type}, not callable` }));
+}
+
 /** The child's outcome: its result, a failure carrying its error, or null while it runs. */
 export async function callResult(store: Store, childId: string): Promise<{ result: unknown } | null> {
   const c = await store.db.selectFrom('jobs').select(['recipe', 'number', 'status', 'result', 'error']).where('id', '=', childId).executeTakeFirst();

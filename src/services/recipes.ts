@@ -15,6 +15,8 @@ import { forgetRoutes, fourmeTokensByRecipe, saveFourmeRoute } from '../triggers
 import { fourmeTriggerProblems } from '../triggers/fourme-check.js';
 import type { FourmeTriggerDef } from '../triggers/fourme-policy.js';
 import { invalidRecipe } from '../recipes/validate.js';
+import { allSteps } from '../recipes/blocks.js';
+import { callProblems } from '../engine/call.js';
 
 export interface RecipeSummary {
   name: string;
@@ -87,6 +89,8 @@ export class RecipeService implements RecipeSource {
     const recipe = await this.#withStoredSecrets(input, format);
     compileRecipe(recipe); // refuse a recipe whose expressions do not compile, before storing it
     if (recipe.trigger.type === '4me.webhook') await this.#checkFourme(recipe);
+    const calls = await callProblems(this.store, recipe, allSteps([...recipe.steps, ...(recipe.on_error ?? [])]));
+    if (calls.length) throw invalidRecipe(calls);
     const hash = this.#hash(recipe);
     const now = Date.now();
     const result = await this.store.tx(async (trx) => {
