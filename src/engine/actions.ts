@@ -11,6 +11,8 @@ import type { Store } from '../store/types.js';
 export interface ActionContext {
   job: { id: string; number: number; recipe: string; recipe_version: number };
   step: StepDef;
+  /** The step's row id: its id, or `<loop>[<index>].<id>` inside a loop (what the job's rows and resumes use). */
+  stepKey?: string;
   attempt: number;
   /** Stable across attempts and resumes of this step: `job id:step id:attempt group`. */
   idempotencyKey: string;

@@ -143,7 +143,7 @@ export const recipeCall: ActionDef = {
   async run(input, ctx) {
     const w = (input ?? {}) as { recipe?: unknown; input?: unknown };
     if (typeof w.recipe !== 'string' || !w.recipe) throw new HookflowError('HF_ERR_VALIDATION', { reason: 'recipe.call needs with.recipe (a recipe name)' });
-    const parent = { job_id: ctx.job.id, step_id: ctx.idempotencyKey.split(':')[1] ?? ctx.step.id, recipe: ctx.job.recipe, key: ctx.idempotencyKey };
+    const parent = { job_id: ctx.job.id, step_id: ctx.stepKey ?? ctx.step.id, recipe: ctx.job.recipe, key: ctx.idempotencyKey };
     const child = await startCall(ctx.store, w.recipe, w.input ?? null, parent, ctx.now());
     // The child may already be done (a re-run after a crash found it by its dedup key).
     return waitForChild({ child: child.id, recipe: w.recipe }, ctx);

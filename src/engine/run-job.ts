@@ -140,7 +140,8 @@ class JobRun {
   /** A callable recipe's `result` is evaluated once, at the end, and kept with the finish. */
   async #succeeded(): Promise<Settle> {
     const settle = this.#settle('succeeded', null);
-    if (this.#compiled.result) settle.result = JSON.stringify((await this.#compiled.result(this.#ctx)) ?? null);
+    // Scrubbed like step data: a caller (or the API's answer) must not see a secret echoed into it.
+    if (this.#compiled.result) settle.result = scrubText(JSON.stringify((await this.#compiled.result(this.#ctx)) ?? null));
     return settle;
   }
 
@@ -337,7 +338,7 @@ class JobRun {
     const connection = def.connection ? await fromStore(this.deps.connections.resolve(def.connection)) : undefined;
     const actx = {
       job: { id: this.job.id, number: this.job.number, recipe: this.job.recipe, recipe_version: this.job.recipe_version },
-      step: def, attempt, idempotencyKey: this.#row(key, {}).idempotency_key, signal: this.#abort.signal, connection,
+      step: def, stepKey: key, attempt, idempotencyKey: this.#row(key, {}).idempotency_key, signal: this.#abort.signal, connection,
       store: this.deps.store, now: this.deps.now,
     };
     const output = suspended && action.resume ? await action.resume(suspended, input, actx) : await action.run(input, actx);
