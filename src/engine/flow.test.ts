@@ -32,6 +32,18 @@ registerAction({
   },
 });
 
+// Fails the first call of each idempotency key listed in `fail_first` with a retryable error.
+const seenKeys = new Map<string, number>();
+registerAction({
+  name: 'test.once',
+  async run(input, ctx) {
+    const n = (seenKeys.get(ctx.idempotencyKey) ?? 0) + 1;
+    seenKeys.set(ctx.idempotencyKey, n);
+    if ((input as { flaky?: boolean }).flaky && n === 1) throw new HookflowError('HF_ERR_HTTP_STATUS', { status: 503, url: 'test' }, { retryable: true });
+    return { calls: n };
+  },
+});
+
 for (const dialect of DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`control flow on ${dialect}`, () => {
     let t: TestRuntime;
@@ -81,6 +93,18 @@ for (const dialect of DIALECTS) {
       expect((step(job, 'each')!.output as Array<{ tag: string }>).map((o) => o.tag)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
       expect(effects.sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => `${n}|each[${n - 1}].mark:1`).sort());
       expect(step(job, 'each[5].mark')!.idempotency_key).toBe(`${job.id}:each[5].mark:1`);
+    });
+
+    it('a retry inside a loop releases the job; the resumed loop runs only what was not finished', async () => {
+      seenKeys.clear();
+      const job = await run({ name: 'retry-loop', steps: [{ id: 'each', action: 'foreach', with: { items: '{{ [0,1,2,3,4,5] }}', concurrency: 2 }, steps: [
+        { id: 'call', action: 'test.once', with: { flaky: '{{ item = 2 }}' }, retry: { attempts: 3, backoff: 'fixed', delay_ms: 10 } },
+      ] }] });
+      expect(job.status).toBe('succeeded');
+      expect(step(job, 'each')!.output).toEqual([{ calls: 1 }, { calls: 1 }, { calls: 2 }, { calls: 1 }, { calls: 1 }, { calls: 1 }]);
+      expect([...seenKeys.entries()].sort()).toEqual([0, 1, 2, 3, 4, 5].map((i) => [`${job.id}:each[${i}].call:1`, i === 2 ? 2 : 1]).sort());
+      expect(step(job, 'each[2].call')!.attempts).toBe(2);
+      expect(step(job, 'each')!.attempts).toBe(1);
     });
 
     it('refuses a list over max_items with a coded error before running an iteration', async () => {
