@@ -4,6 +4,11 @@
  * their stored output is replayed into the context. A step with outside effects is recorded as
  * running (with its idempotency key) before it runs, so a crash mid-step resumes with the same
  * key; its result, and the job's completion, commit together with the next write.
+ *
+ * Steps run in a frame (engine/blocks.ts): the job's own, or a loop iteration's, whose rows are
+ * keyed `<loop>[<index>].<step>`. A step's outcome is null (go on), a release (retry later, or
+ * wait without a worker), a stop (end the job now), or a thrown StepFailure, which a step-level
+ * on_error turns back into "go on" and which otherwise fails the job (job-level on_error runs).
  */
 import type { StepDef } from '../recipes/types.js';
 import type { JobRow, Settle, StepRow } from '../queue/types.js';
