@@ -6,7 +6,7 @@
  *
  * Environment:
  *   BENCH_ONLY=a,b        run only these: bare_http, webhook_ack, webhook_ack_with_workers,
- *                         jobs_e2e, memory_10mb_body, memory_100k_queued, cli_start
+ *                         jobs_e2e, loop_100_transforms, memory_10mb_body, memory_100k_queued, cli_start
  *   BENCH_STORES=sqlite,postgres   which stores (default both; postgres is skipped when unreachable)
  *   BENCH_DURATION_S=10   measured seconds of each throughput run (after BENCH_WARMUP_S=2)
  *   BENCH_CONCURRENCY=50  in-flight requests of the load generator
@@ -26,6 +26,7 @@ import {
   pgReachable, pgSchemaName, pgDropSchema, PG_URL,
 } from './server.js';
 import { summarise } from './profile.js';
+import { benchLoop } from './loop.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
@@ -337,6 +338,7 @@ async function main() {
     if (want('webhook_ack_with_workers')) steps.push(['webhook_ack_with_workers', store, () => benchAck(store, true)]);
   }
   for (const store of stores) if (want('jobs_e2e')) steps.push(['jobs_e2e', store, () => benchE2e(store)]);
+  for (const store of stores) if (want('loop_100_transforms')) steps.push(['loop_100_transforms', store, async () => emit(await benchLoop(store))]);
   if (STORES.includes('sqlite')) {
     if (want('memory_10mb_body')) steps.push(['memory_10mb_body', 'sqlite', benchBigBody]);
     if (want('memory_100k_queued')) steps.push(['memory_100k_queued', 'sqlite', benchQueued]);

@@ -91,7 +91,7 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
   bindHttpServices(http);
   if (opts.workers && settings.workerConcurrency > 0) {
     worker = new Worker(
-      { store, queue, recipes, connections, workerId, events, now: Date.now, limits: { stepOutputBytes: settings.stepOutputLimit, jobTimeoutSeconds: settings.jobTimeoutSeconds, maxCrashes: settings.jobMaxCrashes } },
+      { store, queue, recipes, connections, workerId, events, now: Date.now, limits: { stepOutputBytes: settings.stepOutputLimit, jobTimeoutSeconds: settings.jobTimeoutSeconds, maxCrashes: settings.jobMaxCrashes, leaseMs: settings.leaseMs } },
       { concurrency: settings.workerConcurrency, leaseMs: settings.leaseMs, pollMs: settings.pollMs, reapEveryMs: Math.max(200, settings.leaseMs / 2), log },
     );
     worker.start();

@@ -1,7 +1,8 @@
 /**
  * @module engine/actions
  * The action registry. Connectors register `<connector>.<action>`; the step loop handles the
- * core control actions (if, wait, fail) itself and `transform` is a plain pure action.
+ * core control actions (if, wait, fail, foreach, switch, stop) itself and `transform` is a plain
+ * pure action. Their catalog entries are in control-schemas.ts.
  */
 import type { StepDef } from '../recipes/types.js';
 import { HookflowError } from '../errors.js';
@@ -10,6 +11,8 @@ import type { Store } from '../store/types.js';
 export interface ActionContext {
   job: { id: string; number: number; recipe: string; recipe_version: number };
   step: StepDef;
+  /** The step's row id: its id, or `<loop>[<index>].<id>` inside a loop (what the job's rows and resumes use). */
+  stepKey?: string;
   attempt: number;
   /** Stable across attempts and resumes of this step: `job id:step id:attempt group`. */
   idempotencyKey: string;
@@ -45,7 +48,8 @@ export interface ActionDef {
  * decides. An output carrying `branch: "<key>"` runs the step's `<key>` steps next (e.g. on_timeout).
  */
 export class Suspend {
-  constructor(readonly state: Record<string, unknown>, readonly until: number | null = null) {}
+  /** `jobs`: other jobs whose end should wake this one (recipe.call's child), checked after the settle. */
+  constructor(readonly state: Record<string, unknown>, readonly until: number | null = null, readonly jobs: string[] = []) {}
 }
 
 const registry = new Map<string, ActionDef>();
@@ -64,7 +68,7 @@ export function hasAction(name: string): boolean {
   return registry.has(name) || CONTROL_ACTIONS.has(name);
 }
 
-/** Handled by the step loop, not the registry. */
-export const CONTROL_ACTIONS = new Set(['if', 'wait', 'fail']);
+/** Handled by the step loop, not the registry (foreach, switch, stop: engine/blocks.ts). */
+export const CONTROL_ACTIONS = new Set(['if', 'wait', 'fail', 'foreach', 'switch', 'stop']);
 
 registerAction({ name: 'transform', pure: true, run: async (input) => input });

@@ -4,6 +4,11 @@
  * their stored output is replayed into the context. A step with outside effects is recorded as
  * running (with its idempotency key) before it runs, so a crash mid-step resumes with the same
  * key; its result, and the job's completion, commit together with the next write.
+ *
+ * Steps run in a frame (engine/blocks.ts): the job's own, or a loop iteration's, whose rows are
+ * keyed `<loop>[<index>].<step>`. A step's outcome is null (go on), a release (retry later, or
+ * wait without a worker), a stop (end the job now), or a thrown StepFailure, which a step-level
+ * on_error turns back into "go on" and which otherwise fails the job (job-level on_error runs).
  */
 import type { StepDef } from '../recipes/types.js';
 import type { JobRow, Settle, StepRow } from '../queue/types.js';
@@ -13,8 +18,9 @@ import { retryDelayMs } from './backoff.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import { scrubText } from '../security/index.js';
 import type { CompiledSteps, EngineDeps } from './types.js';
-
-type Outcome = { kind: 'release'; status: 'queued' | 'waiting'; runAt: number } | { kind: 'lost' } | null;
+import { runForeach, runStop, runSwitch, stopOutcome, switchSteps, type BlockHost, type Frame, type Outcome, type Scope } from './blocks.js';
+// Registers recipe.call (callable recipes) with the action registry.
+import './call.js';
 
 /** A step failed for good; carries the step id so `error.step` can name it. */
 class StepFailure extends Error {
@@ -50,7 +56,12 @@ export async function runJob(job: JobRow, deps: EngineDeps): Promise<Settle | nu
 class JobRun {
   readonly #rows = new Map<string, StepRow>();
   readonly #dirty = new Map<string, StepRow>();
-  readonly #ctx: { trigger: unknown; steps: Record<string, unknown>; job: Record<string, unknown>; error?: unknown };
+  readonly #ctx: Scope;
+  /** The job's own frame: top-level steps, keyed by their id alone. */
+  readonly #root: Frame;
+  #flushing: Promise<void> = Promise.resolve();
+  #queuedFlush: Promise<void> | null = null;
+  readonly #waitingOn = new Set<string>();
   readonly #abort = new AbortController();
   #seq = 0;
   #deadline = 0;
@@ -62,6 +73,7 @@ class JobRun {
       steps: {},
       job: { id: job.id, number: job.number, recipe: job.recipe, recipe_version: job.recipe_version, repeat_of: job.repeat_of },
     };
+    this.#root = { prefix: '', ctx: this.#ctx };
   }
 
   async execute(): Promise<Settle | null> {
@@ -82,8 +94,9 @@ class JobRun {
     try {
       const out = await this.#runList(this.#compiled.recipe.steps);
       if (out?.kind === 'lost') return null;
+      if (out?.kind === 'stop') return await this.#stopped(out);
       if (out) return this.#settle(out.status, null, out.runAt);
-      return this.#settle('succeeded', null);
+      return await this.#succeeded();
     } catch (e) {
       return await this.#fail(e);
     } finally {
@@ -112,6 +125,7 @@ class JobRun {
     try {
       const out = await this.#runList(this.#compiled.recipe.on_error ?? []);
       if (out?.kind === 'lost') return null;
+      if (out?.kind === 'stop') return await this.#stopped(out);
       if (out) return this.#settle(out.status, JSON.stringify(record), out.runAt);
     } catch (e2) {
       if (e2 instanceof LostLease) return null;
@@ -119,6 +133,21 @@ class JobRun {
       // The job's error stays the first failure; the on_error step's own error is on its row.
     }
     return this.#settle('failed', JSON.stringify(record));
+  }
+
+  /** A `stop` step ended the job: no further step and no job-level on_error. */
+  async #stopped(out: Extract<Outcome, { kind: 'stop' }>): Promise<Settle> {
+    if (out.status === 'succeeded') return this.#succeeded();
+    const record = errorRecord(new HookflowError('HF_ERR_JOB_STOPPED', { message: out.message || 'The recipe stopped the job' }));
+    return this.#settle('failed', JSON.stringify({ ...record, step: out.step }));
+  }
+
+  /** A callable recipe's `result` is evaluated once, at the end, and kept with the finish. */
+  async #succeeded(): Promise<Settle> {
+    const settle = this.#settle('succeeded', null);
+    // Scrubbed like step data: a caller (or the API's answer) must not see a secret echoed into it.
+    if (this.#compiled.result) settle.result = scrubText(JSON.stringify((await this.#compiled.result(this.#ctx)) ?? null));
+    return settle;
   }
 
   #settle(status: Settle['status'], rawError: string | null, runAt?: number): Settle {
@@ -134,16 +163,26 @@ class JobRun {
         finished_at: status === 'waiting' ? null : new Date(at).toISOString(), ...(status === 'waiting' ? { resume_at: runAt ? new Date(runAt).toISOString() : null } : {}),
       }),
     }];
-    return { jobId: job.id, workerId: job.locked_by ?? this.deps.workerId, status, error, runAt, at, steps: [...this.#dirty.values()], events };
+    const wake = status === 'succeeded' || status === 'failed' ? job.parent_job_id : null;
+    const waitingOn = status === 'waiting' ? [...this.#waitingOn] : [];
+    return { jobId: job.id, workerId: job.locked_by ?? this.deps.workerId, status, error, runAt, at, steps: [...this.#dirty.values()], events, wake, waitingOn };
   }
 
-  async #runList(steps: StepDef[]): Promise<Outcome> {
+  async #runList(steps: StepDef[], f: Frame = this.#root): Promise<Outcome> {
     for (const def of steps) {
-      const out = await this.#runStep(def);
+      const out = await this.#runStep(def, f);
       if (out) return out;
     }
     return null;
   }
+
+  /** What blocks (foreach, switch) use of this run. */
+  readonly #host: BlockHost = {
+    runList: (steps, f) => this.#runList(steps, f),
+    succeed: (def, output, input, attempts, f) => this.#succeed(def, output, input, attempts, f),
+    row: (key) => this.#rows.get(key),
+    iterationDone: (key, output) => this.#put(this.#row(key, { status: 'succeeded', attempts: 1, output: JSON.stringify(output ?? null), finished_at: this.deps.now() })),
+  };
 
   #put(raw: StepRow): void {
     // The one place step data is recorded: known secrets (a connection's, OAuth tokens) echoed by
@@ -153,109 +192,168 @@ class JobRun {
     this.#dirty.set(row.step_id, row);
   }
 
-  async #flush(): Promise<void> {
-    const ok = await fromStore(this.deps.store.queue.saveSteps(this.job.id, this.job.locked_by ?? this.deps.workerId, [...this.#dirty.values()]));
-    if (!ok) throw new LostLease();
-    this.#dirty.clear();
+  /**
+   * Loop iterations flush concurrently: writes go one after another (a row's older state must
+   * never land after its newer one), and only rows not changed meanwhile leave the dirty set.
+   */
+  #flush(): Promise<void> {
+    // A flush not started yet will take every row put so far: join it rather than queue another.
+    if (this.#queuedFlush) return this.#queuedFlush;
+    const run = this.#flushing.then(async () => {
+      this.#queuedFlush = null;
+      const batch = [...this.#dirty.values()];
+      if (batch.length === 0) return;
+      const renew = this.deps.limits.leaseMs ? this.deps.now() + this.deps.limits.leaseMs : undefined;
+      const ok = await fromStore(this.deps.store.queue.saveSteps(this.job.id, this.job.locked_by ?? this.deps.workerId, batch, renew));
+      if (!ok) throw new LostLease();
+      for (const r of batch) if (this.#dirty.get(r.step_id) === r) this.#dirty.delete(r.step_id);
+    });
+    this.#queuedFlush = run;
+    this.#flushing = run.catch(() => undefined);
+    return run;
   }
 
-  #row(def: StepDef, patch: Partial<StepRow>): StepRow {
-    const prev = this.#rows.get(def.id);
+  #row(key: string, patch: Partial<StepRow>): StepRow {
+    const prev = this.#rows.get(key);
     return {
-      job_id: this.job.id, step_id: def.id, seq: prev?.seq ?? this.#seq++, status: 'running', attempts: prev?.attempts ?? 0,
-      input: prev?.input ?? null, output: null, error: null, idempotency_key: prev?.idempotency_key ?? `${this.job.id}:${def.id}:1`,
+      job_id: this.job.id, step_id: key, seq: prev?.seq ?? this.#seq++, status: 'running', attempts: prev?.attempts ?? 0,
+      input: prev?.input ?? null, output: null, error: null, idempotency_key: prev?.idempotency_key ?? `${this.job.id}:${key}:1`,
       started_at: prev?.started_at ?? this.deps.now(), finished_at: null, ...patch,
     };
   }
 
-  #succeed(def: StepDef, output: unknown, input: string | null, attempts: number): void {
+  #succeed(def: StepDef, output: unknown, input: string | null, attempts: number, f: Frame = this.#root): void {
     const json = JSON.stringify(output ?? null);
     // Bytes, not UTF-16 units: "€" is one unit but three bytes stored.
     const size = json.length > this.deps.limits.stepOutputBytes / 3 ? Buffer.byteLength(json) : json.length;
     if (size > this.deps.limits.stepOutputBytes) {
       throw new HookflowError('HF_ERR_STEP_OUTPUT_TOO_LARGE', { step: def.id, size, limit: this.deps.limits.stepOutputBytes });
     }
-    this.#ctx.steps[def.id] = output ?? null;
-    this.#put(this.#row(def, { status: 'succeeded', attempts, input, output: json, finished_at: this.deps.now() }));
+    f.ctx.steps[def.id] = output ?? null;
+    this.#put(this.#row(f.prefix + def.id, { status: 'succeeded', attempts, input, output: json, finished_at: this.deps.now() }));
   }
 
-  async #runStep(def: StepDef): Promise<Outcome> {
-    const prev = this.#rows.get(def.id);
-    if (prev?.status === 'succeeded') {
-      const output = prev.output === null ? null : JSON.parse(prev.output);
-      this.#ctx.steps[def.id] = output;
-      return this.#runList(branch(def, output));
+  /**
+   * A step with `on_error` or `continue_on_error`: its failure (or a failure inside its block)
+   * runs the handler with `error` in scope, and the list goes on after it unless the handler
+   * fails too (e.g. ends with `fail`). Replays take the same way: the failed row fails again.
+   */
+  async #runStep(def: StepDef, f: Frame): Promise<Outcome> {
+    if (!def.on_error && !def.continue_on_error) return this.#runStepOnce(def, f);
+    try {
+      return await this.#runStepOnce(def, f);
+    } catch (e) {
+      if (!(e instanceof StepFailure)) throw e;
+      const error = { ...e.record, step: e.stepId };
+      return this.#runList(def.on_error ?? [], { prefix: f.prefix, ctx: { ...f.ctx, error } });
     }
-    if (prev?.status === 'failed') throw new StepFailure(JSON.parse(prev.error ?? '{}'), def.id);
+  }
+
+  /** A succeeded step on a resume: its output back in scope, and the steps its output chose. */
+  #replay(def: StepDef, output: unknown, f: Frame): Promise<Outcome> {
+    f.ctx.steps[def.id] = output;
+    if (def.action === 'stop') return Promise.resolve(stopOutcome(def, output));
+    return this.#runList(def.action === 'switch' ? switchSteps(def, output) : branch(def, output), f);
+  }
+
+  async #runStepOnce(def: StepDef, f: Frame): Promise<Outcome> {
+    const key = f.prefix + def.id;
+    const prev = this.#rows.get(key);
+    if (prev?.status === 'succeeded') return this.#replay(def, prev.output === null ? null : JSON.parse(prev.output), f);
+    if (prev?.status === 'failed') {
+      const rec = JSON.parse(prev.error ?? '{}') as { code: string; message: string; step?: unknown };
+      throw new StepFailure(rec, typeof rec.step === 'string' ? rec.step : key);
+    }
     if (this.#abort.signal.aborted || this.deps.now() > this.#deadline) {
-      throw new StepFailure(errorRecord(this.#abort.signal.reason ?? new HookflowError('HF_ERR_JOB_TIMEOUT', { seconds: 0 })), def.id);
+      throw new StepFailure(errorRecord(this.#abort.signal.reason ?? new HookflowError('HF_ERR_JOB_TIMEOUT', { seconds: 0 })), key);
     }
     const attempt = (prev?.attempts ?? 0) + 1;
     let inputJson: string | null = null;
     try {
-      const input = await this.#compiled.input(def, this.#ctx);
+      const input = await this.#compiled.input(def, f.ctx);
       inputJson = JSON.stringify(input ?? null);
       // The input is kept for people to read; past the output limit, only its size is.
       if (inputJson.length > this.deps.limits.stepOutputBytes / 3 && Buffer.byteLength(inputJson) > this.deps.limits.stepOutputBytes) {
         inputJson = JSON.stringify({ truncated: true, bytes: Buffer.byteLength(inputJson) });
       }
-      return await this.#dispatch(def, input, inputJson, attempt);
+      return await this.#dispatch(def, input, inputJson, attempt, f);
     } catch (e) {
+      if (e instanceof StepFailure && def.action === 'foreach') {
+        // The loop failed with one of its iterations: its row says so, naming the inner step.
+        this.#put(this.#row(key, { status: 'failed', attempts: attempt, input: inputJson, error: JSON.stringify({ ...e.record, step: e.stepId }), finished_at: this.deps.now() }));
+      }
       if (e instanceof LostLease || e instanceof StepFailure || e instanceof StoreLost) throw e;
       const retry = def.retry ?? DEFAULT_RETRY;
       const retryable = isHookflowError(e) ? e.retryable : !(e instanceof SyntaxError || e instanceof TypeError);
       const record = errorRecord(e);
       if (retryable && attempt < retry.attempts && !this.#abort.signal.aborted) {
         const delay = retryDelayMs(retry, attempt, isHookflowError(e) ? e.retryAfter : undefined);
-        this.#put(this.#row(def, { attempts: attempt, input: inputJson, error: JSON.stringify(record) }));
+        this.#put(this.#row(key, { attempts: attempt, input: inputJson, error: JSON.stringify(record) }));
         return { kind: 'release', status: 'queued', runAt: this.deps.now() + delay };
       }
-      this.#put(this.#row(def, { status: 'failed', attempts: attempt, input: inputJson, error: JSON.stringify(record), finished_at: this.deps.now() }));
-      throw new StepFailure(record, def.id);
+      this.#put(this.#row(key, { status: 'failed', attempts: attempt, input: inputJson, error: JSON.stringify(record), finished_at: this.deps.now() }));
+      throw new StepFailure(record, key);
     }
   }
 
-  async #dispatch(def: StepDef, input: unknown, inputJson: string, attempt: number): Promise<Outcome> {
+  /** foreach, switch and stop (engine/blocks.ts); null for every other action. */
+  #block(def: StepDef, w: Record<string, unknown>, inputJson: string, attempt: number, f: Frame): Promise<Outcome> | null {
+    if (def.action === 'switch') return runSwitch(this.#host, def, w, inputJson, attempt, f);
+    if (def.action === 'stop') return Promise.resolve(runStop(this.#host, def, w, inputJson, attempt, f));
+    if (def.action !== 'foreach') return null;
+    // Recorded first so the job page lists the loop before its iterations. Coming back to a loop
+    // (after a retry, a wait or a crash in an iteration) is not another attempt of the loop.
+    const prev = this.#rows.get(f.prefix + def.id);
+    const tries = prev ? Math.max(1, prev.attempts) : attempt;
+    this.#put(this.#row(f.prefix + def.id, { attempts: tries, input: inputJson }));
+    return runForeach(this.#host, def, w, inputJson, tries, f);
+  }
+
+  async #dispatch(def: StepDef, input: unknown, inputJson: string, attempt: number, f: Frame): Promise<Outcome> {
     const w = (input ?? {}) as Record<string, unknown>;
+    const key = f.prefix + def.id;
+    const block = this.#block(def, w, inputJson, attempt, f);
+    if (block) return block;
     if (def.action === 'if') {
       const taken = truthy(w.condition) ? 'then' : 'else';
       const output = { condition: truthy(w.condition), branch: taken };
-      this.#succeed(def, output, inputJson, attempt);
-      return this.#runList(branch(def, output));
+      this.#succeed(def, output, inputJson, attempt, f);
+      return this.#runList(branch(def, output), f);
     }
     if (def.action === 'fail') {
       throw new HookflowError('HF_ERR_FAIL_ACTION', { message: String(w.message ?? 'The recipe failed the job') }, { details: w.details });
     }
     if (def.action === 'wait') {
-      const prev = this.#rows.get(def.id);
+      const prev = this.#rows.get(key);
       const until = prev?.output ? (JSON.parse(prev.output) as { until: number }).until : waitUntil(w, this.deps.now());
       if (this.deps.now() < until) {
-        this.#put(this.#row(def, { attempts: attempt - 1, input: inputJson, output: JSON.stringify({ until }) }));
+        this.#put(this.#row(key, { attempts: attempt - 1, input: inputJson, output: JSON.stringify({ until }) }));
         return { kind: 'release', status: 'waiting', runAt: until };
       }
-      this.#succeed(def, { waited_until: new Date(until).toISOString() }, inputJson, attempt);
+      this.#succeed(def, { waited_until: new Date(until).toISOString() }, inputJson, attempt, f);
       return null;
     }
     const action = getAction(def.action);
-    const prev = this.#rows.get(def.id);
+    const prev = this.#rows.get(key);
     const suspended = prev?.status === 'running' && prev.output ? (JSON.parse(prev.output) as { suspended?: Record<string, unknown> }).suspended : undefined;
     if (!action.pure) {
-      this.#put(this.#row(def, { attempts: attempt, input: inputJson, output: suspended ? prev!.output : null }));
+      this.#put(this.#row(key, { attempts: attempt, input: inputJson, output: suspended ? prev!.output : null }));
       await this.#flush();
     }
     const connection = def.connection ? await fromStore(this.deps.connections.resolve(def.connection)) : undefined;
     const actx = {
       job: { id: this.job.id, number: this.job.number, recipe: this.job.recipe, recipe_version: this.job.recipe_version },
-      step: def, attempt, idempotencyKey: this.#row(def, {}).idempotency_key, signal: this.#abort.signal, connection,
+      step: def, stepKey: key, attempt, idempotencyKey: this.#row(key, {}).idempotency_key, signal: this.#abort.signal, connection,
       store: this.deps.store, now: this.deps.now,
     };
     const output = suspended && action.resume ? await action.resume(suspended, input, actx) : await action.run(input, actx);
     if (output instanceof Suspend) {
-      this.#put(this.#row(def, { attempts: attempt, input: inputJson, output: JSON.stringify({ suspended: output.state }) }));
+      this.#put(this.#row(key, { attempts: attempt, input: inputJson, output: JSON.stringify({ suspended: output.state }) }));
+      for (const id of output.jobs) this.#waitingOn.add(id);
       return { kind: 'release', status: 'waiting', runAt: output.until ?? FOREVER };
     }
-    this.#succeed(def, output, inputJson, attempt);
-    return this.#runList(branch(def, output));
+    this.#succeed(def, output, inputJson, attempt, f);
+    return this.#runList(branch(def, output), f);
   }
 }
 

@@ -12,6 +12,8 @@ export interface CompiledSteps {
   recipe: Recipe;
   /** Evaluates a step's `with` against the job context. */
   input(step: StepDef, ctx: Record<string, unknown>): Promise<unknown>;
+  /** A callable recipe's top-level `result`, evaluated when the job succeeds. */
+  result?(ctx: Record<string, unknown>): Promise<unknown>;
 }
 
 export interface RecipeSource {
@@ -29,6 +31,8 @@ export interface EngineLimits {
   jobTimeoutSeconds: number;
   /** A job whose lease expired mid-run this many times fails with HF_ERR_JOB_POISON (default 3). */
   maxCrashes?: number;
+  /** The worker's lease length: saving steps renews the lease too (see QueueSql.saveSteps). */
+  leaseMs?: number;
 }
 
 export interface EngineDeps {

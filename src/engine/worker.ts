@@ -11,6 +11,7 @@ import type { EngineDeps } from './types.js';
 import { Backoff } from '../store/backoff.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import type { Settle } from '../queue/types.js';
+import { wakeIfEnded } from './call.js';
 
 /** How long a finished job's settle is retried while the store is unreachable. */
 const SETTLE_RETRY_MS = 5 * 60_000;
@@ -128,6 +129,7 @@ export class Worker {
       if (ok && (settle.status === 'succeeded' || settle.status === 'failed')) {
         events.emit('settled', { id: job.id, recipe: job.recipe, status: settle.status, durationMs: now() - (job.started_at ?? now()) });
       }
+      if (ok && settle.waitingOn?.length && (await wakeIfEnded(this.#deps.store, job.id, settle.waitingOn, now()))) this.notify();
     } catch (e) {
       // Not settled: the lease runs out and the job is resumed elsewhere. Say so loudly.
       this.#opts.log?.error({ err: e, job: job.id }, 'job run crashed; it resumes when its lease expires');

@@ -90,7 +90,8 @@ registerAction({
     const dueAt = due(w, now);
     const { store } = opsStepServices();
     const row = await store.tx((trx) => openAction(trx, {
-      job: ctx.job, stepId: ctx.step.id, activityName: String(w.activity_name ?? ctx.step.name ?? ctx.step.id),
+      // Inside a loop each iteration's action is its own: keyed by the step's row id.
+      job: ctx.job, stepId: ctx.stepKey ?? ctx.step.id, activityName: String(w.activity_name ?? ctx.step.name ?? ctx.step.id),
       assigneeUserId: who.user?.id ?? null, assigneeRole: who.role, form: fields, exceptions: exceptions(ctx),
       instructions: typeof w.instructions === 'string' ? w.instructions : null, dueAt,
     }, now));
@@ -98,8 +99,8 @@ registerAction({
   },
   async resume(state, _input, ctx) {
     const { store } = opsStepServices();
-    const row = await actionOfStep(store.db, ctx.job.id, ctx.step.id);
-    if (!row) throw new HookflowError('HF_ERR_INTERNAL', { reason: `the action of step ${ctx.step.id} is missing` });
+    const row = await actionOfStep(store.db, ctx.job.id, ctx.stepKey ?? ctx.step.id);
+    if (!row) throw new HookflowError('HF_ERR_INTERNAL', { reason: `the action of step ${ctx.stepKey ?? ctx.step.id} is missing` });
     const until = wakeUntil(row);
     if (row.status === 'open') {
       if (until === null || Date.now() < until) return new Suspend(state, until);

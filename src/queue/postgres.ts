@@ -118,9 +118,12 @@ export class PostgresQueueSql implements QueueSql {
     return r.rowCount ?? 0;
   }
 
-  saveSteps(jobId: string, workerId: string, steps: StepRow[]): Promise<boolean> {
+  saveSteps(jobId: string, workerId: string, steps: StepRow[], renewUntil?: number): Promise<boolean> {
     return this.#tx(async (c) => {
-      const held = await c.query({ name: 'hf_holds', text: `SELECT 1 FROM jobs WHERE id = $1 AND locked_by = $2 AND status = 'running' FOR UPDATE`, values: [jobId, workerId] });
+      const held = await c.query({
+        name: 'hf_holds_renew', text: `UPDATE jobs SET locked_until = GREATEST(locked_until, COALESCE($3::bigint, locked_until)) WHERE id = $1 AND locked_by = $2 AND status = 'running'`,
+        values: [jobId, workerId, renewUntil ?? null],
+      });
       if (held.rowCount === 0) return false;
       await upsertSteps(c, steps);
       return true;
@@ -132,6 +135,7 @@ export class PostgresQueueSql implements QueueSql {
       const out: boolean[] = new Array<boolean>(items.length).fill(false);
       const steps: StepRow[] = [];
       const events: OutboxEvent[] = [];
+      const wakes: Array<{ id: string; at: number }> = [];
       // In id order, like every other statement that locks several job rows (see the header).
       const order = items.map((_, i) => i).sort((a, b) => (items[a]!.jobId < items[b]!.jobId ? -1 : items[a]!.jobId > items[b]!.jobId ? 1 : 0));
       for (const i of order) {
@@ -146,10 +150,16 @@ export class PostgresQueueSql implements QueueSql {
         if (ok) {
           steps.push(...it.steps);
           events.push(...(it.events ?? []));
+          if (final && it.result !== undefined) await c.query({ name: 'hf_result', text: 'UPDATE jobs SET result = $1 WHERE id = $2', values: [it.result, it.jobId] });
+          if (final && it.wake) wakes.push({ id: it.wake, at: it.at });
         }
         out[i] = ok;
       }
       await upsertSteps(c, steps);
+      // Parents last and in id order too: a waiting parent is locked by no heartbeat or settle.
+      for (const w of wakes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+        await c.query({ name: 'hf_wake', text: `UPDATE jobs SET status = 'queued', run_at = $1 WHERE id = $2 AND status = 'waiting'`, values: [w.at, w.id] });
+      }
       if (events.length) {
         const vals = events.flatMap((e) => [e.type, e.recipe, e.payload, e.created_at]);
         await c.query(`INSERT INTO outbox (type, recipe, payload, created_at) VALUES ${events.map((_, i) => `($${i * 4 + 1},$${i * 4 + 2},$${i * 4 + 3},$${i * 4 + 4})`).join(',')}`, vals);

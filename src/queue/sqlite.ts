@@ -39,13 +39,15 @@ export class SqliteQueueSql implements QueueSql {
         RETURNING *`),
       heartbeat: db.prepare(`UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND status = 'running'`),
       reap: db.prepare(`UPDATE jobs SET status = 'queued', locked_by = NULL, locked_until = NULL, crashes = crashes + 1 WHERE status = 'running' AND locked_until < ?`),
-      holds: db.prepare(`SELECT 1 FROM jobs WHERE id = ? AND locked_by = ? AND status = 'running'`),
+      holds: db.prepare(`UPDATE jobs SET locked_until = max(locked_until, coalesce(?, locked_until)) WHERE id = ? AND locked_by = ? AND status = 'running'`),
       upsertStep: db.prepare(`INSERT INTO job_steps (job_id, step_id, seq, status, attempts, input, output, error, idempotency_key, started_at, finished_at)
         VALUES (@job_id, @step_id, @seq, @status, @attempts, @input, @output, @error, @idempotency_key, @started_at, @finished_at)
         ON CONFLICT (job_id, step_id) DO UPDATE SET seq = excluded.seq, status = excluded.status, attempts = excluded.attempts,
           input = excluded.input, output = excluded.output, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at`),
       finish: db.prepare(`UPDATE jobs SET status = @status, error = @error, finished_at = @at, locked_by = NULL, locked_until = NULL
         WHERE id = @id AND locked_by = @worker AND status = 'running'`),
+      result: db.prepare(`UPDATE jobs SET result = ? WHERE id = ?`),
+      wake: db.prepare(`UPDATE jobs SET status = 'queued', run_at = ? WHERE id = ? AND status = 'waiting'`),
       event: db.prepare(`INSERT INTO outbox (type, recipe, payload, created_at) VALUES (@type, @recipe, @payload, @created_at)`),
       release: db.prepare(`UPDATE jobs SET status = @status, error = @error, run_at = @run_at, locked_by = NULL, locked_until = NULL
         WHERE id = @id AND locked_by = @worker AND status = 'running'`),
@@ -93,11 +95,11 @@ export class SqliteQueueSql implements QueueSql {
     return this.#lock.run(() => this.#s.reap.run(now).changes);
   }
 
-  saveSteps(jobId: string, workerId: string, steps: StepRow[]): Promise<boolean> {
+  saveSteps(jobId: string, workerId: string, steps: StepRow[], renewUntil?: number): Promise<boolean> {
     const s = this.#s;
     return this.#lock.run(() =>
       this.#db.transaction(() => {
-        if (!s.holds.get(jobId, workerId)) return false;
+        if (s.holds.run(renewUntil ?? null, jobId, workerId).changes === 0) return false;
         for (const st of steps) s.upsertStep.run(st);
         return true;
       })(),
@@ -116,6 +118,8 @@ export class SqliteQueueSql implements QueueSql {
           if (res.changes === 0) return false;
           for (const st of it.steps) s.upsertStep.run(st);
           for (const ev of it.events ?? []) s.event.run(ev);
+          if (final && it.result !== undefined) s.result.run(it.result, it.jobId);
+          if (final && it.wake) s.wake.run(it.at, it.wake);
           return true;
         }),
       )(),

@@ -52,6 +52,15 @@ export interface Settle {
   steps: StepRow[];
   /** Outbox events committed with this settle (only if the worker still held the job). */
   events?: OutboxEvent[];
+  /** A callable recipe's result (JSON text), written with the finish. */
+  result?: string | null;
+  /**
+   * A parent job waiting for this one (recipe.call): requeued in the same transaction as this
+   * job's finish, so a crash can never leave the parent waiting for a child that already ended.
+   */
+  wake?: string | null;
+  /** Jobs a waiting job waits for (not written; the worker re-checks them after the settle). */
+  waitingOn?: string[];
 }
 
 export interface OutboxEvent {
@@ -72,8 +81,12 @@ export interface QueueSql {
   heartbeat(leases: Array<{ id: string; lease: string }>, until: number): Promise<void>;
   /** Returns jobs whose lease expired to the queue, counting a crash on each; their finished steps stay. */
   reap(now: number): Promise<number>;
-  /** Writes step rows if the worker still holds the job; false when it lost it. */
-  saveSteps(jobId: string, lease: string, steps: StepRow[]): Promise<boolean>;
+  /**
+   * Writes step rows if the worker still holds the job; false when it lost it. `renewUntil`
+   * extends the lease in the same statement: a loop's lanes save steps back to back, and a
+   * heartbeat (SKIP LOCKED) would skip the row they keep locked until the lease ran out.
+   */
+  saveSteps(jobId: string, lease: string, steps: StepRow[], renewUntil?: number): Promise<boolean>;
   /** Settles many jobs in one transaction; per item, false when the worker had lost the job. */
   settle(items: Settle[]): Promise<boolean[]>;
 }

@@ -55,6 +55,6 @@ describe('compileRecipe', () => {
   });
 
   it('lists the core actions', () => {
-    expect(CORE_ACTIONS).toEqual(['transform', 'if', 'wait', 'fail']);
+    expect(CORE_ACTIONS).toEqual(['transform', 'if', 'wait', 'fail', 'foreach', 'switch', 'stop', 'recipe.call']);
   });
 });

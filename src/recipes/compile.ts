@@ -6,14 +6,15 @@
 import { HookflowError } from '../errors.js';
 import { compileTemplate, forAnswer, type CompiledTemplate } from '../expressions/index.js';
 import type { Recipe, StepDef } from './types.js';
+import { childLists } from './blocks.js';
 
-export const CORE_ACTIONS: readonly string[] = Object.freeze(['transform', 'if', 'wait', 'fail']);
+export const CORE_ACTIONS: readonly string[] = Object.freeze(['transform', 'if', 'wait', 'fail', 'foreach', 'switch', 'stop', 'recipe.call']);
 
 export interface CompiledStep {
   def: StepDef;
   /** The whole `with` object; an if step's condition is `with.condition` inside it. */
   with: CompiledTemplate;
-  /** True for steps listed under on_error (at any depth of their if branches). */
+  /** True for steps listed under the job-level on_error (at any depth of their blocks). */
   onError: boolean;
 }
 
@@ -38,6 +39,8 @@ export interface CompiledRecipe {
   /** The top-level on_error steps in order. */
   readonly onError: readonly CompiledStep[];
   readonly dedupKey?: DedupKey;
+  /** A callable recipe's `result` template. */
+  readonly result?: CompiledTemplate;
 }
 
 function compileDedup(recipe: Recipe): DedupKey | undefined {
@@ -74,16 +77,18 @@ export function compileRecipe(written: Recipe): CompiledRecipe {
       const label = onError ? 'on_error step' : 'step';
       const compiled: CompiledStep = { def, with: compileTemplate(def.with ?? {}, `recipe ${recipe.name}, ${label} ${def.id}, with`), onError };
       steps.set(def.id, compiled);
-      for (const b of ['then', 'else', 'on_timeout', 'on_cancel', 'on_exception'] as const) visit(def[b], onError);
+      for (const c of childLists(def as unknown as Record<string, unknown>)) visit(c.list as StepDef[], onError);
       return compiled;
     });
   visit(recipe.steps, false);
   const onError = visit(recipe.on_error, true);
   const dedupKey = compileDedup(recipe);
+  const result = recipe.result === undefined ? undefined : compileTemplate(recipe.result, `recipe ${recipe.name}, result`);
   return {
     recipe,
     onError,
     ...(dedupKey ? { dedupKey } : {}),
+    ...(result ? { result } : {}),
     has: (id) => steps.has(id),
     step(id) {
       const s = steps.get(id);

@@ -59,6 +59,11 @@ export const StepSchema = Type.Recursive(
         on_timeout: Type.Optional(Type.Array(This)),
         on_cancel: Type.Optional(Type.Array(This)),
         on_exception: Type.Optional(Type.Array(This)),
+        steps: Type.Optional(Type.Array(This)),
+        cases: Type.Optional(Type.Record(Type.String(), Type.Array(This))),
+        default: Type.Optional(Type.Array(This)),
+        on_error: Type.Optional(Type.Array(This)),
+        continue_on_error: Type.Optional(Type.Boolean()),
       },
       Closed,
     ),
@@ -217,15 +222,19 @@ const FourmeWebhook = Type.Object(
   Closed,
 );
 
-export const TRIGGER_TYPES = ['webhook', 'schedule', '4me.webhook', 'http.poll', 'operation'] as const;
+/** Run by recipe.call steps and POST /api/v1/recipes/{name}/call; `input_schema` is JSON Schema for `trigger.input`. */
+const Callable = Type.Object({ type: Type.Literal('callable'), input_schema: Type.Optional(AnyObject) }, Closed);
+
+export const TRIGGER_TYPES = ['webhook', 'schedule', '4me.webhook', 'http.poll', 'operation', 'callable'] as const;
 
 export const RecipeSchema = Type.Object(
   {
     name: Type.String({ pattern: PATTERNS.name }),
     description: Type.Optional(Type.String()),
-    trigger: Tagged<Recipe['trigger']>([Webhook, Schedule, HttpPoll, Operation, FourmeWebhook]),
+    trigger: Tagged<Recipe['trigger']>([Webhook, Schedule, HttpPoll, Operation, FourmeWebhook, Callable]),
     steps: Type.Array(StepRef, { minItems: 1 }),
     on_error: Type.Optional(Type.Array(StepRef)),
+    result: Type.Optional(Type.Unknown()),
     concurrency: Type.Optional(Type.Integer({ minimum: 1 })),
     timeout_seconds: Type.Optional(Positive),
   },

@@ -6,6 +6,8 @@
  */
 import { cronProblem, isTimezone } from './cron.js';
 import type { RecipeProblem } from './types.js';
+import { childLists } from './blocks.js';
+import { blockProblems, inputSchemaProblem, ScopeChecker } from './block-rules.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -14,6 +16,7 @@ const has = (o: unknown, k: string): boolean => isObj(o) && o[k] !== undefined;
 class Checker {
   readonly problems: RecipeProblem[] = [];
   private readonly ids = new Map<string, string>();
+  readonly scope = new ScopeChecker();
 
   add(path: string, message: string): void {
     this.problems.push({ path, message });
@@ -26,6 +29,7 @@ class Checker {
 
   private step(s: unknown, path: string, needsId: boolean): void {
     if (!isObj(s)) return;
+    this.scope.enter(s, path);
     if (typeof s.id === 'string') {
       const first = this.ids.get(s.id);
       if (first) this.add(`${path}/id`, `duplicate step id "${s.id}" (first used at ${first})`);
@@ -34,11 +38,13 @@ class Checker {
       this.add(path, "must have required property 'id'");
     }
     this.action(s, path);
-    for (const b of BRANCHES) this.steps(s[b], `${path}/${b}`, needsId);
+    // Step-level on_error steps may omit ids, like the job-level ones.
+    for (const c of childLists(s)) this.steps(c.list, `${path}${c.path}`, c.key === 'on_error' ? false : needsId);
+    this.scope.leave(s);
   }
 
   private action(s: Obj, path: string): void {
-    if (s.action === 'if' || s.action === 'wait' || s.action === 'fail' || s.action === 'transform') {
+    if (['if', 'wait', 'fail', 'transform', 'foreach', 'switch', 'stop'].includes(String(s.action))) {
       for (const b of WAIT_BRANCHES) if (s[b] !== undefined) this.add(`${path}/${b}`, `${String(s.action)} steps may not have ${b}`);
     }
     const w = s.with;
@@ -54,9 +60,15 @@ class Checker {
     if (s.action === 'wait' && !has(w, 'seconds') && !has(w, 'until')) this.add(withPath, 'a wait step needs with.seconds or with.until');
     if (s.action === 'fail' && !has(w, 'message')) this.add(withPath, 'a fail step needs with.message');
     if (s.action === 'human.action') humanActionProblems(w).forEach((m) => this.add(withPath, m));
+    for (const p of blockProblems(s)) this.add(p.at === 'with' ? withPath : `${path}${p.at}`, p.message);
   }
 
-  trigger(t: unknown): void {
+  trigger(t: unknown, result: unknown): void {
+    if (result !== undefined && !(isObj(t) && t.type === 'callable')) this.add('/result', 'only recipes with a callable trigger have a result');
+    if (isObj(t) && t.type === 'callable') {
+      const why = inputSchemaProblem(t.input_schema);
+      if (why) this.add('/trigger/input_schema', why);
+    }
     if (!isObj(t) || t.type !== 'schedule') return;
     if (typeof t.timezone === 'string' && !isTimezone(t.timezone)) {
       this.add('/trigger/timezone', `unknown time zone "${t.timezone}"; use an IANA name like Europe/Amsterdam`);
@@ -71,10 +83,12 @@ class Checker {
 export function semanticProblems(obj: unknown): RecipeProblem[] {
   if (!isObj(obj)) return [];
   const c = new Checker();
-  c.trigger(obj.trigger);
+  c.trigger(obj.trigger, obj.result);
   c.steps(obj.steps, '/steps', true);
   // on_error steps may omit ids (they are rarely referred to); validate.ts assigns them.
   c.steps(obj.on_error, '/on_error', false);
+  c.scope.check(obj.result, '/result');
+  for (const p of c.scope.problems()) c.add(p.path, p.message);
   return c.problems;
 }
 
@@ -92,6 +106,5 @@ function humanActionProblems(w: unknown): string[] {
   return out;
 }
 
-/** Branch keys: then/else belong to if steps; the others to steps that wait (e.g. human.action). */
+/** Branch keys of steps that wait (e.g. human.action); then/else belong to if steps. */
 const WAIT_BRANCHES = ['on_timeout', 'on_cancel', 'on_exception'] as const;
-const BRANCHES = ['then', 'else', ...WAIT_BRANCHES] as const;

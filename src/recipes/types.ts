@@ -31,6 +31,15 @@ export interface StepDef {
   on_timeout?: StepDef[];
   on_cancel?: StepDef[];
   on_exception?: StepDef[];
+  /** A foreach step's body, run once per item. */
+  steps?: StepDef[];
+  /** A switch step's lists by value, and the one for any other value. */
+  cases?: Record<string, StepDef[]>;
+  default?: StepDef[];
+  /** Run when this step (or a step in its block) fails, with `error` in scope; then the list goes on. */
+  on_error?: StepDef[];
+  /** Short for an empty on_error: a failure is recorded and the list goes on. */
+  continue_on_error?: boolean;
 }
 
 export interface WebhookTrigger {
@@ -52,12 +61,18 @@ export interface ScheduleTrigger {
   missed?: 'skip' | 'catch_up';
 }
 
+/** Started by recipe.call steps and POST /api/v1/recipes/{name}/call; `trigger.input` holds the input. */
+export interface CallableTrigger {
+  type: 'callable';
+  input_schema?: Record<string, unknown>;
+}
+
 export interface OtherTrigger {
   type: '4me.webhook' | 'http.poll' | 'operation';
   [key: string]: unknown;
 }
 
-export type TriggerDef = WebhookTrigger | ScheduleTrigger | OtherTrigger;
+export type TriggerDef = WebhookTrigger | ScheduleTrigger | CallableTrigger | OtherTrigger;
 
 export interface Recipe {
   name: string;
@@ -65,6 +80,8 @@ export interface Recipe {
   trigger: TriggerDef;
   steps: StepDef[];
   on_error?: StepDef[];
+  /** A callable recipe's answer to its caller: one `{{ }}` template, evaluated when the job succeeds. */
+  result?: unknown;
   /** Jobs of this recipe running at once (default unlimited). */
   concurrency?: number;
   /** Whole-job timeout in seconds (default 3600). */

@@ -5,7 +5,8 @@
 import { HookflowError } from '../errors.js';
 import { schemaProblems } from './ajv.js';
 import { semanticProblems } from './semantics.js';
-import type { Recipe, RecipeProblem, StepDef } from './types.js';
+import type { Recipe, RecipeProblem } from './types.js';
+import { allSteps } from './blocks.js';
 
 export function invalidRecipe(problems: RecipeProblem[]): HookflowError {
   const first = problems[0]!;
@@ -18,32 +19,17 @@ export function recipeProblems(obj: unknown): RecipeProblem[] {
   return [...schemaProblems(obj), ...semanticProblems(obj)];
 }
 
-function stepIds(steps: StepDef[] | undefined, into: Set<string>): void {
-  for (const s of steps ?? []) {
-    if (s.id !== undefined) into.add(s.id);
-    stepIds(s.then, into);
-    stepIds(s.else, into);
-  }
-}
-
-/** on_error steps may omit `id`; give them `on_error_<n>`, skipping ids already taken. */
+/** on_error steps (job- or step-level) may omit `id`; give them `on_error_<n>`, skipping ids already taken. */
 function nameOnErrorSteps(r: Recipe): void {
   const used = new Set<string>();
-  stepIds(r.steps, used);
-  stepIds(r.on_error, used);
+  for (const s of allSteps([...r.steps, ...(r.on_error ?? [])])) if (s.id !== undefined) used.add(s.id);
   let n = 1;
-  const visit = (steps: StepDef[] | undefined): void => {
-    for (const s of steps ?? []) {
-      if (s.id === undefined) {
-        while (used.has(`on_error_${n}`)) n++;
-        s.id = `on_error_${n}`;
-        used.add(s.id);
-      }
-      visit(s.then);
-      visit(s.else);
-    }
-  };
-  visit(r.on_error);
+  for (const s of allSteps([...r.steps, ...(r.on_error ?? [])])) {
+    if (s.id !== undefined) continue;
+    while (used.has(`on_error_${n}`)) n++;
+    s.id = `on_error_${n}`;
+    used.add(s.id);
+  }
 }
 
 /** The recipe as the rest of Hookflow sees it; call only on an object without problems. */

@@ -19,7 +19,20 @@ export interface JobView {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** Callable recipes (see engine/call.ts): who called this job, whom it called, its result. */
+  parent?: JobLink | null;
+  children?: JobLink[];
+  result?: unknown;
   steps?: Array<{ id: string; status: string; attempts: number; input: unknown; output: unknown; error: unknown; idempotency_key: string; started_at: string | null; finished_at: string | null }>;
+}
+
+export interface JobLink {
+  id: string;
+  number: number;
+  recipe: string;
+  status: string;
+  /** The recipe.call step (its row id) that made the call. */
+  step: string | null;
 }
 
 const iso = (t: number | null) => (t === null || t === undefined ? null : new Date(Number(t)).toISOString());
@@ -92,12 +105,22 @@ export class JobService {
       .where('job_id', '=', r.id).orderBy('seq').execute();
     return {
       ...jobView(r, this.limits),
+      ...(await this.#links(r.id)),
       steps: steps.map((s) => ({
         id: s.step_id, status: s.status, attempts: s.attempts,
         input: capped(s.input, s.input_bytes, this.limits), output: capped(s.output, s.output_bytes, this.limits), error: json(s.error),
         idempotency_key: s.idempotency_key, started_at: iso(s.started_at), finished_at: iso(s.finished_at),
       })),
     };
+  }
+
+  async #links(id: string): Promise<{ parent: JobLink | null; children: JobLink[]; result: unknown }> {
+    const cols = ['id', 'number', 'recipe', 'status', 'parent_step_id'] as const;
+    const me = await this.store.db.selectFrom('jobs').select(['parent_job_id', 'parent_step_id', 'result']).where('id', '=', id).executeTakeFirstOrThrow();
+    const p = me.parent_job_id ? await this.store.db.selectFrom('jobs').select(cols).where('id', '=', me.parent_job_id).executeTakeFirst() : undefined;
+    const kids = await this.store.db.selectFrom('jobs').select(cols).where('parent_job_id', '=', id).orderBy('number').execute();
+    const link = (j: { id: string; number: number; recipe: string; status: string }, step: string | null): JobLink => ({ id: j.id, number: Number(j.number), recipe: j.recipe, status: j.status, step });
+    return { parent: p ? link(p, me.parent_step_id) : null, children: kids.map((k) => link(k, k.parent_step_id)), result: json(me.result) };
   }
 
   /** The full stored JSON text of a job's trigger or one step's input or output, for a download. */
@@ -128,6 +151,8 @@ export class JobService {
         .set({ status: 'canceled', finished_at: now, locked_by: null, locked_until: null, error: JSON.stringify({ code: 'HF_ERR_JOB_CANCELED', message: 'The job was canceled' }) })
         .where('id', '=', r.id).where('status', 'in', ['queued', 'waiting', 'running']).executeTakeFirst();
       // People's open actions on this job end with it, so no inbox offers them any more.
+      // A parent waiting in recipe.call wakes now and reads that its child was canceled.
+      if (Number(res.numUpdatedRows) > 0 && r.parent_job_id) await trx.updateTable('jobs').set({ status: 'queued', run_at: now }).where('id', '=', r.parent_job_id).where('status', '=', 'waiting').execute();
       if (Number(res.numUpdatedRows) > 0) await trx.updateTable('ops_actions').set({ status: 'request_canceled', closed_at: now }).where('job_id', '=', r.id).where('status', '=', 'open').execute();
       return Number(res.numUpdatedRows);
     });

@@ -16,6 +16,8 @@ import { fourmeTriggerProblems } from '../triggers/fourme-check.js';
 import type { FourmeTriggerDef } from '../triggers/fourme-policy.js';
 import { invalidRecipe } from '../recipes/validate.js';
 import { checkRecipeTables } from '../tables/check.js';
+import { allSteps } from '../recipes/blocks.js';
+import { callProblems } from '../engine/call.js';
 
 export interface RecipeSummary {
   name: string;
@@ -89,6 +91,8 @@ export class RecipeService implements RecipeSource {
     compileRecipe(recipe); // refuse a recipe whose expressions do not compile, before storing it
     if (recipe.trigger.type === '4me.webhook') await this.#checkFourme(recipe);
     await checkRecipeTables(this.store, recipe);
+    const calls = await callProblems(this.store, recipe, allSteps([...recipe.steps, ...(recipe.on_error ?? [])]));
+    if (calls.length) throw invalidRecipe(calls);
     const hash = this.#hash(recipe);
     const now = Date.now();
     const result = await this.store.tx(async (trx) => {
@@ -218,7 +222,8 @@ export class RecipeService implements RecipeSource {
 
   async compiled(name: string, version: number): Promise<CompiledSteps> {
     const c = await this.compiledVersion(name, version);
-    return { recipe: c.recipe, input: (step, ctx) => c.step(step.id).with.evaluate(ctx as never) };
+    const result = c.result;
+    return { recipe: c.recipe, input: (step, ctx) => c.step(step.id).with.evaluate(ctx as never), ...(result ? { result: (ctx) => result.evaluate(ctx as never) } : {}) };
   }
 
   /** The recipe behind an inbound token, or null. Hot path: cached. */

@@ -82,6 +82,13 @@ export interface JobsTable {
   claims: number;
   /** Times the lease expired while the job was running (migration 0009); see the poison rule in engine/run-job. */
   crashes: Generated<number>;
+  /** The job whose `recipe.call` step started this one, and that step (migration 0014). */
+  parent_job_id: Generated<string | null>;
+  parent_step_id: Generated<string | null>;
+  /** 0 for a job started by an event; a child's is its parent's + 1. */
+  call_depth: Generated<number>;
+  /** JSON text of a callable recipe's `result`, kept for its caller. */
+  result: Generated<string | null>;
   timeout_at: number | null;
   created_at: number;
   started_at: number | null;

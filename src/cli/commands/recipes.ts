@@ -1,6 +1,6 @@
 /**
  * @module cli/commands/recipes
- * `hookflow recipes apply|list|show|versions|rollback|start|stop`, through /api/v1/recipes.
+ * `hookflow recipes apply|list|show|versions|rollback|call|start|stop`, through /api/v1/recipes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -107,6 +107,18 @@ export function registerRecipeCommands(program: Command): void {
       const v = parseVersion(version);
       const r = await api(opts)<Summary>('POST', `/recipes/${seg(name)}/rollback`, { body: { version: v } });
       emit(opts, r, () => out(r.changed ? `${r.name} rolled back to version ${v} as version ${r.version}` : `${r.name} version ${r.version} already equals version ${v}; unchanged`));
+    });
+
+  sub(recipes, 'call <name> [input]', 'Run a callable recipe with JSON input and print its result (or its job id when it is still running after --timeout)')
+    .option('--timeout <seconds>', 'how long to wait for the result (default 30)', positiveInt)
+    .action(async (name: string, input: string | undefined, opts: JsonOpt & { timeout?: number }) => {
+      let body: unknown = null;
+      try { body = input === undefined ? null : JSON.parse(input); } catch (e) {
+        throw new HookflowError('HF_ERR_VALIDATION', { reason: `input is not JSON: ${(e as Error).message}` });
+      }
+      const q = opts.timeout ? `?timeout_seconds=${opts.timeout}` : '';
+      const r = await api(opts)<{ status: string; job_id: string; result?: unknown }>('POST', `/recipes/${seg(name)}/call${q}`, { body });
+      emit(opts, r, () => out(r.status === 'succeeded' ? JSON.stringify(r.result, null, 2) : `still running: job ${r.job_id}`));
     });
 
   for (const [cmd, what] of [['start', 'Start a recipe: its triggers create jobs again'], ['stop', 'Stop a recipe: its triggers create no jobs (its webhook answers 404)']] as const) {

@@ -6,6 +6,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Runtime } from '../../runtime.js';
 import { bearerAuth } from './auth.js';
 import { recipeRoutes } from './recipes.js';
+import { recipeCallRoutes } from './recipe-call.js';
 import { jobRoutes } from './jobs.js';
 import { connectionRoutes } from './connections.js';
 import { userRoutes } from './users.js';
@@ -38,6 +39,7 @@ export async function apiPlugin(app: FastifyInstance, opts: { rt: Runtime }): Pr
   await app.register(async (secured) => {
     secured.addHook('onRequest', bearerAuth(opts.rt));
     await secured.register(recipeRoutes, inner);
+    await secured.register(recipeCallRoutes, inner);
     await secured.register(jobRoutes, inner);
     await secured.register(connectionRoutes, inner);
     await secured.register(userRoutes, inner);

@@ -26,10 +26,15 @@ const jobCore = {
 };
 
 export const jobSummary = { type: 'object', properties: jobCore } as const;
+const jobLink = { id: { type: 'string' }, number: { type: 'integer' }, recipe: { type: 'string' }, status: { type: 'string' }, step: { type: ['string', 'null'] } };
 export const jobDetail = {
   type: 'object',
   properties: {
     ...jobCore,
+    // Callable recipes: the job whose recipe.call step started this one, the jobs this one started, its result.
+    parent: { anyOf: [{ type: 'object', properties: jobLink }, { type: 'null' }] },
+    children: { type: 'array', items: { type: 'object', properties: jobLink } },
+    result: {},
     steps: {
       type: 'array',
       items: {

@@ -19,6 +19,7 @@ import { people } from './0010_people.js';
 import { fourmeDeliveries } from './0011_fourme_deliveries.js';
 import { installation } from './0012_installation.js';
 import { tables } from './0013_tables.js';
+import { jobCalls } from './0014_job_calls.js';
 import { oncall } from './0015_oncall.js';
 import { alertLifecycle } from './0016_alert_lifecycle.js';
 
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0011_fourme_deliveries': fourmeDeliveries,
   '0012_installation': installation,
   '0013_tables': tables,
+  '0014_job_calls': jobCalls,
   '0015_oncall': oncall,
   '0016_alert_lifecycle': alertLifecycle,
 };

@@ -2,9 +2,12 @@
 import { api, enc } from '../api';
 import { Link, navigate } from '../router';
 import { ErrorBox, Json, Page, Status, duration, time, useAction, useCan, useJobStream, useLoad } from '../ui';
+import { StepList, stepTree, type JobLink, type Step } from './JobSteps';
 
-interface Step { id: string; status: string; attempts: number; input: unknown; output: unknown; error: unknown; started_at: string | null; finished_at: string | null }
-interface JobDetail { id: string; number: number; recipe: string; recipe_version: number; status: string; trigger: unknown; error: unknown; repeat_of: string | null; created_at: string; started_at: string | null; finished_at: string | null; steps: Step[] }
+interface JobDetail {
+  id: string; number: number; recipe: string; recipe_version: number; status: string; trigger: unknown; error: unknown; repeat_of: string | null;
+  created_at: string; started_at: string | null; finished_at: string | null; steps: Step[]; parent?: JobLink | null; children?: JobLink[]; result?: unknown;
+}
 const ACTIVE = new Set(['queued', 'running', 'waiting']);
 
 export default function Job({ id }: { id: string }) {
@@ -39,6 +42,8 @@ export default function Job({ id }: { id: string }) {
             <div><dt>Finished</dt><dd>{time(j.finished_at)}</dd></div>
             <div><dt>Duration</dt><dd>{duration(j.started_at ?? j.created_at, j.finished_at)}</dd></div>
             {j.repeat_of && <div><dt>Repeat of</dt><dd><Link to={`/jobs/${enc(j.repeat_of)}`}>{j.repeat_of.slice(0, 8)}…</Link></dd></div>}
+            {j.parent && <div><dt>Called by</dt><dd><Link to={`/jobs/${j.parent.number}`}>#{j.parent.number}</Link> {j.parent.recipe} (step {j.parent.step})</dd></div>}
+            {(j.children?.length ?? 0) > 0 && <div><dt>Called</dt><dd>{j.children!.map((c) => <span key={c.id}><Link to={`/jobs/${c.number}`}>#{c.number}</Link> {c.recipe} <Status status={c.status} /> </span>)}</dd></div>}
             <div><dt>ID</dt><dd><code>{j.id}</code></dd></div>
           </dl>
           {j.error != null && <div className="error" role="note"><strong>Job error</strong><Json value={j.error} /></div>}
@@ -48,19 +53,8 @@ export default function Job({ id }: { id: string }) {
           </details>
           <h2>Steps</h2>
           {j.steps.length === 0 && <p className="muted">No step has run yet.</p>}
-          <ol className="timeline" aria-label="Steps">
-            {j.steps.map((s) => (
-              <li key={s.id} className={`step st-${s.status}`} data-step={s.id}>
-                <div className="step-head">
-                  <strong>{s.id}</strong> <Status status={s.status} />
-                  <span className="muted">{s.attempts} attempt{s.attempts === 1 ? '' : 's'} · {time(s.started_at)} · {duration(s.started_at, s.finished_at)}</span>
-                </div>
-                <details><summary>Input</summary><Json value={s.input} label={`Input of ${s.id}`} download={`/api/v1/jobs/${enc(j.id)}/steps/${enc(s.id)}/input`} /></details>
-                <details open={s.status === 'succeeded'}><summary>Output</summary><Json value={s.output} label={`Output of ${s.id}`} download={`/api/v1/jobs/${enc(j.id)}/steps/${enc(s.id)}/output`} /></details>
-                {s.error != null && <details open><summary>Error</summary><Json value={s.error} label={`Error of ${s.id}`} /></details>}
-              </li>
-            ))}
-          </ol>
+          <StepList nodes={stepTree(j.steps)} jobId={j.id} calls={j.children ?? []} label="Steps" />
+          {j.result !== undefined && j.result !== null && <details open><summary>Result</summary><Json value={j.result} label="Result" /></details>}
         </>
       )}
     </Page>

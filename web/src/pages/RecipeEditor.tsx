@@ -20,7 +20,7 @@ steps:
       message: "Hello"
 `;
 const TRIGGERS = ['webhook', '4me.webhook', 'http.poll', 'schedule', 'operation'];
-const ACTIONS = ['transform', 'if', 'wait', 'fail', 'http.request', 'human.action', '4me.query', '4me.mutation', '4me.task.update'];
+const ACTIONS = ['transform', 'if', 'wait', 'fail', 'foreach', 'switch', 'stop', 'recipe.call', 'http.request', 'human.action', '4me.query', '4me.mutation', '4me.task.update'];
 
 interface Problem { path: string; line?: number; message: string }
 interface Step { id?: string; name?: string; action?: string; connection?: string; with?: Record<string, unknown>; then?: unknown[]; else?: unknown[] }
