@@ -6,7 +6,10 @@
  *
  * Environment:
  *   BENCH_ONLY=a,b        run only these: bare_http, webhook_ack, webhook_ack_with_workers,
- *                         jobs_e2e, memory_10mb_body, memory_100k_queued, cli_start
+ *                         jobs_e2e, memory_10mb_body, memory_100k_queued, outbound, loop, cli_start
+ *
+ * The first line describes the machine (bench "machine"); `node bench/report.js < results.jsonl`
+ * turns a run's lines into docs/benchmarks.md.
  *   BENCH_STORES=sqlite,postgres   which stores (default both; postgres is skipped when unreachable)
  *   BENCH_DURATION_S=10   measured seconds of each throughput run (after BENCH_WARMUP_S=2)
  *   BENCH_CONCURRENCY=50  in-flight requests of the load generator
@@ -18,7 +21,8 @@
  *   BENCH_VERBOSE=1       echo the servers' own output
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { runLoad } from './loadgen.js';
 import {
@@ -305,13 +309,25 @@ async function benchQueued() {
 
 // ---------------------------------------------------------------- CLI start-up
 
-/** `hookflow --help` and `hookflow recipes list` (bench/cli-start.js prints their lines). */
-function benchCliStart() {
+/** Runs another bench script; its JSON lines go straight to our stdout. */
+function benchScript(file, args = []) {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [new URL('./cli-start.js', import.meta.url).pathname], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const p = spawn(process.execPath, [new URL(file, import.meta.url).pathname, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
     p.on('error', reject);
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`cli-start.js exited ${code}`))));
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${file} ${args.join(' ')} exited ${code}`))));
   });
+}
+
+/** `hookflow --help` and `hookflow recipes list` (bench/cli-start.js prints their lines). */
+const benchCliStart = () => benchScript('./cli-start.js');
+
+/** What the figures were measured on; bench/report.js puts it above the table. */
+function machine() {
+  const cpus = os.cpus();
+  return {
+    bench: 'machine', cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memory_gb: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version, os: `${os.type()} ${os.release()}`, date: new Date().toISOString(), load_avg_1m: round(os.loadavg()[0], 2),
+  };
 }
 
 // ---------------------------------------------------------------- main
@@ -320,6 +336,7 @@ const want = (name) => !ONLY || ONLY.has(name);
 
 async function main() {
   const t0 = Date.now();
+  emit(machine());
   log(`duration ${DURATION_S} s (+${WARMUP_S} s warm-up), concurrency ${CONCURRENCY}, client ${CLIENT}${PROFILE ? `, profiles in ${PROFILE_DIR}` : ''}`);
   const stores = [];
   if (STORES.includes('sqlite')) stores.push('sqlite');
@@ -341,6 +358,11 @@ async function main() {
     if (want('memory_10mb_body')) steps.push(['memory_10mb_body', 'sqlite', benchBigBody]);
     if (want('memory_100k_queued')) steps.push(['memory_100k_queued', 'sqlite', benchQueued]);
   }
+  if (want('outbound')) {
+    for (const store of stores) steps.push(['outbound', store, () => benchScript('./outbound.js', ['--dialect', store])]);
+  }
+  // bench/loop.js (loop iterations/s) comes with the recipe language's loops; run it when present.
+  if (want('loop') && existsSync(new URL('./loop.js', import.meta.url))) steps.push(['loop', null, () => benchScript('./loop.js')]);
   if (want('cli_start')) steps.push(['cli_start', null, benchCliStart]);
 
   let failures = 0;

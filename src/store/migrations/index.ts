@@ -18,6 +18,7 @@ import { jobCrashes } from './0009_job_crashes.js';
 import { people } from './0010_people.js';
 import { fourmeDeliveries } from './0011_fourme_deliveries.js';
 import { installation } from './0012_installation.js';
+import { claimIndexes } from './0017_claim_indexes.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001_core': core,
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0010_people': people,
   '0011_fourme_deliveries': fourmeDeliveries,
   '0012_installation': installation,
+  '0017_claim_indexes': claimIndexes,
 };
 
 class StaticProvider implements MigrationProvider {
