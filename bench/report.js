@@ -27,10 +27,11 @@ function describe(r) {
     case 'webhook_ack':
     case 'webhook_ack_with_workers': {
       const extra = r.jobs_queued_at_end !== undefined ? `, ${n(r.jobs_succeeded_by_end)} jobs done, ${n(r.jobs_queued_at_end)} queued at end` : '';
-      return [`${n(r.rps)} req/s`, `${r.ratio_to_bare ?? '—'} of bare, p50 ${n(r.p50_ms, 1)} ms, p99 ${n(r.p99_ms, 1)} ms${extra}`];
+      const cpu = r.server_cpu_us_per_request ? `, ${n(r.server_cpu_us_per_request)} µs server CPU/request` : '';
+      return [`${n(r.rps)} req/s`, `${r.ratio_to_bare ?? '—'} of bare, p50 ${n(r.p50_ms, 1)} ms, p99 ${n(r.p99_ms, 1)} ms${extra}${cpu}`];
     }
     case 'jobs_e2e':
-      return [`${n(r.jobs_per_s)} jobs/s`, `${n(r.jobs)} jobs in ${n(r.seconds, 2)} s from spawn; ${n(r.jobs_per_s_after_first_answer)} jobs/s after the first HTTP answer`];
+      return [`${n(r.jobs_per_s)} jobs/s`, `${n(r.jobs)} jobs in ${n(r.seconds, 2)} s from spawn; ${n(r.jobs_per_s_after_first_answer)} jobs/s after the first HTTP answer${r.server_cpu_us_per_job ? `; ${n(r.server_cpu_us_per_job)} µs CPU/job` : ''}`];
     case 'memory_10mb_body':
       return [`+${n(r.rss_growth_mb, 1)} MB RSS`, `baseline ${n(r.rss_baseline_mb)} MB, peak ${n(r.rss_peak_mb)} MB, ack ${n(r.ack_ms)} ms, job done ${n(r.job_done_ms)} ms`];
     case 'memory_100k_queued':

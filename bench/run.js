@@ -21,7 +21,7 @@
  *   BENCH_VERBOSE=1       echo the servers' own output
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { runLoad } from './loadgen.js';
@@ -62,6 +62,20 @@ steps:
     action: transform
     with: { items: "{{ $count(trigger.body) }}" }
 `;
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc; null elsewhere. On a shared machine
+ * CPU per request moves far less than requests per second.
+ */
+function cpuS(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+const cpuPer = (pid, c0, n) => { const c1 = cpuS(pid); return c0 === null || c1 === null || !n ? null : Math.round(((c1 - c0) / n) * 1e6); };
 
 const round = (x, d = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
 const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
@@ -130,10 +144,13 @@ async function benchAck(store, workers) {
   await withStore(store, async ({ dataDir, schema }) => {
     const h = await hookflow(store, { workers, recipe: RECIPE_TWO_STEPS, dataDir, schema, label });
     try {
+      const c0 = cpuS(h.pid);
       const r = await runLoad({ url: h.recipe.trigger_url, concurrency: CONCURRENCY, durationS: DURATION_S, warmupS: WARMUP_S, client: CLIENT, onProgress: progress(label) });
+      // Includes the warm-up's requests' share, so it is an upper bound per request.
+      const cpuUs = cpuPer(h.pid, c0, r.requests);
       const tm = performance.now();
       const counts = await h.jobCounts();
-      const line = { bench, store, ...loadLine(r), duration_s: r.elapsed_s, ratio_to_bare: bareRps ? round(r.rps / bareRps, 3) : null };
+      const line = { bench, store, ...loadLine(r), duration_s: r.elapsed_s, ratio_to_bare: bareRps ? round(r.rps / bareRps, 3) : null, server_cpu_us_per_request: cpuUs };
       // metrics_wait_ms: how long /metrics took to answer right after the load; long when the job
       // loop holds the event loop (then the counts are as of the end of that wait).
       if (workers) Object.assign(line, { jobs_succeeded_by_end: counts.succeeded ?? 0, jobs_queued_at_end: counts.queued ?? 0, metrics_wait_ms: Math.round(performance.now() - tm) });
@@ -180,6 +197,7 @@ async function benchE2e(store) {
         await sleep(200);
       }
       const n = enq.requests - enq.errors;
+      const cpuUs = doneAt ? cpuPer(h2.pid, 0, n) : null;
       const fromSpawn = doneAt ? (doneAt - h2.spawnedAt) / 1000 : null;
       const fromReady = doneAt ? (doneAt - h2.readyAt) / 1000 : null;
       const line = {
@@ -192,6 +210,8 @@ async function benchE2e(store) {
         // /healthz answered only once every job was done: the job loop kept HTTP waiting.
         http_starved_until_done: readyDone >= n,
         jobs_per_s_after_first_answer: fromReady && readyDone < n ? Math.round((n - readyDone) / fromReady) : null,
+        // The whole run process's CPU from spawn (start-up included) per job.
+        server_cpu_us_per_job: cpuUs,
         succeeded: counts.succeeded ?? 0, failed: counts.failed ?? 0,
         enqueue_rps: enq.rps, enqueue_errors: enq.errors, enqueue_p99_ms: enq.p99_ms,
         ...(doneAt ? {} : { timed_out: true, counts }),
