@@ -135,26 +135,28 @@ export class PostgresQueueSql implements QueueSql {
    */
   async settle(items: Settle[]): Promise<boolean[]> {
     if (items.length === 0) return [];
-    const steps = lastPerStep(items.flatMap((it) => it.steps));
-    const events = items.flatMap((it) => (it.events ?? []).map((e) => ({ ...e, job: it.jobId })));
+    // Steps and events carry their run's lease: a stale run's rows for the same job are not written.
+    const steps = lastPerStep(items.flatMap((it) => it.steps.map((st) => ({ ...st, lease: it.workerId }))));
+    const events = items.flatMap((it) => (it.events ?? []).map((e) => ({ ...e, job: it.jobId, lease: it.workerId })));
     const col = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
-    const r = await this.#pool.query<{ id: string }>({
+    const r = await this.#pool.query<{ id: string; lease: string }>({
       name: 'hf_settle',
       text: SETTLE_SQL,
       values: [
         col(items, 'jobId'), col(items, 'workerId'), col(items, 'status'), col(items, 'error'), col(items, 'at'), items.map((it) => it.runAt ?? it.at),
-        ...STEP_COLS.map((k) => col(steps, k)),
-        col(events, 'job'), col(events, 'type'), col(events, 'recipe'), col(events, 'payload'), col(events, 'created_at'),
+        ...STEP_COLS.map((k) => col(steps, k)), col(steps, 'lease'),
+        col(events, 'job'), col(events, 'lease'), col(events, 'type'), col(events, 'recipe'), col(events, 'payload'), col(events, 'created_at'),
       ],
     });
-    const settled = new Set(r.rows.map((x) => x.id));
-    return items.map((it) => settled.has(it.jobId));
+    // By id and lease: a stale run's item for the same job (another lease) stays false.
+    const settled = new Set(r.rows.map((x) => `${x.id} ${x.lease}`));
+    return items.map((it) => settled.has(`${it.jobId} ${it.workerId}`));
   }
 }
 
-/** One statement may not touch a row twice, so the last row per step wins. */
-function lastPerStep(all: StepRow[]): StepRow[] {
-  return [...new Map(all.map((s) => [`${s.job_id}\u0000${s.step_id}`, s])).values()];
+/** One statement may not touch a row twice, so the last row per step (of one run) wins. */
+function lastPerStep<S extends StepRow & { lease?: string }>(all: S[]): S[] {
+  return [...new Map(all.map((s) => [`${s.job_id}\u0000${s.step_id}\u0000${s.lease ?? ''}`, s])).values()];
 }
 
 const STEP_TYPES: Record<(typeof STEP_COLS)[number], string> = {
@@ -165,25 +167,26 @@ const STEP_UPDATE = STEP_COLS.filter((k) => k !== 'job_id' && k !== 'step_id' &&
 const SETTLE_SQL = `WITH v AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) AS v(id, lease, status, error, at, run_at)
   ), held AS (
-    SELECT j.id FROM jobs j JOIN v ON j.id = v.id AND j.locked_by = v.lease WHERE j.status = 'running' ORDER BY j.id FOR UPDATE OF j
+    SELECT j.id, j.locked_by AS lease FROM jobs j JOIN v ON j.id = v.id AND j.locked_by = v.lease WHERE j.status = 'running' ORDER BY j.id FOR UPDATE OF j
   ), done AS (
     UPDATE jobs j SET status = v.status, error = v.error, locked_by = NULL, locked_until = NULL,
       finished_at = CASE WHEN v.status IN ('succeeded', 'failed') THEN v.at ELSE j.finished_at END,
       run_at = CASE WHEN v.status IN ('succeeded', 'failed') THEN j.run_at ELSE v.run_at END
-    FROM held, v WHERE j.id = held.id AND v.id = held.id RETURNING j.id
+    FROM held, v WHERE j.id = held.id AND v.id = held.id AND v.lease = held.lease RETURNING j.id, held.lease
   ), steps AS (
     INSERT INTO job_steps (${STEP_COLS.join(', ')})
-    SELECT * FROM unnest(${STEP_COLS.map((k, i) => `$${i + 7}::${STEP_TYPES[k]}[]`).join(', ')}) AS s(${STEP_COLS.join(', ')})
-    WHERE s.job_id IN (SELECT id FROM done)
+    SELECT ${STEP_COLS.map((k) => `s.${k}`).join(', ')}
+    FROM unnest(${STEP_COLS.map((k, i) => `$${i + 7}::${STEP_TYPES[k]}[]`).join(', ')}, $${STEP_COLS.length + 7}::text[]) AS s(${STEP_COLS.join(', ')}, lease)
+    WHERE (s.job_id, s.lease) IN (SELECT id, lease FROM done)
     ON CONFLICT (job_id, step_id) DO UPDATE SET ${STEP_UPDATE}
   ), events AS (
     INSERT INTO outbox (type, recipe, payload, created_at)
     SELECT e.type, e.recipe, e.payload, e.created_at
-    FROM unnest($${STEP_COLS.length + 7}::text[], $${STEP_COLS.length + 8}::text[], $${STEP_COLS.length + 9}::text[], $${STEP_COLS.length + 10}::text[], $${STEP_COLS.length + 11}::bigint[])
-      WITH ORDINALITY AS e(job, type, recipe, payload, created_at, n)
-    WHERE e.job IN (SELECT id FROM done) ORDER BY e.n
+    FROM unnest(${[8, 9, 10, 11, 12].map((k) => `$${STEP_COLS.length + k}::text[]`).join(', ')}, $${STEP_COLS.length + 13}::bigint[])
+      WITH ORDINALITY AS e(job, lease, type, recipe, payload, created_at, n)
+    WHERE (e.job, e.lease) IN (SELECT id, lease FROM done) ORDER BY e.n
   )
-  SELECT id FROM done`;
+  SELECT id, lease FROM done`;
 
 async function upsertSteps(c: pg.PoolClient, all: StepRow[]): Promise<void> {
   const steps = lastPerStep(all);

@@ -99,6 +99,24 @@ for (const dialect of DIALECTS) {
       expect(events.map((e) => JSON.parse(e.payload).id)).toEqual([ids[0]]);
     });
 
+    it('a stale run and the current run of one job in the same settle batch: only the current run writes', async () => {
+      const { id } = await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: {} });
+      const t0 = Date.now();
+      const [stale] = await q.sql.claim('w1', 1, t0, 1000);
+      await q.sql.reap(t0 + 1500);
+      const [cur] = await q.sql.claim('w1', 1, t0 + 1600, 1000);
+      const step = (output: string) => ({ job_id: id, step_id: 's', seq: 0, status: 'succeeded' as const, attempts: 1, input: null, output, error: null, idempotency_key: `${id}:s:1`, started_at: 1, finished_at: 2 });
+      const event = (run: string) => ({ type: 'job.succeeded', recipe: 'r', payload: JSON.stringify({ run }), created_at: t0 });
+      const out = await t.store.queue.settle([
+        { jobId: id, workerId: cur!.locked_by!, status: 'succeeded', error: null, at: t0 + 2000, steps: [step('"current"')], events: [event('current')] },
+        { jobId: id, workerId: stale!.locked_by!, status: 'failed', error: '{}', at: t0 + 2000, steps: [step('"stale"')], events: [event('stale')] },
+      ]);
+      expect(out).toEqual([true, false]);
+      expect(await t.store.db.selectFrom('jobs').select(['status', 'error']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({ status: 'succeeded', error: null });
+      expect(await t.store.db.selectFrom('job_steps').select('output').execute()).toEqual([{ output: '"current"' }]);
+      expect((await t.store.db.selectFrom('outbox').select('payload').execute()).map((e) => JSON.parse(e.payload).run)).toEqual(['current']);
+    });
+
     it('a claim takes no job of a concurrency-limited recipe; claimLimited does, within the limit', async () => {
       await t.store.db.insertInto('recipes').values({ name: 'lim', current_version: 1, enabled: 1, concurrency: 1, trigger_type: 'webhook', created_at: 1, updated_at: 1 }).execute();
       await q.enqueue({ recipe: 'lim', recipe_version: 1, trigger: {}, concurrency_key: 'lim' });
