@@ -6,7 +6,10 @@
  *
  * Environment:
  *   BENCH_ONLY=a,b        run only these: bare_http, webhook_ack, webhook_ack_with_workers,
- *                         jobs_e2e, loop_100_transforms, memory_10mb_body, memory_100k_queued, cli_start
+ *                         jobs_e2e, memory_10mb_body, memory_100k_queued, outbound, loop_100_transforms, cli_start
+ *
+ * The first line describes the machine (bench "machine"); `node bench/report.js < results.jsonl`
+ * turns a run's lines into docs/benchmarks.md.
  *   BENCH_STORES=sqlite,postgres   which stores (default both; postgres is skipped when unreachable)
  *   BENCH_DURATION_S=10   measured seconds of each throughput run (after BENCH_WARMUP_S=2)
  *   BENCH_CONCURRENCY=50  in-flight requests of the load generator
@@ -18,7 +21,8 @@
  *   BENCH_VERBOSE=1       echo the servers' own output
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { runLoad } from './loadgen.js';
 import {
@@ -59,6 +63,20 @@ steps:
     action: transform
     with: { items: "{{ $count(trigger.body) }}" }
 `;
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc; null elsewhere. On a shared machine
+ * CPU per request moves far less than requests per second.
+ */
+function cpuS(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+const cpuPer = (pid, c0, n) => { const c1 = cpuS(pid); return c0 === null || c1 === null || !n ? null : Math.round(((c1 - c0) / n) * 1e6); };
 
 const round = (x, d = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
 const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
@@ -127,10 +145,13 @@ async function benchAck(store, workers) {
   await withStore(store, async ({ dataDir, schema }) => {
     const h = await hookflow(store, { workers, recipe: RECIPE_TWO_STEPS, dataDir, schema, label });
     try {
+      const c0 = cpuS(h.pid);
       const r = await runLoad({ url: h.recipe.trigger_url, concurrency: CONCURRENCY, durationS: DURATION_S, warmupS: WARMUP_S, client: CLIENT, onProgress: progress(label) });
+      // Includes the warm-up's requests' share, so it is an upper bound per request.
+      const cpuUs = cpuPer(h.pid, c0, r.requests);
       const tm = performance.now();
       const counts = await h.jobCounts();
-      const line = { bench, store, ...loadLine(r), duration_s: r.elapsed_s, ratio_to_bare: bareRps ? round(r.rps / bareRps, 3) : null };
+      const line = { bench, store, ...loadLine(r), duration_s: r.elapsed_s, ratio_to_bare: bareRps ? round(r.rps / bareRps, 3) : null, server_cpu_us_per_request: cpuUs };
       // metrics_wait_ms: how long /metrics took to answer right after the load; long when the job
       // loop holds the event loop (then the counts are as of the end of that wait).
       if (workers) Object.assign(line, { jobs_succeeded_by_end: counts.succeeded ?? 0, jobs_queued_at_end: counts.queued ?? 0, metrics_wait_ms: Math.round(performance.now() - tm) });
@@ -177,6 +198,7 @@ async function benchE2e(store) {
         await sleep(200);
       }
       const n = enq.requests - enq.errors;
+      const cpuUs = doneAt ? cpuPer(h2.pid, 0, n) : null;
       const fromSpawn = doneAt ? (doneAt - h2.spawnedAt) / 1000 : null;
       const fromReady = doneAt ? (doneAt - h2.readyAt) / 1000 : null;
       const line = {
@@ -189,6 +211,8 @@ async function benchE2e(store) {
         // /healthz answered only once every job was done: the job loop kept HTTP waiting.
         http_starved_until_done: readyDone >= n,
         jobs_per_s_after_first_answer: fromReady && readyDone < n ? Math.round((n - readyDone) / fromReady) : null,
+        // The whole run process's CPU from spawn (start-up included) per job.
+        server_cpu_us_per_job: cpuUs,
         succeeded: counts.succeeded ?? 0, failed: counts.failed ?? 0,
         enqueue_rps: enq.rps, enqueue_errors: enq.errors, enqueue_p99_ms: enq.p99_ms,
         ...(doneAt ? {} : { timed_out: true, counts }),
@@ -306,13 +330,25 @@ async function benchQueued() {
 
 // ---------------------------------------------------------------- CLI start-up
 
-/** `hookflow --help` and `hookflow recipes list` (bench/cli-start.js prints their lines). */
-function benchCliStart() {
+/** Runs another bench script; its JSON lines go straight to our stdout. */
+function benchScript(file, args = []) {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [new URL('./cli-start.js', import.meta.url).pathname], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const p = spawn(process.execPath, [new URL(file, import.meta.url).pathname, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
     p.on('error', reject);
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`cli-start.js exited ${code}`))));
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${file} ${args.join(' ')} exited ${code}`))));
   });
+}
+
+/** `hookflow --help` and `hookflow recipes list` (bench/cli-start.js prints their lines). */
+const benchCliStart = () => benchScript('./cli-start.js');
+
+/** What the figures were measured on; bench/report.js puts it above the table. */
+function machine() {
+  const cpus = os.cpus();
+  return {
+    bench: 'machine', cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memory_gb: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version, os: `${os.type()} ${os.release()}`, date: new Date().toISOString(), load_avg_1m: round(os.loadavg()[0], 2),
+  };
 }
 
 // ---------------------------------------------------------------- main
@@ -321,6 +357,7 @@ const want = (name) => !ONLY || ONLY.has(name);
 
 async function main() {
   const t0 = Date.now();
+  emit(machine());
   log(`duration ${DURATION_S} s (+${WARMUP_S} s warm-up), concurrency ${CONCURRENCY}, client ${CLIENT}${PROFILE ? `, profiles in ${PROFILE_DIR}` : ''}`);
   const stores = [];
   if (STORES.includes('sqlite')) stores.push('sqlite');
@@ -342,6 +379,9 @@ async function main() {
   if (STORES.includes('sqlite')) {
     if (want('memory_10mb_body')) steps.push(['memory_10mb_body', 'sqlite', benchBigBody]);
     if (want('memory_100k_queued')) steps.push(['memory_100k_queued', 'sqlite', benchQueued]);
+  }
+  if (want('outbound')) {
+    for (const store of stores) steps.push(['outbound', store, () => benchScript('./outbound.js', ['--dialect', store])]);
   }
   if (want('cli_start')) steps.push(['cli_start', null, benchCliStart]);
 

@@ -128,7 +128,7 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
     );
     outbound.start();
     webhooks.notify = () => outbound?.notify(true);
-    events.on('settled', () => outbound?.notify());
+    events.on('settled', () => outbound?.notifySoon());
   }
   if (opts.workers) {
     // webhook.verify callbacks whose attempts were cut short by a restart.

@@ -23,6 +23,8 @@ function fanOut(events: Event[], subs: SubRow[], now: number): WebhookDeliveries
   // Pending-verification subscriptions receive nothing but the handshake, as in 4me.
   const active = subs.filter((s) => !s.verify || s.verified_at !== null);
   const rows: WebhookDeliveriesTable[] = [];
+  // No subscriber: nothing to parse or wrap (every settled job adds an outbox event).
+  if (active.length === 0) return rows;
   for (const e of events) {
     const data = JSON.parse(e.payload) as { id?: string };
     const payload = envelope(e.type, data, Number(e.created_at));
@@ -64,12 +66,13 @@ const dispatchSql = preparedStatements((db) => {
       locked_by, last_status, last_error, created_at, updated_at)
     VALUES (@id, @webhook_id, @outbox_id, @event_type, @payload, @status, @attempts, @next_attempt_at, @locked_by, @last_status, @last_error, @created_at, @updated_at)
     ON CONFLICT DO NOTHING`);
-  const done = db.prepare(`UPDATE outbox SET dispatched_at = ? WHERE id = ?`);
+  // The batch is the first undispatched ids in order, and this transaction is the only writer.
+  const done = db.prepare(`UPDATE outbox SET dispatched_at = ? WHERE id BETWEEN ? AND ? AND dispatched_at IS NULL`);
   const dispatch = db.transaction((now: number, limit: number): number => {
     const events = pending.all(limit) as Event[];
     if (events.length === 0) return 0;
     for (const row of fanOut(events, subs.all() as SubRow[], now)) insert.run(row);
-    for (const e of events) done.run(now, e.id);
+    done.run(now, events[0]!.id, events[events.length - 1]!.id);
     return events.length;
   });
   return { dispatch };

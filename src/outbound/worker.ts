@@ -51,6 +51,7 @@ const REFRESH_MS = 250;
 // window only means the deliveries are sent again after their lease.
 const FLUSH_AT = 1000;
 const FLUSH_MS = 10;
+const SOON_MS = 5;
 
 export class OutboundWorker {
   readonly #subs = new Map<string, Sub>();
@@ -67,6 +68,7 @@ export class OutboundWorker {
   #stale = true;
   #dispatchDue = true;
   #kickTimer: NodeJS.Timeout | null = null;
+  #soonTimer: NodeJS.Timeout | null = null;
   /** Mails being sent; tests and shutdown may wait for them. */
   readonly mails = new Set<Promise<void>>();
 
@@ -78,6 +80,17 @@ export class OutboundWorker {
     if (this.#running) return;
     this.#running = true;
     this.#loop = this.#run();
+  }
+
+  /**
+   * A job settled, so its event is in the outbox. Every settled job says so; the events of a few
+   * milliseconds share one dispatch transaction instead of one each.
+   */
+  notifySoon(): void {
+    this.#soonTimer ??= setTimeout(() => {
+      this.#soonTimer = null;
+      this.notify();
+    }, SOON_MS);
   }
 
   /** Something changed (new event, subscription edited): look again now. */
@@ -95,6 +108,7 @@ export class OutboundWorker {
   async stop(graceMs = 10_000): Promise<void> {
     this.#running = false;
     if (this.#kickTimer) clearTimeout(this.#kickTimer);
+    if (this.#soonTimer) clearTimeout(this.#soonTimer);
     this.#wake?.();
     await this.#loop;
     await Promise.race([this.#lanes.idle(), new Promise((r) => setTimeout(r, graceMs).unref())]);

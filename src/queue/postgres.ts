@@ -17,7 +17,7 @@
  */
 import type pg from 'pg';
 import type { GuardedPool } from '../store/postgres/pool.js';
-import type { InsertResult, JobRow, NewJob, OutboxEvent, QueueSql, Settle, StepRow } from './types.js';
+import type { InsertResult, JobRow, NewJob, QueueSql, Settle, StepRow } from './types.js';
 
 const CLAIM_SET = `status = 'running', locked_by = $1::text || ':' || (claims + 1), locked_until = $2, claims = claims + 1, started_at = coalesce(started_at, $3)`;
 const STEP_COLS = ['job_id', 'step_id', 'seq', 'status', 'attempts', 'input', 'output', 'error', 'idempotency_key', 'started_at', 'finished_at'] as const;
@@ -52,19 +52,19 @@ export class PostgresQueueSql implements QueueSql {
       for (const c of cols) values.push(j[c]);
       return `(${cols.map((_, k) => `$${i * cols.length + k + 1}`).join(',')},'queued')`;
     });
-    return this.#tx(async (c) => {
-      const ins = await c.query<{ id: string; number: number }>(
-        `INSERT INTO jobs (${cols.join(',')}, status) VALUES ${rows.join(',')} ON CONFLICT DO NOTHING RETURNING id, number`, values);
-      const byId = new Map(ins.rows.map((r) => [r.id, r.number]));
-      const out: InsertResult[] = [];
-      for (const j of jobs) {
-        const n = byId.get(j.id);
-        if (n !== undefined) { out.push({ id: j.id, number: n, duplicate: false }); continue; }
-        const d = await c.query<{ id: string; number: number }>({ name: 'hf_find_dup', text: 'SELECT id, number FROM jobs WHERE recipe = $1 AND dedup_key = $2', values: [j.recipe, j.dedup_key] });
-        out.push({ id: d.rows[0]!.id, number: d.rows[0]!.number, duplicate: true });
-      }
-      return out;
-    });
+    // One statement is its own transaction: no BEGIN/COMMIT round trips. A key that conflicts with
+    // an insert still in flight waits for it, so a duplicate's first job has committed by the lookup.
+    const ins = await this.#pool.query<{ id: string; number: number }>(
+      `INSERT INTO jobs (${cols.join(',')}, status) VALUES ${rows.join(',')} ON CONFLICT DO NOTHING RETURNING id, number`, values);
+    const byId = new Map(ins.rows.map((r) => [r.id, r.number]));
+    const out: InsertResult[] = [];
+    for (const j of jobs) {
+      const n = byId.get(j.id);
+      if (n !== undefined) { out.push({ id: j.id, number: n, duplicate: false }); continue; }
+      const d = await this.#pool.query<{ id: string; number: number }>({ name: 'hf_find_dup', text: 'SELECT id, number FROM jobs WHERE recipe = $1 AND dedup_key = $2', values: [j.recipe, j.dedup_key] });
+      out.push({ id: d.rows[0]!.id, number: d.rows[0]!.number, duplicate: true });
+    }
+    return out;
   }
 
   async claim(workerId: string, limit: number, now: number, leaseMs: number): Promise<JobRow[]> {
@@ -130,48 +130,83 @@ export class PostgresQueueSql implements QueueSql {
     });
   }
 
-  settle(items: Settle[]): Promise<boolean[]> {
-    return this.#tx(async (c) => {
-      const out: boolean[] = new Array<boolean>(items.length).fill(false);
-      const steps: StepRow[] = [];
-      const events: OutboxEvent[] = [];
-      const wakes: Array<{ id: string; at: number }> = [];
-      // In id order, like every other statement that locks several job rows (see the header).
-      const order = items.map((_, i) => i).sort((a, b) => (items[a]!.jobId < items[b]!.jobId ? -1 : items[a]!.jobId > items[b]!.jobId ? 1 : 0));
-      for (const i of order) {
-        const it = items[i]!;
-        const final = it.status === 'succeeded' || it.status === 'failed';
-        const r = final
-          ? await c.query({ name: 'hf_finish', text: `UPDATE jobs SET status = $1, error = $2, finished_at = $3, locked_by = NULL, locked_until = NULL
-              WHERE id = $4 AND locked_by = $5 AND status = 'running'`, values: [it.status, it.error, it.at, it.jobId, it.workerId] })
-          : await c.query({ name: 'hf_release', text: `UPDATE jobs SET status = $1, error = $2, run_at = $3, locked_by = NULL, locked_until = NULL
-              WHERE id = $4 AND locked_by = $5 AND status = 'running'`, values: [it.status, it.error, it.runAt ?? it.at, it.jobId, it.workerId] });
-        const ok = (r.rowCount ?? 0) > 0;
-        if (ok) {
-          steps.push(...it.steps);
-          events.push(...(it.events ?? []));
-          if (final && it.result !== undefined) await c.query({ name: 'hf_result', text: 'UPDATE jobs SET result = $1 WHERE id = $2', values: [it.result, it.jobId] });
-          if (final && it.wake) wakes.push({ id: it.wake, at: it.at });
-        }
-        out[i] = ok;
-      }
-      await upsertSteps(c, steps);
-      // Parents last and in id order too: a waiting parent is locked by no heartbeat or settle.
-      for (const w of wakes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-        await c.query({ name: 'hf_wake', text: `UPDATE jobs SET status = 'queued', run_at = $1 WHERE id = $2 AND status = 'waiting'`, values: [w.at, w.id] });
-      }
-      if (events.length) {
-        const vals = events.flatMap((e) => [e.type, e.recipe, e.payload, e.created_at]);
-        await c.query(`INSERT INTO outbox (type, recipe, payload, created_at) VALUES ${events.map((_, i) => `($${i * 4 + 1},$${i * 4 + 2},$${i * 4 + 3},$${i * 4 + 4})`).join(',')}`, vals);
-      }
-      return out;
+  /**
+   * One statement, so one round trip and one commit for the whole batch: lock the jobs still held
+   * (in id order), finish or release them, and write their steps and outbox events only for the
+   * jobs that were still held. Data-modifying CTEs all run to completion, whatever the outer
+   * SELECT reads.
+   */
+  async settle(items: Settle[]): Promise<boolean[]> {
+    if (items.length === 0) return [];
+    // Steps and events carry their run's lease: a stale run's rows for the same job are not written.
+    const steps = lastPerStep(items.flatMap((it) => it.steps.map((st) => ({ ...st, lease: it.workerId }))));
+    const events = items.flatMap((it) => (it.events ?? []).map((e) => ({ ...e, job: it.jobId, lease: it.workerId })));
+    const col = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
+    const r = await this.#pool.query<{ id: string; lease: string }>({
+      name: 'hf_settle',
+      text: SETTLE_SQL,
+      values: [
+        col(items, 'jobId'), col(items, 'workerId'), col(items, 'status'), col(items, 'error'), col(items, 'at'), items.map((it) => it.runAt ?? it.at),
+        ...STEP_COLS.map((k) => col(steps, k)), col(steps, 'lease'),
+        col(events, 'job'), col(events, 'lease'), col(events, 'type'), col(events, 'recipe'), col(events, 'payload'), col(events, 'created_at'),
+        items.map((it) => (final(it) ? it.result ?? null : null)), items.map((it) => (final(it) ? it.wake ?? null : null)),
+      ],
     });
+    // By id and lease: a stale run's item for the same job (another lease) stays false.
+    const settled = new Set(r.rows.map((x) => `${x.id} ${x.lease}`));
+    return items.map((it) => settled.has(`${it.jobId} ${it.workerId}`));
   }
 }
 
+const final = (it: Settle) => it.status === 'succeeded' || it.status === 'failed';
+
+/** One statement may not touch a row twice, so the last row per step (of one run) wins. */
+function lastPerStep<S extends StepRow & { lease?: string }>(all: S[]): S[] {
+  return [...new Map(all.map((s) => [`${s.job_id}\u0000${s.step_id}\u0000${s.lease ?? ''}`, s])).values()];
+}
+
+const STEP_TYPES: Record<(typeof STEP_COLS)[number], string> = {
+  job_id: 'text', step_id: 'text', seq: 'int', status: 'text', attempts: 'int', input: 'text', output: 'text', error: 'text',
+  idempotency_key: 'text', started_at: 'bigint', finished_at: 'bigint',
+};
+const STEP_UPDATE = STEP_COLS.filter((k) => k !== 'job_id' && k !== 'step_id' && k !== 'idempotency_key').map((k) => `${k} = excluded.${k}`).join(', ');
+const SETTLE_SQL = `WITH v AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[],
+      $${STEP_COLS.length + 14}::text[], $${STEP_COLS.length + 15}::text[]) AS v(id, lease, status, error, at, run_at, result, wake)
+  ), held AS (
+    SELECT j.id, j.locked_by AS lease FROM jobs j JOIN v ON j.id = v.id AND j.locked_by = v.lease WHERE j.status = 'running' ORDER BY j.id FOR UPDATE OF j
+  ), done AS (
+    UPDATE jobs j SET status = v.status, error = v.error, locked_by = NULL, locked_until = NULL,
+      finished_at = CASE WHEN v.status IN ('succeeded', 'failed') THEN v.at ELSE j.finished_at END,
+      run_at = CASE WHEN v.status IN ('succeeded', 'failed') THEN j.run_at ELSE v.run_at END,
+      result = COALESCE(v.result, j.result)
+    FROM held, v WHERE j.id = held.id AND v.id = held.id AND v.lease = held.lease RETURNING j.id, held.lease
+  ), parents AS (
+    -- A parent waiting for a child that finished here (recipe.call) is requeued in the same commit.
+    -- Locked in id order like every other statement that locks several job rows; a parent still
+    -- running in this batch is not 'waiting' in this statement's snapshot and is left to the
+    -- worker's re-check after its own settle.
+    SELECT p.id, v.at FROM jobs p JOIN v ON p.id = v.wake JOIN done ON done.id = v.id AND done.lease = v.lease
+    WHERE p.status = 'waiting' ORDER BY p.id FOR UPDATE OF p
+  ), woke AS (
+    UPDATE jobs p SET status = 'queued', run_at = parents.at FROM parents WHERE p.id = parents.id
+  ), steps AS (
+    INSERT INTO job_steps (${STEP_COLS.join(', ')})
+    SELECT ${STEP_COLS.map((k) => `s.${k}`).join(', ')}
+    FROM unnest(${STEP_COLS.map((k, i) => `$${i + 7}::${STEP_TYPES[k]}[]`).join(', ')}, $${STEP_COLS.length + 7}::text[]) AS s(${STEP_COLS.join(', ')}, lease)
+    WHERE (s.job_id, s.lease) IN (SELECT id, lease FROM done)
+    ON CONFLICT (job_id, step_id) DO UPDATE SET ${STEP_UPDATE}
+  ), events AS (
+    INSERT INTO outbox (type, recipe, payload, created_at)
+    SELECT e.type, e.recipe, e.payload, e.created_at
+    FROM unnest(${[8, 9, 10, 11, 12].map((k) => `$${STEP_COLS.length + k}::text[]`).join(', ')}, $${STEP_COLS.length + 13}::bigint[])
+      WITH ORDINALITY AS e(job, lease, type, recipe, payload, created_at, n)
+    WHERE (e.job, e.lease) IN (SELECT id, lease FROM done) ORDER BY e.n
+  )
+  SELECT id, lease FROM done`;
+
 async function upsertSteps(c: pg.PoolClient, all: StepRow[]): Promise<void> {
-  // One statement may not touch a row twice, so the last row per step wins.
-  const steps = [...new Map(all.map((s) => [`${s.job_id}\u0000${s.step_id}`, s])).values()];
+  const steps = lastPerStep(all);
   if (steps.length === 0) return;
   const values: unknown[] = [];
   const rows = steps.map((s, i) => {

@@ -73,5 +73,59 @@ for (const dialect of DIALECTS) {
       expect(await q.sql.claim('w1', 1, t0 + 100, 1000)).toHaveLength(0);
       expect(await q.sql.claim('w1', 1, t0 + 5001, 1000)).toHaveLength(1);
     });
+
+    it('one settle batch: per job true or false, and only held jobs get their steps and outbox events', async () => {
+      const ids = await Promise.all([0, 1, 2].map(async (i) => (await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { i } })).id));
+      const t0 = Date.now();
+      const jobs = await q.sql.claim('w1', 3, t0, 10_000);
+      const lease = (id: string) => jobs.find((j) => j.id === id)!.locked_by!;
+      const step = (id: string, output: string) => ({ job_id: id, step_id: 's', seq: 0, status: 'succeeded' as const, attempts: 1, input: null, output, error: null, idempotency_key: `${id}:s:1`, started_at: 1, finished_at: 2 });
+      const event = (id: string) => ({ type: 'job.succeeded', recipe: 'r', payload: JSON.stringify({ id }), created_at: t0 });
+      const out = await t.store.queue.settle([
+        // The same step twice in one batch: the last row wins.
+        { jobId: ids[0]!, workerId: lease(ids[0]!), status: 'succeeded', error: null, at: t0 + 1, steps: [step(ids[0]!, '"first"'), step(ids[0]!, '"last"')], events: [event(ids[0]!)] },
+        { jobId: ids[1]!, workerId: 'w9:1', status: 'succeeded', error: null, at: t0 + 1, steps: [step(ids[1]!, '1')], events: [event(ids[1]!)] },
+        { jobId: ids[2]!, workerId: lease(ids[2]!), status: 'queued', error: null, runAt: t0 + 60_000, at: t0 + 1, steps: [step(ids[2]!, '2')] },
+      ]);
+      expect(out).toEqual([true, false, true]);
+      const rows = await t.store.db.selectFrom('jobs').select(['id', 'status', 'finished_at', 'run_at', 'locked_by']).where('id', 'in', ids).execute();
+      const by = new Map(rows.map((r) => [r.id, r]));
+      expect(by.get(ids[0]!)).toMatchObject({ status: 'succeeded', finished_at: t0 + 1, locked_by: null });
+      expect(by.get(ids[1]!)).toMatchObject({ status: 'running', finished_at: null });
+      expect(by.get(ids[2]!)).toMatchObject({ status: 'queued', finished_at: null, run_at: t0 + 60_000, locked_by: null });
+      const steps = await t.store.db.selectFrom('job_steps').select(['job_id', 'output']).execute();
+      expect(steps.sort((a, b) => (a.job_id < b.job_id ? -1 : 1))).toEqual([{ job_id: ids[0]!, output: '"last"' }, { job_id: ids[2]!, output: '2' }]);
+      const events = await t.store.db.selectFrom('outbox').select('payload').execute();
+      expect(events.map((e) => JSON.parse(e.payload).id)).toEqual([ids[0]]);
+    });
+
+    it('a stale run and the current run of one job in the same settle batch: only the current run writes', async () => {
+      const { id } = await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: {} });
+      const t0 = Date.now();
+      const [stale] = await q.sql.claim('w1', 1, t0, 1000);
+      await q.sql.reap(t0 + 1500);
+      const [cur] = await q.sql.claim('w1', 1, t0 + 1600, 1000);
+      const step = (output: string) => ({ job_id: id, step_id: 's', seq: 0, status: 'succeeded' as const, attempts: 1, input: null, output, error: null, idempotency_key: `${id}:s:1`, started_at: 1, finished_at: 2 });
+      const event = (run: string) => ({ type: 'job.succeeded', recipe: 'r', payload: JSON.stringify({ run }), created_at: t0 });
+      const out = await t.store.queue.settle([
+        { jobId: id, workerId: cur!.locked_by!, status: 'succeeded', error: null, at: t0 + 2000, steps: [step('"current"')], events: [event('current')] },
+        { jobId: id, workerId: stale!.locked_by!, status: 'failed', error: '{}', at: t0 + 2000, steps: [step('"stale"')], events: [event('stale')] },
+      ]);
+      expect(out).toEqual([true, false]);
+      expect(await t.store.db.selectFrom('jobs').select(['status', 'error']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({ status: 'succeeded', error: null });
+      expect(await t.store.db.selectFrom('job_steps').select('output').execute()).toEqual([{ output: '"current"' }]);
+      expect((await t.store.db.selectFrom('outbox').select('payload').execute()).map((e) => JSON.parse(e.payload).run)).toEqual(['current']);
+    });
+
+    it('a claim takes no job of a concurrency-limited recipe; claimLimited does, within the limit', async () => {
+      await t.store.db.insertInto('recipes').values({ name: 'lim', current_version: 1, enabled: 1, concurrency: 1, trigger_type: 'webhook', created_at: 1, updated_at: 1 }).execute();
+      await q.enqueue({ recipe: 'lim', recipe_version: 1, trigger: {}, concurrency_key: 'lim' });
+      await q.enqueue({ recipe: 'lim', recipe_version: 1, trigger: {}, concurrency_key: 'lim' });
+      const free = await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: {} });
+      const t0 = Date.now();
+      expect((await q.sql.claim('w1', 10, t0, 10_000)).map((j) => j.id)).toEqual([free.id]);
+      expect(await q.sql.claimLimited('w1', 10, t0, 10_000)).toHaveLength(1);
+      expect(await q.sql.claimLimited('w1', 10, t0, 10_000)).toHaveLength(0);
+    });
   });
 }

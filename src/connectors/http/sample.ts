@@ -32,6 +32,12 @@ export async function maybeCapture(store: Store, recipe: string, trigger: { body
   const hit = cache.get(recipe);
   const now = Date.now();
   if (hit && hit.until > now && !hit.armed) return false;
+  // Ask first: building the sample parses a body kept as text (10 MB of JSON is ~100 MB of objects).
+  const row = await store.db.selectFrom('trigger_samples').select('armed').where('recipe', '=', recipe).executeTakeFirst();
+  if (row?.armed !== 1) {
+    cache.set(recipe, { armed: false, until: now + TTL_MS });
+    return false;
+  }
   const schema = { type: 'object', properties: { body: inferSchema(trigger.body), headers: inferSchema(trigger.headers), query: inferSchema(trigger.query) } };
   const r = await store.db.updateTable('trigger_samples').set({ armed: 0, sample: JSON.stringify(trigger), schema: JSON.stringify(schema), captured_at: now })
     .where('recipe', '=', recipe).where('armed', '=', 1).executeTakeFirst();

@@ -22,6 +22,7 @@ import { tables } from './0013_tables.js';
 import { jobCalls } from './0014_job_calls.js';
 import { oncall } from './0015_oncall.js';
 import { alertLifecycle } from './0016_alert_lifecycle.js';
+import { claimIndexes } from './0017_claim_indexes.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001_core': core,
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0014_job_calls': jobCalls,
   '0015_oncall': oncall,
   '0016_alert_lifecycle': alertLifecycle,
+  '0017_claim_indexes': claimIndexes,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -26,6 +26,10 @@ export async function openSqlite(opts: SqliteOptions): Promise<Store> {
   database.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
+  // better-sqlite3 builds SQLite with a 16 MB page cache, which fills as the file grows: measured
+  // +18 MB RSS from 10k to 100k queued jobs, none of it JS heap. The queue's hot pages (the
+  // runnable index, the newest jobs) fit in 4 MB; older pages come from the OS page cache.
+  database.pragma('cache_size = -4096');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
   await migrate(db, 'sqlite');
   const lock = new Mutex();
