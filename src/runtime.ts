@@ -25,18 +25,19 @@ import { loadSecretKey, SecretBox, REDACT_OPTIONS, scrubText } from './security/
 import { Worker } from './engine/worker.js';
 import { Scheduler } from './triggers/schedule.js';
 import { Poller } from './triggers/poll.js';
-import { bindHttpServices, unbindHttpServices } from './connectors/http/services.js';
 import { Metrics } from './server/metrics.js';
 import { DEFAULT_RETRY, OutboundWorker, WebhookService, smtpMailer } from './outbound/index.js';
-import './connectors/index.js';
+import { buildCatalog, type Catalog } from './catalog/index.js';
 import { onSchemaWarning } from './connectors/fourme/index.js';
 import { AlertService } from './alerts/index.js';
-import { OpsAppService, OpsFiles, OpsProcesses, OpsService, bindOpsStepServices, unbindOpsStepServices } from './ops/index.js';
+import { OpsAppService, OpsFiles, OpsProcesses, OpsService } from './ops/index.js';
 
 export interface Runtime {
   settings: Settings;
   log: Logger;
   store: Store;
+  /** Every action, trigger type and connection type, with schemas: built here, handed to what needs it. */
+  catalog: Catalog;
   queue: JobQueue;
   recipes: RecipeService;
   jobs: JobService;
@@ -84,11 +85,12 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
   let worker: Worker | null = null;
   let scheduler: Scheduler | null = null;
   let poller: Poller | null = null;
-  const http = { store, connections, publicUrl: settings.publicUrl, responseLimit: settings.stepOutputLimit };
-  bindHttpServices(http);
+  const catalog = buildCatalog();
+  const users = new UserService(store);
+  const services = { connections, users, publicUrl: settings.publicUrl, responseLimit: settings.stepOutputLimit };
   if (opts.workers && settings.workerConcurrency > 0) {
     worker = new Worker(
-      { store, queue, recipes, connections, workerId, events, now: Date.now, limits: { stepOutputBytes: settings.stepOutputLimit, jobTimeoutSeconds: settings.jobTimeoutSeconds, maxCrashes: settings.jobMaxCrashes } },
+      { store, catalog, services, log, queue, recipes, connections, workerId, events, now: Date.now, limits: { stepOutputBytes: settings.stepOutputLimit, jobTimeoutSeconds: settings.jobTimeoutSeconds, maxCrashes: settings.jobMaxCrashes } },
       { concurrency: settings.workerConcurrency, leaseMs: settings.leaseMs, pollMs: settings.pollMs, reapEveryMs: Math.max(200, settings.leaseMs / 2), log },
     );
     worker.start();
@@ -98,9 +100,6 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
     poller.start();
   }
   const jobs = new JobService(store, queue, { bytes: settings.jobValueLimit, depth: settings.bodyMaxDepth });
-  const users = new UserService(store);
-  const opsStep = { store, users };
-  bindOpsStepServices(opsStep);
   // One SMTP transport (HOOKFLOW_SMTP_URL) for every mail: operations, alerts, delivery failure notices.
   const mailer = settings.smtpUrl ? smtpMailer(settings.smtpUrl, settings.mailFrom) : null;
   const ops = new OpsService({
@@ -139,7 +138,7 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
   }, 3_600_000);
   pruneTimer.unref();
   return {
-    settings, log, store, queue, recipes, jobs, users, connections, ops, opsApps: new OpsAppService(store, box, settings.publicUrl), events, metrics, worker, scheduler, poller, workerId,
+    settings, log, store, catalog, queue, recipes, jobs, users, connections, ops, opsApps: new OpsAppService(store, box, settings.publicUrl), events, metrics, worker, scheduler, poller, workerId,
     webhooks, outbound, alerts,
     async close() {
       clearInterval(pruneTimer);
@@ -148,8 +147,6 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
       scheduler?.stop();
       poller?.stop();
       await worker?.drain(settings.shutdownGraceMs);
-      unbindHttpServices(http);
-      unbindOpsStepServices(opsStep);
       await store.close();
     },
   };

@@ -33,6 +33,8 @@ export interface CatalogAction extends ActionDef {
   connection_required?: boolean;
   /** Keys of the step that hold nested step lists (`then`/`else`, `steps`, `cases`, `default`, ...). */
   blocks?: string[];
+  /** Handled by the step loop itself (if, wait, fail): the catalog describes it, `run` is never called. */
+  control?: boolean;
   examples?: CatalogExample[];
 }
 
@@ -45,6 +47,11 @@ export interface CatalogTrigger {
   config: TSchema;
   /** What `trigger` holds in expressions. */
   output?: TSchema;
+  /** Connection types its `connection` field may name; absent: it names none. */
+  connection_types?: string[];
+  connection_required?: boolean;
+  /** Checks JSON Schema cannot state (a key that must parse, a cron pattern); paths relative to `trigger`. */
+  check?(config: Record<string, unknown>): Array<{ path: string; message: string }>;
   examples?: CatalogExample[];
 }
 
@@ -54,7 +61,11 @@ export interface CatalogAuthType {
   description: string;
   /** Names of the secrets this auth type cannot work without (e.g. header auth: `token`). */
   secrets: string[];
+  /** Any one of these may stand in for all of `secrets` (header auth: a map of `headers` instead of `token`). */
+  or_secrets?: string[];
   optional_secrets?: string[];
+  /** Config fields (under `auth`) this auth type needs. */
+  config?: string[];
 }
 
 export interface CatalogConnectionType {
@@ -63,6 +74,12 @@ export interface CatalogConnectionType {
   title: string;
   description: string;
   config: TSchema;
+  /** The secrets it may hold, each described (values are never shown). */
+  secrets?: TSchema;
   auth?: CatalogAuthType[];
+  /** Where the auth type is read from in config (`auth.type`), and the default when absent. */
+  default_auth?: string;
+  /** Checks beyond the schema; each problem names the field. */
+  check?(config: Record<string, unknown>, secrets: Record<string, unknown>): string[];
   examples?: CatalogExample[];
 }

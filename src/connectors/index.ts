@@ -1,7 +1,0 @@
-/**
- * @module connectors
- * Importing this registers every connector's actions with the engine.
- */
-import './http/request.js';
-import './workflowgen/index.js';
-import './fourme/index.js';
