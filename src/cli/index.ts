@@ -37,6 +37,7 @@ const GROUPS: Array<[string[], string, () => Promise<Register>]> = [
   [['http'], 'The HTTP connector: try requests and turn them into recipe steps', () => import('./commands/http.js').then((m) => m.registerHttpCommands)],
   [['ops'], 'Operations API (WorkflowGen incoming webhooks): applications, processes, actions', () => import('./commands/ops.js').then((m) => m.registerOpsCommands)],
   [['4me', 'sandbox'], '', () => import('./commands/fourme.js').then((m) => m.registerFourmeCommands)],
+  [['catalog'], 'Actions, trigger types and connection types, with their fields', () => import('./commands/catalog.js').then((m) => m.registerCatalogCommand)],
   [['alerts'], 'Alerts: list, show, accept, resolve, comment; sources, escalation policies and teams', () => import('./commands/alerts.js').then((m) => m.registerAlertCommands)],
 ];
 

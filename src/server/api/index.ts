@@ -22,6 +22,7 @@ import { sessionRoutes } from '../ui/session.js';
 import { alertRoutes } from './alerts.js';
 import { alertConfigRoutes } from './alert-config.js';
 import { fourmeRoutes } from './fourme.js';
+import { catalogRoutes } from './catalog.js';
 
 export async function apiPlugin(app: FastifyInstance, opts: { rt: Runtime }): Promise<void> {
   const routes: RouteOptions[] = [];
@@ -46,6 +47,7 @@ export async function apiPlugin(app: FastifyInstance, opts: { rt: Runtime }): Pr
     await secured.register(statsRoutes, inner);
     await secured.register(streamRoutes, inner);
     await secured.register(fourmeRoutes, inner);
+    await secured.register(catalogRoutes, inner);
     await secured.register(alertRoutes, inner);
     await secured.register(alertConfigRoutes, inner);
   });
