@@ -72,7 +72,8 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
   const store = await openStoreRetrying(settings, log);
   const box = new SecretBox(loadSecretKey({ envValue: settings.secretKey, dataDir: settings.dataDir }));
   const queue = new JobQueue(store);
-  const recipes = new RecipeService(store, settings.publicUrl, box);
+  const catalog = buildCatalog();
+  const recipes = new RecipeService(store, settings.publicUrl, box, catalog);
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const metrics = new Metrics();
@@ -85,7 +86,6 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
   let worker: Worker | null = null;
   let scheduler: Scheduler | null = null;
   let poller: Poller | null = null;
-  const catalog = buildCatalog();
   const users = new UserService(store);
   const services = { connections, users, publicUrl: settings.publicUrl, responseLimit: settings.stepOutputLimit };
   if (opts.workers && settings.workerConcurrency > 0) {

@@ -5,15 +5,16 @@
  */
 import type { Store } from '../store/types.js';
 import { HookflowError } from '../errors.js';
-import { parse as parseYaml } from 'yaml';
-import { compileRecipe, hideSecrets, isMarker, mapSecrets, parseRecipe, pathText, recipeHash, restoreMarkers, secretPaths, validateRecipe, type CompiledRecipe } from '../recipes/index.js';
+import { compileRecipe, hideSecrets, isMarker, mapSecrets, pathText, recipeHash, restoreMarkers, secretPaths, type CompiledRecipe } from '../recipes/index.js';
+import { readRecipe, type ReadRecipe } from '../recipes/parse.js';
+import { finishRecipe, recipeProblems } from '../recipes/validate.js';
+import { catalogProblems } from '../recipes/check.js';
+import type { Catalog } from '../catalog/catalog.js';
 import type { SecretBox } from '../security/index.js';
 import type { Recipe } from '../recipes/types.js';
 import type { CompiledSteps, RecipeSource } from '../engine/types.js';
 import { newUrlToken } from './tokens.js';
 import { forgetRoutes, fourmeTokensByRecipe, saveFourmeRoute } from '../triggers/fourme-routes.js';
-import { fourmeTriggerProblems } from '../triggers/fourme-check.js';
-import type { FourmeTriggerDef } from '../triggers/fourme-policy.js';
 import { invalidRecipe } from '../recipes/validate.js';
 
 export interface RecipeSummary {
@@ -44,7 +45,7 @@ export class RecipeService implements RecipeSource {
   // Other processes may apply a recipe; a short TTL bounds how long we serve the old version.
   readonly #endpoints = new Map<string, { ep: Endpoint | null; until: number }>();
 
-  constructor(private readonly store: Store, private readonly publicUrl: string, private readonly box?: SecretBox) {}
+  constructor(private readonly store: Store, private readonly publicUrl: string, private readonly box?: SecretBox, private readonly catalog?: Catalog) {}
 
   /** Stored form: each verification secret sealed, bound to its recipe and field (see recipes/secrets). */
   #seal(recipe: Recipe): Recipe {
@@ -67,16 +68,33 @@ export class RecipeService implements RecipeSource {
   }
 
   /** A client that got `{"set": true}` for a secret sends it back to keep the stored value. */
-  async #withStoredSecrets(input: string | object, format: 'yaml' | 'json' | 'auto'): Promise<Recipe> {
-    let obj: unknown = input;
-    if (typeof input === 'string') {
-      try { obj = parseYaml(input); } catch { obj = undefined; }
-    }
+  async #withStoredSecrets(read: ReadRecipe): Promise<ReadRecipe> {
+    const { obj } = read;
     const markers = secretPaths(obj).filter((p) => isMarker(p.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)?.[k], obj)));
-    if (markers.length === 0) return typeof input === 'string' ? parseRecipe(input, format) : validateRecipe(input);
+    if (markers.length === 0) return read;
     const name = (obj as { name?: unknown }).name;
     const stored = typeof name === 'string' ? await this.definition(name).then((d) => d.recipe, () => undefined) : undefined;
-    return validateRecipe(restoreMarkers(obj, stored));
+    return { obj: restoreMarkers(obj, stored), locate: read.locate };
+  }
+
+  /**
+   * Every check a recipe must pass to be saved: its shape, then the catalog (actions, inputs,
+   * connections, expressions, step references, trigger config), all problems at once with their
+   * lines. Throws HF_ERR_RECIPE_INVALID; nothing is stored. `POST .../validate` calls only this.
+   */
+  async check(input: string | object, format: 'yaml' | 'json' | 'auto' = 'auto'): Promise<Recipe> {
+    const { obj, locate } = await this.#withStoredSecrets(typeof input === 'string' ? readRecipe(input, format) : { obj: input, locate: (p) => p });
+    const problems = recipeProblems(obj);
+    if (this.catalog) {
+      const rows = await this.store.db.selectFrom('connections').select(['name', 'type']).execute();
+      // One problem per place: where the shape check spoke, its message stands.
+      const taken = new Set(problems.map((p) => p.path));
+      problems.push(...catalogProblems(obj, { catalog: this.catalog, connections: new Map(rows.map((r) => [r.name, r.type])) }).filter((p) => !taken.has(p.path)));
+    }
+    if (problems.length) throw invalidRecipe(locate(problems));
+    const recipe = finishRecipe(obj);
+    compileRecipe(recipe); // what the checks above missed in an expression, the compiler refuses
+    return recipe;
   }
 
   triggerUrl(token: string | null): string | null {
@@ -84,9 +102,7 @@ export class RecipeService implements RecipeSource {
   }
 
   async apply(input: string | object, format: 'yaml' | 'json' | 'auto' = 'auto'): Promise<ApplyResult> {
-    const recipe = await this.#withStoredSecrets(input, format);
-    compileRecipe(recipe); // refuse a recipe whose expressions do not compile, before storing it
-    if (recipe.trigger.type === '4me.webhook') await this.#checkFourme(recipe);
+    const recipe = await this.check(input, format);
     const hash = this.#hash(recipe);
     const now = Date.now();
     const result = await this.store.tx(async (trx) => {
@@ -116,14 +132,6 @@ export class RecipeService implements RecipeSource {
     this.#endpoints.clear();
     forgetRoutes(this.store);
     return { ...(await this.summary(recipe.name)), changed: result.changed };
-  }
-
-  /** Its connection and policy key, now rather than at every delivery (4me would count the refusals). */
-  async #checkFourme(recipe: Recipe): Promise<void> {
-    const def = recipe.trigger as unknown as FourmeTriggerDef;
-    const conn = await this.store.db.selectFrom('connections').select('type').where('name', '=', def.connection).executeTakeFirst();
-    const problems = fourmeTriggerProblems(def, conn?.type ?? null);
-    if (problems.length) throw invalidRecipe(problems);
   }
 
   async summary(name: string): Promise<RecipeSummary> {
