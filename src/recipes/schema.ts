@@ -12,7 +12,7 @@ const OneOf = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ type:
 
 /** A `{ oneOf, discriminator }` union over objects whose `type` property tells them apart. */
 const Tagged = <T>(members: TSchema[]) =>
-  Type.Unsafe<T>({ type: 'object', properties: { type: { type: 'string' } }, required: ['type'], discriminator: { propertyName: 'type' }, oneOf: members });
+  Type.Unsafe<T>({ type: 'object', properties: { type: { type: 'string', description: 'Which kind; the other fields depend on it.' } }, required: ['type'], discriminator: { propertyName: 'type' }, oneOf: members });
 
 const Closed = { additionalProperties: false } as const;
 const AnyObject = Type.Unsafe<Record<string, unknown>>({ type: 'object' });
@@ -127,7 +127,7 @@ const Webhook = Type.Object(
     ),
     dedup_key: Type.Optional(S('Expression over `{body, headers, query}`; deliveries with equal keys are one.')),
     response: Type.Optional(Type.Object({
-      mode: OneOf(['accepted', 'when_done']),
+      mode: Type.Unsafe<'accepted' | 'when_done'>({ type: 'string', enum: ['accepted', 'when_done'], description: '`accepted`: 200 at once; `when_done`: the job\'s result.' }),
       timeout_seconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'when_done: seconds to wait for the job before answering 202.' })),
     }, { ...Closed, description: '`accepted` (default): answer at once; `when_done`: answer with the job\'s result.' })),
     body_limit: Type.Optional(Type.Integer({ minimum: 1, description: 'Bytes a body may have (default 10 MB).' })),

@@ -47,7 +47,7 @@ const RequestOutput = Type.Object({
   pages: Opt(Int('Pages', 'Paginated: pages fetched.')),
   truncated: Opt(Bool('Truncated', 'Paginated: more pages were left.')),
   url: Str('URL', 'The final URL, after redirects, without credentials.'),
-  redirects: Type.Array(Type.Object({ status: Type.Integer(), url: Type.String() }), d('Redirects', 'Each redirect followed.')),
+  redirects: Type.Array(Type.Object({ status: Int('Status', 'The redirect\'s status.'), url: Str('URL', 'Where it pointed.') }), d('Redirects', 'Each redirect followed.')),
 }, d('Response', 'The answer.'));
 
 export const HTTP_AUTH: CatalogAuthType[] = [
