@@ -227,14 +227,13 @@ export class RecipeService implements RecipeSource {
     return { recipe: c.recipe, input: (step, ctx) => c.step(step.id).with.evaluate(ctx as never) };
   }
 
-  /** The recipe behind an inbound token, or null. Hot path: cached. */
-  async endpoint(token: string): Promise<Endpoint | null> {
-    const hit = this.#endpoints.get(token);
+  /** The webhook recipe a resolved token names (server/hooks/resolve.ts), or null. Hot path: cached. */
+  async endpoint(recipe: string): Promise<Endpoint | null> {
+    const hit = this.#endpoints.get(recipe);
     if (hit && hit.until > Date.now()) return hit.ep;
-    const row = await this.store.db.selectFrom('endpoints').innerJoin('recipes', 'recipes.name', 'endpoints.owner')
-      .select(['recipes.name', 'recipes.current_version', 'recipes.enabled']).where('endpoints.token', '=', token).where('endpoints.kind', '=', 'recipe').executeTakeFirst();
+    const row = await this.store.db.selectFrom('recipes').select(['name', 'current_version', 'enabled']).where('name', '=', recipe).executeTakeFirst();
     const ep = row ? { recipe: row.name, version: row.current_version, enabled: row.enabled === 1, compiled: await this.compiledVersion(row.name, row.current_version) } : null;
-    this.#endpoints.set(token, { ep, until: Date.now() + ENDPOINT_TTL_MS });
+    this.#endpoints.set(recipe, { ep, until: Date.now() + ENDPOINT_TTL_MS });
     return ep;
   }
 }

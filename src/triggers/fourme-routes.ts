@@ -65,27 +65,25 @@ export async function fourmeTokensByRecipe(store: Store): Promise<Map<string, st
 const TTL_MS = 2000;
 const cache = new WeakMap<Store, Map<string, { at: number; value: Promise<{ connection: string; routes: Route[] } | null> }>>();
 
-/** The connection behind a `fourme` token and its routes, or null when the token is not one. */
-export function routesFor(store: Store, recipes: RecipeService, token: string) {
+/** The routes of a 4me connection whose endpoint token was resolved to it (server/hooks/resolve.ts). */
+export function routesFor(store: Store, recipes: RecipeService, connection: string) {
   let m = cache.get(store);
   if (!m) { m = new Map(); cache.set(store, m); }
-  const hit = m.get(token);
+  const hit = m.get(connection);
   if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
   const value = (async () => {
-    const ep = await store.db.selectFrom('endpoints').select('owner').where('token', '=', token).where('kind', '=', 'fourme').executeTakeFirst();
-    if (!ep) return null;
     const rows = await store.db.selectFrom('fourme_routes').innerJoin('recipes', 'recipes.name', 'fourme_routes.recipe')
       .select(['recipes.name', 'recipes.current_version', 'recipes.enabled', 'fourme_routes.webhook_id', 'fourme_routes.webhook_node_id'])
-      .where('fourme_routes.connection', '=', ep.owner).orderBy('recipes.name').execute();
+      .where('fourme_routes.connection', '=', connection).orderBy('recipes.name').execute();
     const routes: Route[] = [];
     for (const r of rows) {
       const compiled = await recipes.compiledVersion(r.name, r.current_version);
       routes.push({ recipe: r.name, version: r.current_version, enabled: r.enabled === 1, compiled, def: compiled.recipe.trigger as unknown as FourmeTriggerDef, webhookId: r.webhook_id, nodeId: r.webhook_node_id });
     }
-    return { connection: ep.owner, routes };
+    return { connection, routes };
   })();
-  value.catch(() => m.delete(token));
-  m.set(token, { at: Date.now(), value });
+  value.catch(() => m.delete(connection));
+  m.set(connection, { at: Date.now(), value });
   return value;
 }
 
