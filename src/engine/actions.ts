@@ -70,6 +70,3 @@ export interface ActionSource {
 export class Suspend {
   constructor(readonly state: Record<string, unknown>, readonly until: number | null = null) {}
 }
-
-/** Handled by the step loop, not by an action's `run`. */
-export const CONTROL_ACTIONS = new Set(['if', 'wait', 'fail']);
