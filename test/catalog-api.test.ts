@@ -77,5 +77,21 @@ for (const dialect of DIALECTS) {
       const recipe = { trigger: { type: 'webhook' }, steps: [{ id: 'get', action: 'http.request', connection: 'api', with: { url: '/items' } }] };
       expect((await call('PUT', '/api/v1/recipes/uses-api', recipe)).statusCode).toBe(201);
     });
+
+    it('lets each trigger type write and remove its own rows when a recipe is applied with another type', async () => {
+      await t.rt.connections.create({ name: 'acct', type: '4me', config: { account: 'wdc' }, secrets: { client_id: 'a', client_secret: 'b' } });
+      const steps = [{ id: 'a', action: 'transform', with: {} }];
+      const rows = async () => ({
+        schedules: (await t.rt.store.db.selectFrom('schedules').select('recipe').where('recipe', '=', 'moving').execute()).length,
+        routes: (await t.rt.store.db.selectFrom('fourme_routes').select('recipe').where('recipe', '=', 'moving').execute()).length,
+        webhook: (await t.rt.store.db.selectFrom('endpoints').select('token').where('kind', '=', 'recipe').where('owner', '=', 'moving').execute()).length,
+      });
+      await t.rt.recipes.apply({ name: 'moving', trigger: { type: 'schedule', cron: '0 8 * * *' }, steps });
+      expect(await rows()).toEqual({ schedules: 1, routes: 0, webhook: 0 });
+      await t.rt.recipes.apply({ name: 'moving', trigger: { type: '4me.webhook', connection: 'acct', webhook: 12 }, steps });
+      expect(await rows()).toEqual({ schedules: 0, routes: 1, webhook: 0 });
+      await t.rt.recipes.apply({ name: 'moving', trigger: { type: 'webhook' }, steps });
+      expect(await rows()).toEqual({ schedules: 0, routes: 0, webhook: 1 });
+    });
   });
 }

@@ -7,7 +7,10 @@
  * `title`/`description`, so forms and the reference need nothing else.
  */
 import type { TSchema } from '@sinclair/typebox';
+import type { Kysely, Transaction } from 'kysely';
 import type { ActionDef } from '../engine/actions.js';
+import type { DB } from '../store/schema.js';
+import type { Recipe } from '../recipes/types.js';
 
 export interface CatalogExample {
   title?: string;
@@ -52,6 +55,13 @@ export interface CatalogTrigger {
   connection_required?: boolean;
   /** Checks JSON Schema cannot state (a key that must parse, a cron pattern); paths relative to `trigger`. */
   check?(config: Record<string, unknown>): Array<{ path: string; message: string }>;
+  /**
+   * What a recipe using this trigger needs besides its version (an endpoint token, a route, a
+   * schedule row), written in the apply transaction: the recipe service knows no trigger's tables.
+   */
+  apply?(trx: Transaction<DB> | Kysely<DB>, recipe: Recipe, now: number): Promise<void>;
+  /** Undoes `apply` when the recipe's trigger becomes another type. */
+  release?(trx: Transaction<DB> | Kysely<DB>, recipe: string): Promise<void>;
   examples?: CatalogExample[];
 }
 

@@ -13,8 +13,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { SecretBox } from '../security/index.js';
 import type { Recipe } from '../recipes/types.js';
 import type { CompiledSteps, RecipeSource } from '../engine/types.js';
-import { newUrlToken } from './tokens.js';
-import { forgetRoutes, fourmeTokensByRecipe, saveFourmeRoute } from '../triggers/fourme-routes.js';
+import { forgetRoutes, fourmeTokensByRecipe } from '../triggers/fourme-routes.js';
 import { invalidRecipe } from '../recipes/validate.js';
 
 export interface RecipeSummary {
@@ -45,7 +44,7 @@ export class RecipeService implements RecipeSource {
   // Other processes may apply a recipe; a short TTL bounds how long we serve the old version.
   readonly #endpoints = new Map<string, { ep: Endpoint | null; until: number }>();
 
-  constructor(private readonly store: Store, private readonly publicUrl: string, private readonly box?: SecretBox, private readonly catalog?: Catalog) {}
+  constructor(private readonly store: Store, private readonly publicUrl: string, private readonly box: SecretBox | undefined, private readonly catalog: Catalog) {}
 
   /** Stored form: each verification secret sealed, bound to its recipe and field (see recipes/secrets). */
   #seal(recipe: Recipe): Recipe {
@@ -85,12 +84,10 @@ export class RecipeService implements RecipeSource {
   async check(input: string | object, format: 'yaml' | 'json' | 'auto' = 'auto'): Promise<Recipe> {
     const { obj, locate } = await this.#withStoredSecrets(typeof input === 'string' ? readRecipe(input, format) : { obj: input, locate: (p) => p });
     const problems = recipeProblems(obj);
-    if (this.catalog) {
-      const rows = await this.store.db.selectFrom('connections').select(['name', 'type']).execute();
-      // One problem per place: where the shape check spoke, its message stands.
-      const taken = new Set(problems.map((p) => p.path));
-      problems.push(...catalogProblems(obj, { catalog: this.catalog, connections: new Map(rows.map((r) => [r.name, r.type])) }).filter((p) => !taken.has(p.path)));
-    }
+    const rows = await this.store.db.selectFrom('connections').select(['name', 'type']).execute();
+    // One problem per place: where the shape check spoke, its message stands.
+    const taken = new Set(problems.map((p) => p.path));
+    problems.push(...catalogProblems(obj, { catalog: this.catalog, connections: new Map(rows.map((r) => [r.name, r.type])) }).filter((p) => !taken.has(p.path)));
     if (problems.length) throw invalidRecipe(locate(problems));
     const recipe = finishRecipe(obj);
     compileRecipe(recipe); // what the checks above missed in an expression, the compiler refuses
@@ -118,15 +115,9 @@ export class RecipeService implements RecipeSource {
         await trx.insertInto('recipes').values({ name: recipe.name, current_version: version, enabled: 1, concurrency: recipe.concurrency ?? null, trigger_type: recipe.trigger.type, created_at: now, updated_at: now }).execute();
       }
       await trx.insertInto('recipe_versions').values({ recipe: recipe.name, version, definition: JSON.stringify(this.#seal(recipe)), hash, created_at: now }).execute();
-      if (recipe.trigger.type === 'webhook') {
-        const ep = await trx.selectFrom('endpoints').select('token').where('kind', '=', 'recipe').where('owner', '=', recipe.name).executeTakeFirst();
-        if (!ep) await trx.insertInto('endpoints').values({ token: newUrlToken(), kind: 'recipe', owner: recipe.name, created_at: now }).execute();
-      }
-      await saveFourmeRoute(trx, recipe, now);
-      if (recipe.trigger.type === 'schedule') {
-        await trx.deleteFrom('schedules').where('recipe', '=', recipe.name).execute();
-        await trx.insertInto('schedules').values({ recipe: recipe.name, last_fire_at: now }).execute();
-      }
+      // Each trigger type writes (and, when the type changed, removes) its own rows.
+      for (const t of this.catalog.triggers) if (t.type !== recipe.trigger.type) await t.release?.(trx, recipe.name);
+      await this.catalog.trigger(recipe.trigger.type)?.apply?.(trx, recipe, now);
       return { changed: true };
     });
     this.#endpoints.clear();

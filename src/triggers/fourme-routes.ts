@@ -32,10 +32,14 @@ export function webhookKeys(webhook: unknown): { id: string | null; nodeId: stri
   return { id: decodeNodeId(s)?.id ?? null, nodeId: s };
 }
 
-/** Called by RecipeService.apply inside its transaction. */
+/** The 4me trigger's `release`: the recipe no longer listens on its connection's URL. */
+export async function dropFourmeRoute(trx: Transaction<DB> | Kysely<DB>, recipe: string): Promise<void> {
+  await trx.deleteFrom('fourme_routes').where('recipe', '=', recipe).execute();
+}
+
+/** The 4me trigger's `apply`, inside the recipe service's transaction: its route, and the connection's endpoint. */
 export async function saveFourmeRoute(trx: Transaction<DB> | Kysely<DB>, recipe: Recipe, now: number): Promise<void> {
-  await trx.deleteFrom('fourme_routes').where('recipe', '=', recipe.name).execute();
-  if (recipe.trigger.type !== '4me.webhook') return;
+  await dropFourmeRoute(trx, recipe.name);
   const def = recipe.trigger as unknown as FourmeTriggerDef;
   const k = webhookKeys(def.webhook);
   await trx.insertInto('fourme_routes').values({ recipe: recipe.name, connection: def.connection, webhook_id: k.id, webhook_node_id: k.nodeId, updated_at: now }).execute();

@@ -11,6 +11,7 @@ import { Any, Bool, Closed, Enum, Int, Obj, Open, Opt, Str, d } from '../../cata
 import { TRIGGER_SCHEMAS } from '../../recipes/schema.js';
 import { policyProblems } from '../../triggers/fourme-check.js';
 import type { FourmePolicy } from '../../triggers/fourme-policy.js';
+import { dropFourmeRoute, saveFourmeRoute } from '../../triggers/fourme-routes.js';
 import { FOURME_ACTIONS } from './actions.js';
 import { fourmeConnectionProblems } from './config.js';
 
@@ -129,6 +130,7 @@ export function registerFourme(catalog: Catalog): void {
   catalog.addTrigger({
     type: '4me.webhook', title: '4me webhook', description: 'A 4me webhook delivered to the 4me connection\'s URL, routed by webhook id; verified by the webhook policy.',
     config: TRIGGER_SCHEMAS['4me.webhook'], connection_types: ['4me'], connection_required: true,
+    apply: saveFourmeRoute, release: dropFourmeRoute,
     check: (t) => policyProblems(t.policy as FourmePolicy | undefined).map((p) => ({ ...p, path: p.path.replace(/^\/trigger/, '') })),
     output: Type.Object({
       webhook_id: Opt(Int('Webhook id', 'The 4me webhook.')), event: Opt(Str('Event', 'e.g. request.update, automation_rule.')),
