@@ -25,19 +25,20 @@ import { loadSecretKey, SecretBox, REDACT_OPTIONS, scrubText } from './security/
 import { Worker } from './engine/worker.js';
 import { Scheduler } from './triggers/schedule.js';
 import { Poller } from './triggers/poll.js';
-import { bindHttpServices, unbindHttpServices } from './connectors/http/services.js';
 import { Metrics } from './server/metrics.js';
 import { DEFAULT_RETRY, OutboundWorker, WebhookService, smtpMailer } from './outbound/index.js';
-import './connectors/index.js';
+import { buildCatalog, type Catalog } from './catalog/index.js';
 import { onSchemaWarning } from './connectors/fourme/index.js';
 import { AlertService } from './alerts/index.js';
 import { TableService } from './tables/index.js';
-import { OpsAppService, OpsFiles, OpsProcesses, OpsService, bindOpsStepServices, unbindOpsStepServices } from './ops/index.js';
+import { OpsAppService, OpsFiles, OpsProcesses, OpsService } from './ops/index.js';
 
 export interface Runtime {
   settings: Settings;
   log: Logger;
   store: Store;
+  /** Every action, trigger type and connection type, with schemas: built here, handed to what needs it. */
+  catalog: Catalog;
   queue: JobQueue;
   recipes: RecipeService;
   jobs: JobService;
@@ -74,7 +75,8 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
   const store = await openStoreRetrying(settings, log);
   const box = new SecretBox(loadSecretKey({ envValue: settings.secretKey, dataDir: settings.dataDir }));
   const queue = new JobQueue(store);
-  const recipes = new RecipeService(store, settings.publicUrl, box);
+  const catalog = buildCatalog();
+  const recipes = new RecipeService(store, settings.publicUrl, box, catalog);
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const metrics = new Metrics();
@@ -87,11 +89,11 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
   let worker: Worker | null = null;
   let scheduler: Scheduler | null = null;
   let poller: Poller | null = null;
-  const http = { store, connections, publicUrl: settings.publicUrl, responseLimit: settings.stepOutputLimit };
-  bindHttpServices(http);
+  const users = new UserService(store);
+  const services = { connections, users, publicUrl: settings.publicUrl, responseLimit: settings.stepOutputLimit };
   if (opts.workers && settings.workerConcurrency > 0) {
     worker = new Worker(
-      { store, queue, recipes, connections, workerId, events, now: Date.now, limits: { stepOutputBytes: settings.stepOutputLimit, jobTimeoutSeconds: settings.jobTimeoutSeconds, maxCrashes: settings.jobMaxCrashes, leaseMs: settings.leaseMs } },
+      { store, catalog, services, log, queue, recipes, connections, workerId, events, now: Date.now, limits: { stepOutputBytes: settings.stepOutputLimit, jobTimeoutSeconds: settings.jobTimeoutSeconds, maxCrashes: settings.jobMaxCrashes, leaseMs: settings.leaseMs } },
       { concurrency: settings.workerConcurrency, leaseMs: settings.leaseMs, pollMs: settings.pollMs, reapEveryMs: Math.max(200, settings.leaseMs / 2), log },
     );
     worker.start();
@@ -101,9 +103,6 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
     poller.start();
   }
   const jobs = new JobService(store, queue, { bytes: settings.jobValueLimit, depth: settings.bodyMaxDepth });
-  const users = new UserService(store);
-  const opsStep = { store, users };
-  bindOpsStepServices(opsStep);
   // One SMTP transport (HOOKFLOW_SMTP_URL) for every mail: operations, alerts, delivery failure notices.
   const mailer = settings.smtpUrl ? smtpMailer(settings.smtpUrl, settings.mailFrom) : null;
   const ops = new OpsService({
@@ -145,7 +144,7 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
   }, 3_600_000);
   pruneTimer.unref();
   return {
-    settings, log, store, queue, recipes, jobs, users, connections, ops, opsApps: new OpsAppService(store, box, settings.publicUrl), events, metrics, worker, scheduler, poller, workerId,
+    settings, log, store, catalog, queue, recipes, jobs, users, connections, ops, opsApps: new OpsAppService(store, box, settings.publicUrl), events, metrics, worker, scheduler, poller, workerId,
     webhooks, outbound, alerts, tables,
     async close() {
       clearInterval(pruneTimer);
@@ -154,8 +153,6 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
       scheduler?.stop();
       poller?.stop();
       await worker?.drain(settings.shutdownGraceMs);
-      unbindHttpServices(http);
-      unbindOpsStepServices(opsStep);
       await store.close();
     },
   };

@@ -163,7 +163,7 @@ for (const dialect of DIALECTS) {
       const rt0 = ((await t.rt.connections.resolve('ac')).secrets.oauth_token as { refresh_token: string }).refresh_token;
       p.revokeAccess();
       const refreshed = p.stats.refreshed;
-      expect((await runRequest(await t.rt.connections.resolve('ac'), { url: 'things' })).output.status).toBe(200);
+      expect((await runRequest(await t.rt.connections.resolve('ac'), { url: 'things' }, { io: { connections: t.rt.connections } })).output.status).toBe(200);
       expect(p.stats.refreshed).toBe(refreshed + 1);
       const rt1 = ((await t.rt.connections.resolve('ac')).secrets.oauth_token as { refresh_token: string }).refresh_token;
       expect(rt1).not.toBe(rt0);
@@ -171,16 +171,16 @@ for (const dialect of DIALECTS) {
       // Short-lived tokens are refreshed before they expire, without a 401 first.
       p.setTtl(30);
       p.revokeAccess();
-      await runRequest(await t.rt.connections.resolve('ac'), { url: 'things' });
+      await runRequest(await t.rt.connections.resolve('ac'), { url: 'things' }, { io: { connections: t.rt.connections } });
       const n = p.stats.refreshed;
-      expect((await runRequest(await t.rt.connections.resolve('ac'), { url: 'things' })).output.status).toBe(200);
+      expect((await runRequest(await t.rt.connections.resolve('ac'), { url: 'things' }, { io: { connections: t.rt.connections } })).output.status).toBe(200);
       expect(p.stats.refreshed).toBe(n + 1);
       p.setTtl(3600);
 
       // Refresh token revoked too: the step fails with a clear, non-retryable OAuth error.
       p.revokeAccess();
       p.revokeRefresh();
-      const err = await runRequest(await t.rt.connections.resolve('ac'), { url: 'things' }).catch((e: unknown) => e);
+      const err = await runRequest(await t.rt.connections.resolve('ac'), { url: 'things' }, { io: { connections: t.rt.connections } }).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'HF_ERR_OAUTH_TOKEN', retryable: false });
       expect((err as Error).message).toMatch(/invalid_grant/);
     });

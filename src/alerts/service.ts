@@ -78,9 +78,9 @@ export class AlertService {
     return { alertKey: res.alert?.alert_key ?? ev.alertKey, alertUrl: res.alert ? alertUrl(this.deps.publicUrl, res.alert.id) : null, responseCode: res.code };
   }
 
-  /** A 4me source's `/hooks/{token}`; null when the token is not one. */
-  async hook(token: string, req: InboundRequest & { contentType?: string }) {
-    const src = await this.sources.byToken(token);
+  /** A 4me source's `/hooks/{token}`, the token resolved to the source's id; null when it is gone. */
+  async hook(sourceId: string, req: InboundRequest & { contentType?: string }) {
+    const src = await this.sources.byId(sourceId);
     if (!src) return null;
     // 4me counts every non-2xx towards disabling its webhook: only a failed signature (or a store
     // that cannot commit) is refused; anything else is answered 200 ignored, with the reason.

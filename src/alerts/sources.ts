@@ -148,12 +148,6 @@ export class SourceService {
     return r ? this.#row(r) : null;
   }
 
-  /** The 4me source whose `/hooks/{token}` this is, or null. */
-  async byToken(token: string): Promise<Source | null> {
-    const ep = await this.deps.store.db.selectFrom('endpoints').select('owner').where('token', '=', token).where('kind', '=', 'alert_source').executeTakeFirst();
-    return ep ? this.byId(ep.owner) : null;
-  }
-
   async show(name: string) {
     const s = await this.get(name);
     const ep = await this.deps.store.db.selectFrom('endpoints').select('token').where('kind', '=', 'alert_source').where('owner', '=', s.id).executeTakeFirst();

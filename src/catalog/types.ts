@@ -7,7 +7,10 @@
  * `title`/`description`, so forms and the reference need nothing else.
  */
 import type { TSchema } from '@sinclair/typebox';
+import type { Kysely, Transaction } from 'kysely';
 import type { ActionDef } from '../engine/actions.js';
+import type { DB } from '../store/schema.js';
+import type { Recipe } from '../recipes/types.js';
 
 export interface CatalogExample {
   title?: string;
@@ -33,6 +36,8 @@ export interface CatalogAction extends ActionDef {
   connection_required?: boolean;
   /** Keys of the step that hold nested step lists (`then`/`else`, `steps`, `cases`, `default`, ...). */
   blocks?: string[];
+  /** Handled by the step loop itself (if, wait, fail): the catalog describes it, `run` is never called. */
+  control?: boolean;
   examples?: CatalogExample[];
 }
 
@@ -45,6 +50,18 @@ export interface CatalogTrigger {
   config: TSchema;
   /** What `trigger` holds in expressions. */
   output?: TSchema;
+  /** Connection types its `connection` field may name; absent: it names none. */
+  connection_types?: string[];
+  connection_required?: boolean;
+  /** Checks JSON Schema cannot state (a key that must parse, a cron pattern); paths relative to `trigger`. */
+  check?(config: Record<string, unknown>): Array<{ path: string; message: string }>;
+  /**
+   * What a recipe using this trigger needs besides its version (an endpoint token, a route, a
+   * schedule row), written in the apply transaction: the recipe service knows no trigger's tables.
+   */
+  apply?(trx: Transaction<DB> | Kysely<DB>, recipe: Recipe, now: number): Promise<void>;
+  /** Undoes `apply` when the recipe's trigger becomes another type. */
+  release?(trx: Transaction<DB> | Kysely<DB>, recipe: string): Promise<void>;
   examples?: CatalogExample[];
 }
 
@@ -54,7 +71,11 @@ export interface CatalogAuthType {
   description: string;
   /** Names of the secrets this auth type cannot work without (e.g. header auth: `token`). */
   secrets: string[];
+  /** Any one of these may stand in for all of `secrets` (header auth: a map of `headers` instead of `token`). */
+  or_secrets?: string[];
   optional_secrets?: string[];
+  /** Config fields (under `auth`) this auth type needs. */
+  config?: string[];
 }
 
 export interface CatalogConnectionType {
@@ -63,6 +84,12 @@ export interface CatalogConnectionType {
   title: string;
   description: string;
   config: TSchema;
+  /** The secrets it may hold, each described (values are never shown). */
+  secrets?: TSchema;
   auth?: CatalogAuthType[];
+  /** Where the auth type is read from in config (`auth.type`), and the default when absent. */
+  default_auth?: string;
+  /** Checks beyond the schema; each problem names the field. */
+  check?(config: Record<string, unknown>, secrets: Record<string, unknown>): string[];
   examples?: CatalogExample[];
 }

@@ -38,6 +38,7 @@ const GROUPS: Array<[string[], string, () => Promise<Register>]> = [
   [['ops'], 'Operations API (WorkflowGen incoming webhooks): applications, processes, actions', () => import('./commands/ops.js').then((m) => m.registerOpsCommands)],
   [['4me', 'sandbox'], '', () => import('./commands/fourme.js').then((m) => m.registerFourmeCommands)],
   [['tables'], 'Lookup tables: create, list, import and export CSV, rows', () => import('./commands/tables.js').then((m) => m.registerTableCommands)],
+  [['catalog'], 'Actions, trigger types and connection types, with their fields', () => import('./commands/catalog.js').then((m) => m.registerCatalogCommand)],
   [['alerts'], 'Alerts: list, show, accept, resolve, comment; sources, escalation policies and teams', () => import('./commands/alerts.js').then((m) => m.registerAlertCommands)],
   [['schedules', 'notification-rules'], '', () => import('./commands/oncall.js').then((m) => m.registerOncallCommands)],
 ];

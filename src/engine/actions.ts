@@ -1,12 +1,28 @@
 /**
  * @module engine/actions
- * The action registry. Connectors register `<connector>.<action>`; the step loop handles the
- * core control actions (if, wait, fail, foreach, switch, stop) itself and `transform` is a plain
- * pure action. Their catalog entries are in control-schemas.ts.
+ * What an action is to the engine, and what it receives. Actions are found in the runtime's
+ * catalog (`src/catalog`), handed to the engine; nothing is looked up in module globals. The step
+ * loop interprets the control actions (if, wait, fail; foreach, switch, stop in engine/blocks.ts)
+ * itself; their catalog entries say so.
  */
+import type { Logger } from 'pino';
 import type { StepDef } from '../recipes/types.js';
-import { HookflowError } from '../errors.js';
 import type { Store } from '../store/types.js';
+
+/** The services of the runtime an action may use: each action takes what it needs from here. */
+export interface ActionServices {
+  /** Writes back what a connection learned (a rotated OAuth2 refresh token), sealed. */
+  connections: { update(name: string, patch: { secrets?: Record<string, unknown> }): Promise<unknown> };
+  /** The user directory (human.action assignees). */
+  users: {
+    get(username: string): Promise<{ id: number; username: string }>;
+    getById(id: number): Promise<{ id: number; username: string }>;
+  };
+  /** The base of every URL Hookflow shows. */
+  publicUrl: string;
+  /** Bytes a JSON or text response may have (larger ones must be read as binary). */
+  responseLimit: number;
+}
 
 export interface ActionContext {
   job: { id: string; number: number; recipe: string; recipe_version: number };
@@ -21,6 +37,8 @@ export interface ActionContext {
   store: Store;
   /** The engine's clock (tests move it). */
   now: () => number;
+  services: ActionServices;
+  log?: Logger;
   /** The named connection's config and decrypted secrets, when the step names one. */
   connection?: { name: string; type: string; config: Record<string, unknown>; secrets: Record<string, unknown> };
 }
@@ -41,6 +59,11 @@ export interface ActionDef {
   resume?(state: Record<string, unknown>, input: unknown, ctx: ActionContext): Promise<unknown>;
 }
 
+/** What the engine needs of the catalog. */
+export interface ActionSource {
+  requireAction(name: string): ActionDef;
+}
+
 /**
  * Returned by an action that waits for something outside the job (a person, a callback): the
  * job goes to `waiting` without holding a worker. Whoever ends the wait writes the step's result
@@ -51,24 +74,3 @@ export class Suspend {
   /** `jobs`: other jobs whose end should wake this one (recipe.call's child), checked after the settle. */
   constructor(readonly state: Record<string, unknown>, readonly until: number | null = null, readonly jobs: string[] = []) {}
 }
-
-const registry = new Map<string, ActionDef>();
-
-export function registerAction(def: ActionDef): void {
-  registry.set(def.name, def);
-}
-
-export function getAction(name: string): ActionDef {
-  const a = registry.get(name);
-  if (!a) throw new HookflowError('HF_ERR_ACTION_UNKNOWN', { action: name });
-  return a;
-}
-
-export function hasAction(name: string): boolean {
-  return registry.has(name) || CONTROL_ACTIONS.has(name);
-}
-
-/** Handled by the step loop, not the registry (foreach, switch, stop: engine/blocks.ts). */
-export const CONTROL_ACTIONS = new Set(['if', 'wait', 'fail', 'foreach', 'switch', 'stop']);
-
-registerAction({ name: 'transform', pure: true, run: async (input) => input });

@@ -15,7 +15,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { HookflowError } from '../errors.js';
 import { jobId } from '../queue/ids.js';
 import type { Store } from '../store/types.js';
-import { registerAction, Suspend, type ActionContext, type ActionDef } from './actions.js';
+import { Suspend, type ActionContext, type ActionDef } from './actions.js';
 
 export const MAX_CALL_DEPTH = 8;
 /** A last resort only (see wakeIfEnded): a waiting parent also looks at its child this often. */
@@ -151,4 +151,3 @@ export const recipeCall: ActionDef = {
   resume: (state, _input, ctx) => waitForChild(state, ctx),
 };
 
-registerAction(recipeCall);

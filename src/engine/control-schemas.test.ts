@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONTROL_ACTIONS } from './control-schemas.js';
-import { getAction } from './actions.js';
+import { recipeCall } from './call.js';
 
 describe('control step schemas', () => {
   it('describe every input property and name the keys holding nested steps', () => {
@@ -15,6 +15,6 @@ describe('control step schemas', () => {
 
   it('keep the interpreted steps out of direct calls and recipe.call the registered action', async () => {
     await expect(CONTROL_ACTIONS[0]!.run({}, {} as never)).rejects.toMatchObject({ code: 'HF_ERR_INTERNAL' });
-    expect(CONTROL_ACTIONS[3]!.run).toBe(getAction('recipe.call').run);
+    expect(CONTROL_ACTIONS[3]!.run).toBe(recipeCall.run);
   });
 });

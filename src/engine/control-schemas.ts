@@ -7,6 +7,8 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { CatalogAction } from '../catalog/types.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { TRIGGER_SCHEMAS } from '../recipes/schema.js';
 import { DEFAULT_MAX_ITEMS, MAX_CONCURRENCY } from './blocks.js';
 import { recipeCall } from './call.js';
 import { HookflowError } from '../errors.js';
@@ -78,3 +80,18 @@ export const STEP_ERROR_KEYS = {
 };
 
 export const CONTROL_ACTIONS: CatalogAction[] = [foreachAction, switchAction, stopAction, recipeCallAction];
+
+/** The control steps and the `callable` trigger type (a recipe run by recipe.call or the call API). */
+export function registerFlow(catalog: Catalog): void {
+  for (const a of CONTROL_ACTIONS) catalog.addAction(a);
+  catalog.addTrigger({
+    type: 'callable', title: 'Callable',
+    description: 'Run by a recipe.call step of another recipe or by POST /api/v1/recipes/{name}/call; its top-level `result` is what the caller gets.',
+    config: TRIGGER_SCHEMAS.callable,
+    output: Type.Object({
+      input: Type.Unknown({ title: 'Input', description: 'What the caller passed, checked against input_schema.' }),
+      caller: Type.Unknown({ title: 'Caller', description: 'The calling job, recipe and step (job_id, recipe, step), or null when called through the API.' }),
+    }, { title: 'Trigger', description: 'What `trigger` holds.' }),
+    examples: [{ value: { input_schema: { type: 'object', required: ['request_id'], properties: { request_id: { type: 'string' } } } } }],
+  });
+}

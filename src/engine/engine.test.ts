@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { DIALECTS, dialectAvailable } from '../../test/dialects.js';
 import { testRuntime, waitJob, waitFor, type TestRuntime } from '../../test/runtime-helpers.js';
-import { registerAction } from './actions.js';
+import { Type } from '@sinclair/typebox';
+import type { ActionDef } from './actions.js';
 
 // A test action whose behaviour each job chooses: fail N times, then succeed.
 const calls = new Map<string, number>();
-registerAction({
+const flaky: ActionDef = {
   name: 'test.flaky',
   async run(input, ctx) {
     const n = (calls.get(ctx.idempotencyKey) ?? 0) + 1;
@@ -19,12 +20,15 @@ registerAction({
     }
     return { calls: n, key: ctx.idempotencyKey };
   },
-});
+};
 
 for (const dialect of DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`engine on ${dialect}`, () => {
     let t: TestRuntime;
-    beforeAll(async () => { t = await testRuntime(dialect); });
+    beforeAll(async () => {
+      t = await testRuntime(dialect);
+      t.rt.catalog.addAction({ ...flaky, connector: 'test', title: 'Flaky', description: 'Fails N times, then succeeds.', input: Type.Object({ failures: Type.Optional(Type.Unknown()), retryAfter: Type.Optional(Type.Unknown()) }) });
+    });
     afterAll(async () => { await t?.close(); });
 
     const enqueue = async (recipe: string, body: unknown) => {

@@ -1,7 +1,12 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { DIALECTS, dialectAvailable } from '../../test/dialects.js';
 import { testRuntime, waitJob, type TestRuntime } from '../../test/runtime-helpers.js';
-import { registerAction } from './actions.js';
+import { Type } from '@sinclair/typebox';
+import type { ActionDef } from './actions.js';
+
+// Test actions, added to each runtime's catalog.
+const TEST_ACTIONS: ActionDef[] = [];
+const registerAction = (a: ActionDef): void => { TEST_ACTIONS.push(a); };
 import { HookflowError } from '../errors.js';
 
 // Holds each call until `want` calls are in flight at once (or 5 s passed), and reports the most
@@ -47,7 +52,10 @@ registerAction({
 for (const dialect of DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`control flow on ${dialect}`, () => {
     let t: TestRuntime;
-    beforeAll(async () => { t = await testRuntime(dialect); });
+    beforeAll(async () => {
+      t = await testRuntime(dialect);
+      for (const a of TEST_ACTIONS) t.rt.catalog.addAction({ ...a, connector: 'test', title: a.name, description: 'A test action.', input: Type.Any() });
+    });
     afterAll(async () => { await t?.close(); });
 
     const run = async (recipe: Record<string, unknown>, body: unknown = {}) => {

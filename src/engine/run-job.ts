@@ -13,7 +13,7 @@
 import type { StepDef } from '../recipes/types.js';
 import type { JobRow, Settle, StepRow } from '../queue/types.js';
 import { HookflowError, errorRecord, isHookflowError } from '../errors.js';
-import { getAction, Suspend } from './actions.js';
+import { Suspend } from './actions.js';
 import { retryDelayMs } from './backoff.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import { scrubText } from '../security/index.js';
@@ -333,7 +333,7 @@ class JobRun {
       this.#succeed(def, { waited_until: new Date(until).toISOString() }, inputJson, attempt, f);
       return null;
     }
-    const action = getAction(def.action);
+    const action = this.deps.catalog.requireAction(def.action);
     const prev = this.#rows.get(key);
     const suspended = prev?.status === 'running' && prev.output ? (JSON.parse(prev.output) as { suspended?: Record<string, unknown> }).suspended : undefined;
     if (!action.pure) {
@@ -344,7 +344,7 @@ class JobRun {
     const actx = {
       job: { id: this.job.id, number: this.job.number, recipe: this.job.recipe, recipe_version: this.job.recipe_version },
       step: def, stepKey: key, attempt, idempotencyKey: this.#row(key, {}).idempotency_key, signal: this.#abort.signal, connection,
-      store: this.deps.store, now: this.deps.now,
+      store: this.deps.store, now: this.deps.now, services: this.deps.services, log: this.deps.log,
     };
     const output = suspended && action.resume ? await action.resume(suspended, input, actx) : await action.run(input, actx);
     if (output instanceof Suspend) {

@@ -1,11 +1,12 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { DIALECTS, dialectAvailable } from '../../test/dialects.js';
 import { testRuntime, waitJob, waitFor, type TestRuntime } from '../../test/runtime-helpers.js';
-import { registerAction, Suspend } from './actions.js';
+import { Type } from '@sinclair/typebox';
+import { Suspend, type ActionDef } from './actions.js';
 import { completeSuspendedStep } from './resume.js';
 
 // Waits for an approval; when it wakes at its due time without one, it takes on_timeout.
-registerAction({
+const approval: ActionDef = {
   name: 'test.approval',
   async run(input) {
     const { due_ms } = input as { due_ms?: number };
@@ -14,13 +15,14 @@ registerAction({
   async resume(state) {
     return { ...state, timed_out: true, branch: 'on_timeout' };
   },
-});
+};
 
 for (const dialect of DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`suspended steps on ${dialect}`, () => {
     let t: TestRuntime;
     beforeAll(async () => {
       t = await testRuntime(dialect);
+      t.rt.catalog.addAction({ ...approval, connector: 'test', title: 'Approval', description: 'Waits; on its due time takes on_timeout.', blocks: ['on_timeout'], input: Type.Object({ due_ms: Type.Optional(Type.Unknown()) }) });
       await t.rt.recipes.apply({ name: 'approve', trigger: { type: 'webhook' }, steps: [
         { id: 'ask', action: 'test.approval', with: { due_ms: '{{ trigger.due }}' }, on_timeout: [{ id: 'late', action: 'transform', with: { late: true } }] },
         { id: 'after', action: 'transform', with: { answer: '{{ steps.ask.answer }}' } },

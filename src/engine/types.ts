@@ -5,7 +5,8 @@ import type { EventEmitter } from 'node:events';
 import type { StepDef, Recipe } from '../recipes/types.js';
 import type { Store } from '../store/types.js';
 import type { JobQueue } from '../queue/index.js';
-import type { ActionContext } from './actions.js';
+import type { Logger } from 'pino';
+import type { ActionContext, ActionServices, ActionSource } from './actions.js';
 
 /** What the engine needs of a compiled recipe version. */
 export interface CompiledSteps {
@@ -37,6 +38,11 @@ export interface EngineLimits {
 
 export interface EngineDeps {
   store: Store;
+  /** The runtime's catalog: where each step's action is found. */
+  catalog: ActionSource;
+  /** Handed to every action in its context. */
+  services: ActionServices;
+  log?: Logger;
   queue: JobQueue;
   recipes: RecipeSource;
   connections: ConnectionSource;

@@ -6,11 +6,9 @@
  * on_exception); at the due time, when the step has on_timeout, the job wakes here and takes it.
  */
 import { isStoreUnavailable } from '../store/unavailable.js';
-import { registerAction, Suspend, type ActionContext } from '../engine/actions.js';
+import { Suspend, type ActionContext, type ActionDef, type ActionServices } from '../engine/actions.js';
 import { HookflowError } from '../errors.js';
-import type { User } from '../services/users.js';
 import { actionOfStep, openAction, type ActionRow, type Exception } from './actions.js';
-import { opsStepServices } from './context.js';
 import { globalId } from './ids.js';
 import type { DataItem, DataType } from './params.js';
 
@@ -19,8 +17,9 @@ const TYPES = new Set(['TEXT', 'NUMERIC', 'DATETIME', 'FILE']);
 
 const bad = (reason: string) => new HookflowError('HF_ERR_VALIDATION', { reason: `human.action: ${reason}` });
 
-async function assignee(v: unknown): Promise<{ user: User | null; role: string | null }> {
-  const { users } = opsStepServices();
+type User = Awaited<ReturnType<ActionServices['users']['get']>>;
+
+async function assignee(v: unknown, users: ActionServices['users']): Promise<{ user: User | null; role: string | null }> {
   const spec = typeof v === 'string' ? (v.startsWith('role:') ? { role: v.slice(5) } : { user: v }) : (v ?? {}) as { user?: unknown; role?: unknown };
   if (typeof spec !== 'object') throw bad('assignee must be a username, { user } or { role }');
   const role = spec.role === undefined || spec.role === null ? null : String(spec.role).replace(/-/g, '_');
@@ -80,16 +79,15 @@ function wakeUntil(r: ActionRow): number | null {
   return r.due_at !== null && (JSON.parse(r.exceptions) as string[]).includes('timeout') ? r.due_at : null;
 }
 
-registerAction({
+export const humanAction: ActionDef = {
   name: 'human.action',
   async run(input, ctx) {
     const w = (input ?? {}) as Record<string, unknown>;
-    const now = Date.now();
-    const who = await assignee(w.assignee);
+    const now = ctx.now();
+    const who = await assignee(w.assignee, ctx.services.users);
     const fields = form(w.form);
     const dueAt = due(w, now);
-    const { store } = opsStepServices();
-    const row = await store.tx((trx) => openAction(trx, {
+    const row = await ctx.store.tx((trx) => openAction(trx, {
       // Inside a loop each iteration's action is its own: keyed by the step's row id.
       job: ctx.job, stepId: ctx.stepKey ?? ctx.step.id, activityName: String(w.activity_name ?? ctx.step.name ?? ctx.step.id),
       assigneeUserId: who.user?.id ?? null, assigneeRole: who.role, form: fields, exceptions: exceptions(ctx),
@@ -98,14 +96,14 @@ registerAction({
     return new Suspend(summary(row, who.user?.username ?? null), wakeUntil(row));
   },
   async resume(state, _input, ctx) {
-    const { store } = opsStepServices();
+    const { store } = ctx;
     const row = await actionOfStep(store.db, ctx.job.id, ctx.stepKey ?? ctx.step.id);
     if (!row) throw new HookflowError('HF_ERR_INTERNAL', { reason: `the action of step ${ctx.stepKey ?? ctx.step.id} is missing` });
     const until = wakeUntil(row);
     if (row.status === 'open') {
-      if (until === null || Date.now() < until) return new Suspend(state, until);
+      if (until === null || ctx.now() < until) return new Suspend(state, until);
       await store.tx(async (trx) => {
-        await trx.updateTable('ops_actions').set({ status: 'timed_out', closed_at: Date.now() }).where('id', '=', row.id).where('status', '=', 'open').execute();
+        await trx.updateTable('ops_actions').set({ status: 'timed_out', closed_at: ctx.now() }).where('id', '=', row.id).where('status', '=', 'open').execute();
       });
       return timedOut(row);
     }
@@ -113,7 +111,7 @@ registerAction({
     // Closed by someone whose step result did not land (should not happen: both commit together).
     return { _action: { id: globalId('Action', row.job_number, row.number), number: row.number, outcome: row.status } };
   },
-});
+};
 
 function timedOut(r: ActionRow) {
   return { branch: 'on_timeout', _action: { id: globalId('Action', r.job_number, r.number), number: r.number, outcome: 'timed_out', at: new Date(r.due_at ?? Date.now()).toISOString() } };

@@ -7,6 +7,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { PATTERN_HINTS, RecipeSchema, StepSchema, TRIGGER_TYPES, VERIFY_TYPES } from './schema.js';
 import type { RecipeProblem } from './types.js';
+import { nearest } from '../catalog/catalog.js';
 
 const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true });
 const validate = ajv.addSchema(StepSchema).compile(RecipeSchema);
@@ -31,7 +32,8 @@ function translate(e: ErrorObject): RecipeProblem | undefined {
       // A missing or non-string tag is already reported by `required` / `type`.
       if (p.error !== 'mapping') return undefined;
       const allowed = at.endsWith('/verify') ? VERIFY_TYPES : TRIGGER_TYPES;
-      return { path: `${at}/type`, message: `unknown type "${String(p.tagValue)}"; must be one of: ${allowed.join(', ')}` };
+      const near = nearest(String(p.tagValue), allowed);
+      return { path: `${at}/type`, message: `unknown type "${String(p.tagValue)}"${near ? ` (did you mean "${near}"?)` : ''}; must be one of: ${allowed.join(', ')}` };
     }
     case 'minItems':
       return { path: at, message: p.limit === 1 ? 'must not be empty' : String(e.message) };

@@ -84,8 +84,14 @@ function parseYaml(text: string): { obj: unknown; doc: Document; counter: LineCo
   return { obj, doc, counter };
 }
 
-/** Parses and validates; throws HF_ERR_RECIPE_INVALID with `details: RecipeProblem[]`. */
-export function parseRecipe(text: string, format: 'yaml' | 'json' | 'auto' = 'auto'): Recipe {
+/** A recipe's text read (not yet checked), with a way to put each problem on its line. */
+export interface ReadRecipe {
+  obj: unknown;
+  locate(problems: RecipeProblem[]): RecipeProblem[];
+}
+
+/** Reads YAML or JSON; throws HF_ERR_RECIPE_INVALID only for text that is not YAML/JSON at all. */
+export function readRecipe(text: string, format: 'yaml' | 'json' | 'auto' = 'auto'): ReadRecipe {
   const fmt = format === 'auto' ? (/^\s*[{[]/.test(text) ? 'json' : 'yaml') : format;
   let obj: unknown;
   let located: { doc: Document; counter: LineCounter } | undefined;
@@ -97,14 +103,25 @@ export function parseRecipe(text: string, format: 'yaml' | 'json' | 'auto' = 'au
     obj = parsed.obj;
     located = parsed;
   }
-  const problems = recipeProblems(obj);
-  if (problems.length === 0) return finishRecipe(obj);
-  // JSON is (nearly always) YAML too, so its lines come from the same parser, only when needed.
-  located ??= yamlDocument(text);
-  const { doc, counter } = located;
-  const withLines = problems.map((p) => {
-    const line = doc.errors.length === 0 ? lineOf(doc, counter, p.path) : undefined;
-    return line ? { ...p, line } : p;
-  });
-  throw invalidRecipe(withLines);
+  return {
+    obj,
+    locate(problems) {
+      if (problems.length === 0) return problems;
+      // JSON is (nearly always) YAML too, so its lines come from the same parser, only when needed.
+      located ??= yamlDocument(text);
+      const { doc, counter } = located;
+      return problems.map((p) => {
+        const line = doc.errors.length === 0 ? lineOf(doc, counter, p.path) : undefined;
+        return line ? { ...p, line } : p;
+      });
+    },
+  };
+}
+
+/** Parses and validates the recipe's shape (not against the catalog); throws HF_ERR_RECIPE_INVALID with `details: RecipeProblem[]`. */
+export function parseRecipe(text: string, format: 'yaml' | 'json' | 'auto' = 'auto'): Recipe {
+  const read = readRecipe(text, format);
+  const problems = recipeProblems(read.obj);
+  if (problems.length === 0) return finishRecipe(read.obj);
+  throw invalidRecipe(read.locate(problems));
 }

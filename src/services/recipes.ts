@@ -5,17 +5,17 @@
  */
 import type { Store } from '../store/types.js';
 import { HookflowError } from '../errors.js';
-import { parse as parseYaml } from 'yaml';
-import { compileRecipe, hideSecrets, isMarker, mapSecrets, parseRecipe, pathText, recipeHash, restoreMarkers, secretPaths, validateRecipe, type CompiledRecipe } from '../recipes/index.js';
+import { compileRecipe, hideSecrets, isMarker, mapSecrets, pathText, recipeHash, restoreMarkers, secretPaths, type CompiledRecipe } from '../recipes/index.js';
+import { readRecipe, type ReadRecipe } from '../recipes/parse.js';
+import { finishRecipe, recipeProblems } from '../recipes/validate.js';
+import { catalogProblems } from '../recipes/check.js';
+import type { Catalog } from '../catalog/catalog.js';
 import type { SecretBox } from '../security/index.js';
 import type { Recipe } from '../recipes/types.js';
 import type { CompiledSteps, RecipeSource } from '../engine/types.js';
-import { newUrlToken } from './tokens.js';
-import { forgetRoutes, fourmeTokensByRecipe, saveFourmeRoute } from '../triggers/fourme-routes.js';
-import { fourmeTriggerProblems } from '../triggers/fourme-check.js';
-import type { FourmeTriggerDef } from '../triggers/fourme-policy.js';
+import { forgetRoutes, fourmeTokensByRecipe } from '../triggers/fourme-routes.js';
 import { invalidRecipe } from '../recipes/validate.js';
-import { checkRecipeTables } from '../tables/check.js';
+import { tableProblems } from '../tables/check.js';
 import { allSteps } from '../recipes/blocks.js';
 import { callProblems } from '../engine/call.js';
 
@@ -47,7 +47,7 @@ export class RecipeService implements RecipeSource {
   // Other processes may apply a recipe; a short TTL bounds how long we serve the old version.
   readonly #endpoints = new Map<string, { ep: Endpoint | null; until: number }>();
 
-  constructor(private readonly store: Store, private readonly publicUrl: string, private readonly box?: SecretBox) {}
+  constructor(private readonly store: Store, private readonly publicUrl: string, private readonly box: SecretBox | undefined, private readonly catalog: Catalog) {}
 
   /** Stored form: each verification secret sealed, bound to its recipe and field (see recipes/secrets). */
   #seal(recipe: Recipe): Recipe {
@@ -70,16 +70,37 @@ export class RecipeService implements RecipeSource {
   }
 
   /** A client that got `{"set": true}` for a secret sends it back to keep the stored value. */
-  async #withStoredSecrets(input: string | object, format: 'yaml' | 'json' | 'auto'): Promise<Recipe> {
-    let obj: unknown = input;
-    if (typeof input === 'string') {
-      try { obj = parseYaml(input); } catch { obj = undefined; }
-    }
+  async #withStoredSecrets(read: ReadRecipe): Promise<ReadRecipe> {
+    const { obj } = read;
     const markers = secretPaths(obj).filter((p) => isMarker(p.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)?.[k], obj)));
-    if (markers.length === 0) return typeof input === 'string' ? parseRecipe(input, format) : validateRecipe(input);
+    if (markers.length === 0) return read;
     const name = (obj as { name?: unknown }).name;
     const stored = typeof name === 'string' ? await this.definition(name).then((d) => d.recipe, () => undefined) : undefined;
-    return validateRecipe(restoreMarkers(obj, stored));
+    return { obj: restoreMarkers(obj, stored), locate: read.locate };
+  }
+
+  /**
+   * Every check a recipe must pass to be saved: its shape, then the catalog (actions, inputs,
+   * connections, expressions, step references, trigger config), all problems at once with their
+   * lines. Throws HF_ERR_RECIPE_INVALID; nothing is stored. `POST .../validate` calls only this.
+   */
+  async check(input: string | object, format: 'yaml' | 'json' | 'auto' = 'auto'): Promise<Recipe> {
+    const { obj, locate } = await this.#withStoredSecrets(typeof input === 'string' ? readRecipe(input, format) : { obj: input, locate: (p) => p });
+    const problems = recipeProblems(obj);
+    const rows = await this.store.db.selectFrom('connections').select(['name', 'type']).execute();
+    // One problem per place: where the shape check spoke, its message stands.
+    const taken = new Set(problems.map((p) => p.path));
+    problems.push(...catalogProblems(obj, { catalog: this.catalog, connections: new Map(rows.map((r) => [r.name, r.type])) }).filter((p) => !taken.has(p.path)));
+    if (!problems.length) {
+      // Against the store: tables a step names, recipes a recipe.call names.
+      const shaped = obj as Recipe;
+      problems.push(...await tableProblems(this.store, obj));
+      problems.push(...await callProblems(this.store, shaped, allSteps([...(shaped.steps ?? []), ...(shaped.on_error ?? [])])));
+    }
+    if (problems.length) throw invalidRecipe(locate(problems));
+    const recipe = finishRecipe(obj);
+    compileRecipe(recipe); // what the checks above missed in an expression, the compiler refuses
+    return recipe;
   }
 
   triggerUrl(token: string | null): string | null {
@@ -87,12 +108,7 @@ export class RecipeService implements RecipeSource {
   }
 
   async apply(input: string | object, format: 'yaml' | 'json' | 'auto' = 'auto'): Promise<ApplyResult> {
-    const recipe = await this.#withStoredSecrets(input, format);
-    compileRecipe(recipe); // refuse a recipe whose expressions do not compile, before storing it
-    if (recipe.trigger.type === '4me.webhook') await this.#checkFourme(recipe);
-    await checkRecipeTables(this.store, recipe);
-    const calls = await callProblems(this.store, recipe, allSteps([...recipe.steps, ...(recipe.on_error ?? [])]));
-    if (calls.length) throw invalidRecipe(calls);
+    const recipe = await this.check(input, format);
     const hash = this.#hash(recipe);
     const now = Date.now();
     const result = await this.store.tx(async (trx) => {
@@ -108,28 +124,14 @@ export class RecipeService implements RecipeSource {
         await trx.insertInto('recipes').values({ name: recipe.name, current_version: version, enabled: 1, concurrency: recipe.concurrency ?? null, trigger_type: recipe.trigger.type, created_at: now, updated_at: now }).execute();
       }
       await trx.insertInto('recipe_versions').values({ recipe: recipe.name, version, definition: JSON.stringify(this.#seal(recipe)), hash, created_at: now }).execute();
-      if (recipe.trigger.type === 'webhook') {
-        const ep = await trx.selectFrom('endpoints').select('token').where('kind', '=', 'recipe').where('owner', '=', recipe.name).executeTakeFirst();
-        if (!ep) await trx.insertInto('endpoints').values({ token: newUrlToken(), kind: 'recipe', owner: recipe.name, created_at: now }).execute();
-      }
-      await saveFourmeRoute(trx, recipe, now);
-      if (recipe.trigger.type === 'schedule') {
-        await trx.deleteFrom('schedules').where('recipe', '=', recipe.name).execute();
-        await trx.insertInto('schedules').values({ recipe: recipe.name, last_fire_at: now }).execute();
-      }
+      // Each trigger type writes (and, when the type changed, removes) its own rows.
+      for (const t of this.catalog.triggers) if (t.type !== recipe.trigger.type) await t.release?.(trx, recipe.name);
+      await this.catalog.trigger(recipe.trigger.type)?.apply?.(trx, recipe, now);
       return { changed: true };
     });
     this.#endpoints.clear();
     forgetRoutes(this.store);
     return { ...(await this.summary(recipe.name)), changed: result.changed };
-  }
-
-  /** Its connection and policy key, now rather than at every delivery (4me would count the refusals). */
-  async #checkFourme(recipe: Recipe): Promise<void> {
-    const def = recipe.trigger as unknown as FourmeTriggerDef;
-    const conn = await this.store.db.selectFrom('connections').select('type').where('name', '=', def.connection).executeTakeFirst();
-    const problems = fourmeTriggerProblems(def, conn?.type ?? null);
-    if (problems.length) throw invalidRecipe(problems);
   }
 
   async summary(name: string): Promise<RecipeSummary> {
@@ -226,14 +228,13 @@ export class RecipeService implements RecipeSource {
     return { recipe: c.recipe, input: (step, ctx) => c.step(step.id).with.evaluate(ctx as never), ...(result ? { result: (ctx) => result.evaluate(ctx as never) } : {}) };
   }
 
-  /** The recipe behind an inbound token, or null. Hot path: cached. */
-  async endpoint(token: string): Promise<Endpoint | null> {
-    const hit = this.#endpoints.get(token);
+  /** The webhook recipe a resolved token names (server/hooks/resolve.ts), or null. Hot path: cached. */
+  async endpoint(recipe: string): Promise<Endpoint | null> {
+    const hit = this.#endpoints.get(recipe);
     if (hit && hit.until > Date.now()) return hit.ep;
-    const row = await this.store.db.selectFrom('endpoints').innerJoin('recipes', 'recipes.name', 'endpoints.owner')
-      .select(['recipes.name', 'recipes.current_version', 'recipes.enabled']).where('endpoints.token', '=', token).where('endpoints.kind', '=', 'recipe').executeTakeFirst();
+    const row = await this.store.db.selectFrom('recipes').select(['name', 'current_version', 'enabled']).where('name', '=', recipe).executeTakeFirst();
     const ep = row ? { recipe: row.name, version: row.current_version, enabled: row.enabled === 1, compiled: await this.compiledVersion(row.name, row.current_version) } : null;
-    this.#endpoints.set(token, { ep, until: Date.now() + ENDPOINT_TTL_MS });
+    this.#endpoints.set(recipe, { ep, until: Date.now() + ENDPOINT_TTL_MS });
     return ep;
   }
 }

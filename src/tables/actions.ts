@@ -9,7 +9,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { CatalogAction } from '../catalog/types.js';
 import type { ActionContext } from '../engine/actions.js';
-import { registerAction } from '../engine/actions.js';
+import type { Catalog } from '../catalog/catalog.js';
 import { HookflowError } from '../errors.js';
 import { TableService, checkWhere } from './service.js';
 
@@ -114,7 +114,6 @@ export const TABLE_ACTIONS: CatalogAction[] = [
   },
 ];
 
-/** Until the catalog holds them: the engine's registry. */
-export function registerTableActions(): void {
-  for (const a of TABLE_ACTIONS) registerAction(a);
+export function registerTables(catalog: Catalog): void {
+  for (const a of TABLE_ACTIONS) catalog.addAction(a);
 }

@@ -27,7 +27,7 @@ for (const dialect of DIALECTS) {
     const ctx = (key: string): ActionContext => ({
       job: { id: 'j', number: 1, recipe: 'r', recipe_version: 1 }, step: { id: 's', action: 'table.upsert' }, attempt: 1,
       idempotencyKey: key, signal: new AbortController().signal, store: t.rt.store, now: Date.now,
-    });
+    } as unknown as ActionContext);
 
     it('maps a 4me team to a Slack channel, with a default and by column values', async () => {
       await t.rt.tables.create({ name: 'team-channels', key: 'team', columns: [{ name: 'team', type: 'number' }, { name: 'channel' }, { name: 'urgent', type: 'boolean' }] });

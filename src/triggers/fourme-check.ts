@@ -1,9 +1,10 @@
 /**
  * @module triggers/fourme-check
- * A `4me.webhook` trigger checked when the recipe is saved, not when 4me delivers: the named
- * connection exists and is a 4me one, and the policy's key is a real key of the policy's
- * algorithm (an RSA PEM on an ES512 policy, a placeholder, a private key pasted by mistake are
- * refused now with the field named, instead of failing every delivery later).
+ * A `4me.webhook` trigger's policy checked when the recipe is saved (the catalog entry's `check`;
+ * its connection is checked from the entry's `connection_types`), not when 4me delivers: the
+ * policy's key is a real key of the policy's algorithm (an RSA PEM on an ES512 policy, a
+ * placeholder, a private key pasted by mistake are refused now with the field named, instead of
+ * failing every delivery later).
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { RecipeProblem } from '../recipes/types.js';
@@ -45,12 +46,4 @@ export function policyProblems(p: FourmePolicy | undefined): RecipeProblem[] {
     if (p.secret) out.push({ path: at('secret'), message: `jwt_alg ${alg} is checked with a public key, not a secret` });
   }
   return out;
-}
-
-/** `connectionType` is the named connection's type, or null when there is none. */
-export function fourmeTriggerProblems(def: { connection?: unknown; policy?: FourmePolicy }, connectionType: string | null): RecipeProblem[] {
-  const out: RecipeProblem[] = [];
-  if (connectionType === null) out.push({ path: '/trigger/connection', message: `connection ${String(def.connection)} does not exist; create the 4me connection first` });
-  else if (connectionType !== '4me') out.push({ path: '/trigger/connection', message: `connection ${String(def.connection)} is a ${connectionType} connection, not a 4me one` });
-  return [...out, ...policyProblems(def.policy)];
 }

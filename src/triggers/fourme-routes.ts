@@ -32,10 +32,14 @@ export function webhookKeys(webhook: unknown): { id: string | null; nodeId: stri
   return { id: decodeNodeId(s)?.id ?? null, nodeId: s };
 }
 
-/** Called by RecipeService.apply inside its transaction. */
+/** The 4me trigger's `release`: the recipe no longer listens on its connection's URL. */
+export async function dropFourmeRoute(trx: Transaction<DB> | Kysely<DB>, recipe: string): Promise<void> {
+  await trx.deleteFrom('fourme_routes').where('recipe', '=', recipe).execute();
+}
+
+/** The 4me trigger's `apply`, inside the recipe service's transaction: its route, and the connection's endpoint. */
 export async function saveFourmeRoute(trx: Transaction<DB> | Kysely<DB>, recipe: Recipe, now: number): Promise<void> {
-  await trx.deleteFrom('fourme_routes').where('recipe', '=', recipe.name).execute();
-  if (recipe.trigger.type !== '4me.webhook') return;
+  await dropFourmeRoute(trx, recipe.name);
   const def = recipe.trigger as unknown as FourmeTriggerDef;
   const k = webhookKeys(def.webhook);
   await trx.insertInto('fourme_routes').values({ recipe: recipe.name, connection: def.connection, webhook_id: k.id, webhook_node_id: k.nodeId, updated_at: now }).execute();
@@ -65,27 +69,25 @@ export async function fourmeTokensByRecipe(store: Store): Promise<Map<string, st
 const TTL_MS = 2000;
 const cache = new WeakMap<Store, Map<string, { at: number; value: Promise<{ connection: string; routes: Route[] } | null> }>>();
 
-/** The connection behind a `fourme` token and its routes, or null when the token is not one. */
-export function routesFor(store: Store, recipes: RecipeService, token: string) {
+/** The routes of a 4me connection whose endpoint token was resolved to it (server/hooks/resolve.ts). */
+export function routesFor(store: Store, recipes: RecipeService, connection: string) {
   let m = cache.get(store);
   if (!m) { m = new Map(); cache.set(store, m); }
-  const hit = m.get(token);
+  const hit = m.get(connection);
   if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
   const value = (async () => {
-    const ep = await store.db.selectFrom('endpoints').select('owner').where('token', '=', token).where('kind', '=', 'fourme').executeTakeFirst();
-    if (!ep) return null;
     const rows = await store.db.selectFrom('fourme_routes').innerJoin('recipes', 'recipes.name', 'fourme_routes.recipe')
       .select(['recipes.name', 'recipes.current_version', 'recipes.enabled', 'fourme_routes.webhook_id', 'fourme_routes.webhook_node_id'])
-      .where('fourme_routes.connection', '=', ep.owner).orderBy('recipes.name').execute();
+      .where('fourme_routes.connection', '=', connection).orderBy('recipes.name').execute();
     const routes: Route[] = [];
     for (const r of rows) {
       const compiled = await recipes.compiledVersion(r.name, r.current_version);
       routes.push({ recipe: r.name, version: r.current_version, enabled: r.enabled === 1, compiled, def: compiled.recipe.trigger as unknown as FourmeTriggerDef, webhookId: r.webhook_id, nodeId: r.webhook_node_id });
     }
-    return { connection: ep.owner, routes };
+    return { connection, routes };
   })();
-  value.catch(() => m.delete(token));
-  m.set(token, { at: Date.now(), value });
+  value.catch(() => m.delete(connection));
+  m.set(connection, { at: Date.now(), value });
   return value;
 }
 

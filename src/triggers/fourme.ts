@@ -48,8 +48,9 @@ function first(v: string | string[] | undefined): string | undefined {
 const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** Returns null when `token` is not a 4me connection's endpoint. */
-export async function acceptFourme(deps: FourmeDeps, token: string, req: InboundRequest & { contentType?: string }): Promise<FourmeAnswer | null> {
-  const found = await routesFor(deps.store, deps.recipes, token);
+/** `connection`: the 4me connection the delivery's token was resolved to. */
+export async function acceptFourme(deps: FourmeDeps, connection: string, req: InboundRequest & { contentType?: string }): Promise<FourmeAnswer | null> {
+  const found = await routesFor(deps.store, deps.recipes, connection);
   if (!found) return null;
   const meta: DeliveryMeta = { connection: found.connection, delivery_id: first(req.headers['x-4me-delivery']) ?? first(req.headers['x-xurrent-delivery']) ?? null, jti: null, webhook_id: null, event: null };
   const ignore = async (reason: string, outcome: 'ignored' | 'error' = 'ignored'): Promise<FourmeAnswer> => {

@@ -90,7 +90,7 @@ export class Poller {
       const cursor: PollCursor = state.cursor ? JSON.parse(state.cursor) : initialCursor(t, now);
       const conn = t.connection ? await this.connections.resolve(t.connection) : undefined;
       // The fetch gives up before the lease ends, so a slow API never makes two pollers overlap.
-      const polled = await pollOnce(t, conn, cursor, now, AbortSignal.timeout(leaseMs - LEASE_MARGIN_MS));
+      const polled = await pollOnce(t, conn, cursor, now, AbortSignal.timeout(leaseMs - LEASE_MARGIN_MS), { store: this.store, connections: this.connections });
       const concurrency = (await this.recipes.compiledVersion(recipe, version)).recipe.concurrency ? recipe : null;
       return await this.store.tx(async (trx) => {
         let added = 0;

@@ -7,7 +7,7 @@
  * A task id may be the nodeID or the number an automation rule's `id` gives (made into the nodeID
  * and confirmed with 4me first); notes are cut to 4me's 64 KB.
  */
-import { registerAction, type ActionContext } from '../../engine/actions.js';
+import type { ActionContext, ActionDef } from '../../engine/actions.js';
 import { HookflowError } from '../../errors.js';
 import { gql, payloadOrThrow } from './client.js';
 import { fourmeEndpoints } from './config.js';
@@ -56,6 +56,10 @@ async function mutate(conn: Connection, ctx: ActionContext, name: string, inputT
 
 const TASK_FIELDS = 'id status subject';
 
+/** What each 4me action runs; `catalog.ts` beside it gives their schemas. */
+export const FOURME_ACTIONS = new Map<string, ActionDef>();
+const add = (def: ActionDef): void => { FOURME_ACTIONS.set(def.name, def); };
+
 /** The nodeID of a record named by nodeID or by number (a rule's `id`). */
 function nodeIdOf(conn: Connection, ctx: ActionContext, type: string, id: unknown): Promise<string> {
   return asNodeId(conn, type, id, (q, v) => gql(conn, q, v, { signal: ctx.signal }));
@@ -76,7 +80,7 @@ async function finishTask(raw: unknown, ctx: ActionContext, status: 'completed' 
   return { ...(await mutate(conn, ctx, 'taskUpdate', 'TaskUpdateInput', input, `task { ${TASK_FIELDS} }`)), already: false };
 }
 
-registerAction({
+add({
   name: '4me.graphql',
   async run(raw, ctx) {
     const conn = connectionOf(ctx);
@@ -94,7 +98,7 @@ registerAction({
   },
 });
 
-registerAction({
+add({
   name: '4me.note.create',
   async run(raw, ctx) {
     const conn = connectionOf(ctx);
@@ -109,7 +113,7 @@ registerAction({
   },
 });
 
-registerAction({
+add({
   name: '4me.task.update',
   async run(raw, ctx) {
     const conn = connectionOf(ctx);
@@ -119,10 +123,10 @@ registerAction({
   },
 });
 
-registerAction({ name: '4me.task.complete', run: (raw, ctx) => finishTask(raw, ctx, 'completed') });
-registerAction({ name: '4me.task.fail', run: (raw, ctx) => finishTask(raw, ctx, 'failed') });
+add({ name: '4me.task.complete', run: (raw, ctx) => finishTask(raw, ctx, 'completed') });
+add({ name: '4me.task.fail', run: (raw, ctx) => finishTask(raw, ctx, 'failed') });
 
-registerAction({
+add({
   name: '4me.request.create',
   async run(raw, ctx) {
     const input = camelKeys(obj(raw));
@@ -132,7 +136,7 @@ registerAction({
   },
 });
 
-registerAction({
+add({
   name: '4me.request.update',
   async run(raw, ctx) {
     const input = obj(raw);
@@ -141,7 +145,7 @@ registerAction({
   },
 });
 
-registerAction({
+add({
   name: '4me.record.get',
   run: async (raw, ctx) => {
     const i = obj(raw);
@@ -150,7 +154,7 @@ registerAction({
   },
 });
 
-registerAction({
+add({
   name: '4me.record.search',
   run: async (raw, ctx) => {
     const conn = connectionOf(ctx);
@@ -160,7 +164,7 @@ registerAction({
 });
 
 for (const op of ['create', 'update'] as const) {
-  registerAction({
+  add({
     name: `4me.record.${op}`,
     run: async (raw, ctx) => {
       const i = obj(raw);

@@ -96,11 +96,12 @@ export function fourmeEndpoints(name: string, config: Record<string, unknown>): 
   };
 }
 
-/** Checked when a connection is saved, so a typo fails at once instead of in a job. */
-export function validateFourmeConnection(name: string, config: Record<string, unknown>, secrets: Record<string, unknown>): void {
-  const ep = fourmeEndpoints(name, config);
-  if (ep.authType === 'personal_access_token' && !secrets.token) throw invalid(name, 'personal_access_token needs the secret token');
-  if (ep.authType === 'oauth_client_credentials' && (!secrets.client_id || !secrets.client_secret)) {
-    throw invalid(name, 'oauth_client_credentials needs the secrets client_id and client_secret');
+/** Checked when a connection is saved (after the catalog's schema and secrets), so a typo fails at once instead of in a job. */
+export function fourmeConnectionProblems(config: Record<string, unknown>): string[] {
+  try {
+    fourmeEndpoints('connection', config);
+    return [];
+  } catch (e) {
+    return [e instanceof HookflowError ? e.message.replace(/^Connection \S+ is invalid: /, '') : String(e)];
   }
 }

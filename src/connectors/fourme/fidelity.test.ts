@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import http from 'node:http';
 import { buildClientSchema, parse, validate, type IntrospectionQuery } from 'graphql';
-import { getAction, type ActionContext } from '../../engine/actions.js';
-import '../index.js';
+import type { ActionContext } from '../../engine/actions.js';
+import { buildCatalog } from '../../catalog/index.js';
+
+const catalog = buildCatalog();
 import { startSandbox, type Sandbox } from '../../sandbox/fourme/index.js';
 import { fourmeEndpoints } from './config.js';
 import { buildFourmeSchema, enumValuesOf, forgetSchema, onSchemaWarning, schemaFor } from './schema.js';
@@ -23,7 +25,7 @@ const FIXTURE = JSON.parse(fs.readFileSync(new URL('../../../test/fixtures/4me-i
 
 let sb: Sandbox;
 const conn = (base = sb.url, name = 'wdc') => ({ name, type: '4me', config: { account: 'wdc', domain: '4me.com', base_url: base, private_network: true }, secrets: { client_id: 'sandbox-client', client_secret: 'sandbox-secret' } });
-const run = (action: string, input: unknown, c = conn()) => getAction(action).run(input, { job: { id: 'j', number: 1, recipe: 'r', recipe_version: 1 }, step: { id: 's', action }, attempt: 1, idempotencyKey: `j:s:${Math.random()}`, signal: new AbortController().signal, connection: c } as unknown as ActionContext);
+const run = (action: string, input: unknown, c = conn()) => catalog.requireAction(action).run(input, { job: { id: 'j', number: 1, recipe: 'r', recipe_version: 1 }, step: { id: 's', action }, attempt: 1, idempotencyKey: `j:s:${Math.random()}`, signal: new AbortController().signal, connection: c } as unknown as ActionContext);
 const gql = async (query: string, variables: Record<string, unknown> = {}) => ((await run('4me.graphql', { query, variables })) as { data: any }).data;
 
 async function workflowTask(subject: string, extra: Record<string, unknown> = {}): Promise<{ wf: string; task: string; num: number }> {

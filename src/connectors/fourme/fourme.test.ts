@@ -4,8 +4,10 @@
  * paging, 429 waited out, generic record actions and domain forms.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAction, type ActionContext } from '../../engine/actions.js';
-import '../index.js';
+import type { ActionContext } from '../../engine/actions.js';
+import { buildCatalog } from '../../catalog/index.js';
+
+const catalog = buildCatalog();
 import { startSandbox, type Sandbox } from '../../sandbox/fourme/index.js';
 import { fourmeEndpoints } from './config.js';
 import { testFourme } from './actions.js';
@@ -14,7 +16,7 @@ import { expandTaskAutomation } from './task-automation.js';
 
 let sb: Sandbox;
 const conn = () => ({ name: 'wdc', type: '4me', config: { account: 'wdc', domain: '4me.com', base_url: sb.url, private_network: true }, secrets: { client_id: 'sandbox-client', client_secret: 'sandbox-secret' } });
-const run = (action: string, input: unknown, c = conn()) => getAction(action).run(input, { job: { id: 'j', number: 1, recipe: 'r', recipe_version: 1 }, step: { id: 's', action }, attempt: 1, idempotencyKey: 'j:s:1', signal: new AbortController().signal, connection: c } as unknown as ActionContext);
+const run = (action: string, input: unknown, c = conn()) => catalog.requireAction(action).run(input, { job: { id: 'j', number: 1, recipe: 'r', recipe_version: 1 }, step: { id: 's', action }, attempt: 1, idempotencyKey: 'j:s:1', signal: new AbortController().signal, connection: c } as unknown as ActionContext);
 
 beforeAll(async () => { sb = await startSandbox({ account: 'wdc', tokenTtlSeconds: 3600 }); });
 afterAll(async () => { await sb.close(); });

@@ -5,7 +5,7 @@
  */
 import './actions.js';
 import './task-automation.js';
-export { fourmeEndpoints, validateFourmeConnection, type FourmeConfig, type FourmeEndpoints } from './config.js';
+export { fourmeEndpoints, fourmeConnectionProblems, type FourmeConfig, type FourmeEndpoints } from './config.js';
 export { gql, payloadOrThrow } from './client.js';
 export { schemaFor, forgetSchema, onSchemaWarning, buildFourmeSchema, enumValuesOf } from './schema.js';
 export { toNodeId, nodeDomain, isNumericId } from './node-id.js';

@@ -6,7 +6,7 @@
  */
 import type { ActionContext } from '../../engine/actions.js';
 import type { AuthConfig } from './config.js';
-import { oauthToken } from './oauth.js';
+import { oauthToken, type TokenSaver } from './oauth.js';
 import { authHeaders as fourmeAuthHeaders } from '../fourme/auth.js';
 import { fourmeEndpoints } from '../fourme/config.js';
 
@@ -40,7 +40,7 @@ function setParams(url: URL, from: unknown): void {
 }
 
 /** Mutates `url` and `headers`; `forceRefresh` asks OAuth2 for a new token (after a 401). */
-export async function sign(conn: Connection | undefined, url: URL, headers: Record<string, string>, forceRefresh = false): Promise<Signature> {
+export async function sign(conn: Connection | undefined, url: URL, headers: Record<string, string>, forceRefresh = false, saver?: TokenSaver): Promise<Signature> {
   if (!conn) return { oauth: false };
   if (conn.type === '4me') {
     // A 4me connection signs like the 4me connector: bearer token (OAuth or personal) and account header.
@@ -72,7 +72,7 @@ export async function sign(conn: Connection | undefined, url: URL, headers: Reco
       return { oauth: false, bodyFields: s.body && typeof s.body === 'object' ? s.body : undefined };
     case 'oauth2_authorization_code':
     case 'oauth2_client_credentials': {
-      const token = await oauthToken(conn, forceRefresh);
+      const token = await oauthToken(conn, forceRefresh, saver);
       headers.authorization = `${/^bearer$/i.test(token.token_type ?? 'Bearer') ? 'Bearer' : token.token_type} ${token.access_token}`;
       return { oauth: true };
     }

@@ -8,7 +8,7 @@ import { FormData } from 'undici';
 import type { Readable } from 'node:stream';
 import { HookflowError } from '../../errors.js';
 import { isBlobRef, readBlob, blobInfo } from './blobs.js';
-import { httpServices } from './services.js';
+import type { Store } from '../../store/types.js';
 
 export type BodyType = 'json' | 'form' | 'multipart' | 'text' | 'binary';
 export type BodyValue = string | Buffer | Readable | FormData;
@@ -33,12 +33,17 @@ function formPairs(o: Record<string, unknown>): URLSearchParams {
   return p;
 }
 
-async function multipart(o: Record<string, unknown>): Promise<FormData> {
+function needStore(store: Store | undefined): Store {
+  if (!store) throw new HookflowError('HF_ERR_INTERNAL', { reason: 'a stored body needs the store' });
+  return store;
+}
+
+async function multipart(o: Record<string, unknown>, store: Store | undefined): Promise<FormData> {
   const fd = new FormData();
   for (const [k, v] of Object.entries(o)) {
     if (isObj(v) && (isBlobRef(v) || typeof v.base64 === 'string' || typeof v.content === 'string')) {
       // undici's FormData takes Blobs only, so a file part is read whole; keep multipart uploads modest.
-      const bytes = isBlobRef(v) ? await collect(readBlob(httpServices().store, v.blob_id)) : asBytes(v) ?? Buffer.from(String(v.content));
+      const bytes = isBlobRef(v) ? await collect(readBlob(needStore(store), v.blob_id)) : asBytes(v) ?? Buffer.from(String(v.content));
       const type = String(v.content_type ?? 'application/octet-stream');
       fd.append(k, new Blob([new Uint8Array(bytes)], { type }), String(v.filename ?? k));
     } else {
@@ -55,7 +60,7 @@ async function collect(r: Readable): Promise<Buffer> {
 }
 
 /** `fields` (custom auth body fields) are merged into object bodies, and make a JSON body of their own otherwise. */
-export async function encodeBody(body: unknown, type: BodyType | undefined, method: string, fields?: Record<string, unknown>): Promise<EncodedBody | undefined> {
+export async function encodeBody(body: unknown, type: BodyType | undefined, method: string, fields?: Record<string, unknown>, store?: Store): Promise<EncodedBody | undefined> {
   if ((body === undefined || body === null) && fields && !['GET', 'HEAD'].includes(method)) body = {};
   if (body === undefined || body === null) return undefined;
   const kind: BodyType = type ?? (typeof body === 'string' ? 'text' : isBlobRef(body) ? 'binary' : 'json');
@@ -71,11 +76,12 @@ export async function encodeBody(body: unknown, type: BodyType | undefined, meth
     case 'multipart':
       if (!isObj(merged)) throw new HookflowError('HF_ERR_VALIDATION', { reason: 'a multipart body must be an object' });
       // FormData sets its own content type with the boundary.
-      return { make: () => multipart(merged) };
+      return { make: () => multipart(merged, store) };
     case 'binary': {
       if (isBlobRef(body)) {
-        const info = await blobInfo(httpServices().store, body.blob_id);
-        return { contentType: info.content_type ?? 'application/octet-stream', make: async () => readBlob(httpServices().store, body.blob_id) };
+        const s = needStore(store);
+        const info = await blobInfo(s, body.blob_id);
+        return { contentType: info.content_type ?? 'application/octet-stream', make: async () => readBlob(s, body.blob_id) };
       }
       const bytes = asBytes(body);
       if (!bytes) throw new HookflowError('HF_ERR_VALIDATION', { reason: 'a binary body is a stored body {blob_id} or {base64}' });

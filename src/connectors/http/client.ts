@@ -12,6 +12,19 @@ import { httpConfig } from './config.js';
 import { sentCredentials, sign, type Connection } from './auth.js';
 import { encodeBody, type BodyType } from './body.js';
 import { hop, transportFor } from './transport.js';
+import type { Store } from '../../store/types.js';
+import type { ActionServices } from '../../engine/actions.js';
+
+/**
+ * What a call needs from the runtime, passed by the caller (the action's context, the poller, the
+ * test-request API): the store for binary bodies, the connection service for rotated OAuth2 tokens.
+ */
+export interface HttpIo {
+  store?: Store;
+  connections?: ActionServices['connections'];
+  /** Bytes a JSON or text response may have. */
+  responseLimit?: number;
+}
 
 export interface CallSpec {
   method?: string;
@@ -61,7 +74,7 @@ export function resolveUrl(conn: Connection | undefined, spec: CallSpec): URL {
   return url;
 }
 
-export async function call(conn: Connection | undefined, spec: CallSpec, signal?: AbortSignal, extraHeaders: Record<string, string> = {}): Promise<CallResult> {
+export async function call(conn: Connection | undefined, spec: CallSpec, signal?: AbortSignal, extraHeaders: Record<string, string> = {}, io: HttpIo = {}): Promise<CallResult> {
   const config = httpConfig(conn?.config);
   const t = transportFor(config, conn?.secrets ?? {});
   const totalMs = spec.timeout_ms ?? t.totalMs;
@@ -73,14 +86,14 @@ export async function call(conn: Connection | undefined, spec: CallSpec, signal?
     assertUrlAllowed(url, t.allowPrivate);
     const headers: Record<string, string> = { ...lower(config.headers), ...extraHeaders, ...lower(spec.headers) };
     const before = { headers: { ...headers }, query: url.search };
-    const sig = await sign(conn, url, headers, attempt > 0);
+    const sig = await sign(conn, url, headers, attempt > 0, io.connections);
     const credentials = sentCredentials(headers, url, before);
     const added: AddedAuth = {
       headers: new Set(Object.keys(headers).filter((k) => before.headers[k] !== headers[k])),
       params: [...url.searchParams.keys()].filter((k) => !new URLSearchParams(before.query).has(k)),
       inBody: !!sig.bodyFields && Object.keys(sig.bodyFields).length > 0,
     };
-    const body = await encodeBody(spec.body, spec.body_type, method, sig.bodyFields);
+    const body = await encodeBody(spec.body, spec.body_type, method, sig.bodyFields, io.store);
     if (body?.contentType && !headers['content-type']) headers['content-type'] = body.contentType;
     const res = await follow(url, method, headers, body?.make, { ...spec, timeout_ms: totalMs }, t, combined, deadline, signal, added);
     if (res.status === 401 && sig.oauth && attempt === 0) {

@@ -1,11 +1,8 @@
 /**
  * @module connectors/http/config
- * The `type: http` connection: its config and secrets schemas, and the typed view every HTTP call
- * reads. Any other connection type may carry the same `auth`, `base_url`, `tls`... fields; only
- * `http` is validated here, the others belong to their connectors.
+ * The `type: http` connection's typed view, which every HTTP call reads (its schemas are in
+ * `catalog.ts`). Any other connection type may carry the same `auth`, `base_url`, `tls`... fields.
  */
-import { Ajv } from 'ajv';
-import { HookflowError } from '../../errors.js';
 import type { PrivateAccess } from '../../security/index.js';
 
 export const AUTH_TYPES = ['none', 'basic', 'bearer', 'header', 'query', 'custom', 'oauth2_authorization_code', 'oauth2_client_credentials'] as const;
@@ -43,74 +40,17 @@ export interface HttpConfig {
   test?: { method?: string; path: string; expect_status?: number[] };
 }
 
-const str = { type: 'string', minLength: 1 } as const;
-const strMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
-const ms = { type: 'integer', minimum: 1, maximum: 3_600_000 } as const;
-const url = { type: 'string', pattern: '^https?://' } as const;
-
-const configSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    base_url: url,
-    headers: strMap,
-    auth: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['type'],
-      properties: {
-        type: { type: 'string', enum: [...AUTH_TYPES] },
-        username: str, header: str, param: str, prefix: { type: 'string' },
-        authorization_url: url, token_url: url, client_id: str,
-        scopes: { type: 'array', items: str }, extra_params: strMap, pkce: { type: 'boolean' },
-        client_auth: { type: 'string', enum: ['basic', 'body'] },
-      },
-    },
-    timeouts: { type: 'object', additionalProperties: false, properties: { connect_ms: ms, headers_ms: ms, total_ms: ms } },
-    proxy_url: url,
-    private_network: { anyOf: [{ type: 'boolean' }, { type: 'array', items: str }] },
-    tls: { type: 'object', additionalProperties: false, properties: { cert: str, ca: str } },
-    test: {
-      type: 'object', additionalProperties: false, required: ['path'],
-      properties: { method: str, path: str, expect_status: { type: 'array', items: { type: 'integer' } } },
-    },
-  },
-} as const;
-
-const secretsSchema = {
-  type: 'object',
-  additionalProperties: true,
-  properties: {
-    username: { type: 'string' }, password: { type: 'string' }, token: { type: 'string' },
-    headers: strMap, params: strMap, body: { type: 'object' }, client_secret: { type: 'string' },
-    tls_cert: { type: 'string' }, tls_key: { type: 'string' }, tls_passphrase: { type: 'string' }, tls_ca: { type: 'string' },
-  },
-} as const;
-
-const ajv = new Ajv({ allErrors: true, strict: false });
-const checkConfig = ajv.compile(configSchema);
-const checkSecrets = ajv.compile(secretsSchema);
-
-/** What each auth type cannot work without (config fields; secrets are checked as "set"). */
-const NEEDS: Partial<Record<AuthType, { config?: Array<keyof AuthConfig>; secrets?: string[] }>> = {
-  oauth2_authorization_code: { config: ['authorization_url', 'token_url', 'client_id'], secrets: ['client_secret'] },
-  oauth2_client_credentials: { config: ['token_url', 'client_id'], secrets: ['client_secret'] },
-};
-
 /**
- * Throws HF_ERR_CONNECTION_INVALID for a bad `type: http` connection. `secrets` are the merged
- * secrets the connection will hold (their values are never echoed in the error).
+ * Beyond the catalog's schema and the auth type's required secrets (checked for every type in
+ * `catalog/check-connection.ts`): what only the HTTP type knows.
  */
-export function validateHttpConnection(name: string, config: Record<string, unknown>, secrets: Record<string, unknown>): void {
+export function httpConnectionProblems(config: Record<string, unknown>, secrets: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  if (!checkConfig(config)) problems.push(...(checkConfig.errors ?? []).map((e) => `config${e.instancePath.replace(/\//g, '.')} ${e.message}${e.params.additionalProperty ? ` (${String(e.params.additionalProperty)})` : ''}`));
-  if (!checkSecrets(secrets)) problems.push(...(checkSecrets.errors ?? []).map((e) => `secret ${e.instancePath.slice(1)} ${e.message}`));
   const auth = (config as HttpConfig).auth;
-  const need = auth ? NEEDS[auth.type] : undefined;
-  for (const k of need?.config ?? []) if (auth?.[k] === undefined) problems.push(`config.auth.${k} is required for ${auth?.type}`);
-  for (const k of need?.secrets ?? []) if (secrets[k] === undefined) problems.push(`secret ${k} is required for ${auth?.type}`);
+  if (auth?.type === 'header' && secrets.token !== undefined && !auth.header) problems.push('config.auth.header is required: it names the header that carries the secret token');
+  if (auth?.type === 'query' && secrets.token !== undefined && !auth.param) problems.push('config.auth.param is required: it names the query parameter that carries the secret token');
   if (typeof secrets.tls_key === 'string' && !(config as HttpConfig).tls?.cert && typeof secrets.tls_cert !== 'string') problems.push('a TLS key needs a certificate (config.tls.cert)');
-  if (problems.length) throw new HookflowError('HF_ERR_CONNECTION_INVALID', { name, reason: problems.join('; ') }, { details: problems });
+  return problems;
 }
 
 /** The HTTP view of any connection's config (missing fields are simply absent). */

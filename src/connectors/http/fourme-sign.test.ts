@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it, expect } from 'vitest';
-import { httpRequestAction as httpRequest } from './request.js';
+import { runRequest } from './request.js';
 
 describe('http.request with a 4me connection', () => {
   it('signs with the 4me bearer token and account header', async () => {
@@ -10,11 +10,8 @@ describe('http.request with a 4me connection', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const out = await httpRequest({ method: 'GET', url: `${base}/v1/me` }, {
-        job: { id: 'j', number: 1, recipe: 'r', recipe_version: 1 }, step: { id: 's', action: 'http.request' }, attempt: 1,
-        idempotencyKey: 'j:s:1', signal: new AbortController().signal,
-        connection: { name: 'acme', type: '4me', config: { account: 'wdc', base_url: base, auth: { type: 'personal_access_token' }, private_network: true }, secrets: { token: 'pat-secret-123' } },
-      } as unknown as Parameters<typeof httpRequest>[1]) as { status: number };
+      const conn = { name: 'acme', type: '4me', config: { account: 'wdc', base_url: base, auth: { type: 'personal_access_token' }, private_network: true }, secrets: { token: 'pat-secret-123' } };
+      const out = (await runRequest(conn, { method: 'GET', url: `${base}/v1/me` }, { idempotencyKey: 'j:s:1' })).output;
       expect(out.status).toBe(200);
       expect(seen[0]!.authorization).toBe('Bearer pat-secret-123');
       expect(seen[0]!['x-4me-account']).toBe('wdc');

@@ -10,7 +10,6 @@ import { HookflowError, isHookflowError } from '../../errors.js';
 import { rememberSecrets } from '../../security/index.js';
 import { httpConfig, type AuthConfig } from './config.js';
 import { hop, transportFor } from './transport.js';
-import { httpServices } from './services.js';
 import type { Connection } from './auth.js';
 
 export interface Token {
@@ -35,7 +34,10 @@ function fingerprint(conn: Connection): string {
 
 const fresh = (t: Token | undefined, now = Date.now()): t is Token => !!t && (t.expires_at === undefined || t.expires_at - EARLY_MS > now);
 
-export async function oauthToken(conn: Connection, force: boolean): Promise<Token> {
+/** Where a refreshed token pair is written back (the connection service). */
+export type TokenSaver = { update(name: string, patch: { secrets?: Record<string, unknown> }): Promise<unknown> };
+
+export async function oauthToken(conn: Connection, force: boolean, saver?: TokenSaver): Promise<Token> {
   const key = fingerprint(conn);
   const auth = conn.config.auth as AuthConfig;
   const stored = auth.type === 'oauth2_authorization_code' ? (conn.secrets.oauth_token as Token | undefined) : undefined;
@@ -43,7 +45,7 @@ export async function oauthToken(conn: Connection, force: boolean): Promise<Toke
   if (!force && fresh(known)) return known;
   let p = inflight.get(key);
   if (!p) {
-    p = (auth.type === 'oauth2_client_credentials' ? clientCredentials(conn) : refresh(conn, known))
+    p = (auth.type === 'oauth2_client_credentials' ? clientCredentials(conn) : refresh(conn, known, saver))
       .then((t) => { cache.set(key, t); return t; })
       .finally(() => inflight.delete(key));
     inflight.set(key, p);
@@ -63,14 +65,16 @@ async function clientCredentials(conn: Connection): Promise<Token> {
   return tokenRequest(conn, params);
 }
 
-async function refresh(conn: Connection, current: Token | undefined): Promise<Token> {
+async function refresh(conn: Connection, current: Token | undefined, saver: TokenSaver | undefined): Promise<Token> {
   if (!current?.refresh_token) {
     if (!current) throw new HookflowError('HF_ERR_OAUTH_NOT_AUTHORIZED', { name: conn.name });
     throw new HookflowError('HF_ERR_OAUTH_TOKEN', { name: conn.name, reason: 'the token expired and the server gave no refresh token; authorize again' });
   }
   const t = await tokenRequest(conn, { grant_type: 'refresh_token', refresh_token: current.refresh_token });
   const next = { ...t, refresh_token: t.refresh_token ?? current.refresh_token };
-  await httpServices().connections.update(conn.name, { secrets: { oauth_token: next } });
+  // Without a saver the rotated pair would be lost and the next refresh would use a dead token.
+  if (!saver) throw new HookflowError('HF_ERR_INTERNAL', { reason: 'an OAuth2 refresh needs the connection service to keep the new token' });
+  await saver.update(conn.name, { secrets: { oauth_token: next } });
   return next;
 }
 

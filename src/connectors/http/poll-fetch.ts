@@ -5,6 +5,7 @@
  */
 import { evaluateTemplate } from '../../expressions/index.js';
 import { runRequest, type RequestInput } from './request.js';
+import type { HttpIo } from './client.js';
 import { expr } from './paginate.js';
 import type { Connection } from './auth.js';
 
@@ -45,11 +46,11 @@ function before(a: string, b: string): boolean {
   return Number.isFinite(ta) && Number.isFinite(tb) ? ta < tb : a < b;
 }
 
-export async function pollOnce(t: PollTrigger, conn: Connection | undefined, cursor: PollCursor, now: number, signal?: AbortSignal): Promise<{ items: PolledItem[]; cursor: PollCursor }> {
+export async function pollOnce(t: PollTrigger, conn: Connection | undefined, cursor: PollCursor, now: number, signal?: AbortSignal, io: HttpIo = {}): Promise<{ items: PolledItem[]; cursor: PollCursor }> {
   const ctx = { cursor, since: cursor.since, now: new Date(now).toISOString(), trigger: {}, steps: {}, job: {} };
   // Cached by identity: the trigger object comes from the recipe service's compiled-version cache.
   const spec = (await evaluateTemplate(t.request, ctx, 'trigger.request')) as RequestInput;
-  const { output } = await runRequest(conn, spec, { signal });
+  const { output } = await runRequest(conn, spec, { signal, io });
   const raw = await expr(t.items ?? (output.items ? 'items' : 'body'), output, 'trigger.items');
   const list = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
   const items: PolledItem[] = [];

@@ -5,15 +5,14 @@
  * The step's idempotency key goes out as `Idempotency-Key`, so an API that honours it applies a
  * resumed step once. Each success records the step's inferred output schema.
  */
-import { registerAction, type ActionContext } from '../../engine/actions.js';
+import type { ActionContext } from '../../engine/actions.js';
 import { displayUrl, makeScrubber } from '../../security/index.js';
 import { HookflowError } from '../../errors.js';
 import { secretStrings, type Connection } from './auth.js';
-import { call, type CallSpec } from './client.js';
+import { call, type CallSpec, type HttpIo } from './client.js';
 import { readBody, type ResponseType } from './response.js';
 import { nextPage, pageItems, type Pagination } from './paginate.js';
 import { inferSchema } from './infer.js';
-import { maybeHttpServices } from './services.js';
 import { saveStepSchema } from './step-schemas.js';
 
 export interface RequestInput extends CallSpec {
@@ -46,15 +45,15 @@ export function retryAfterSeconds(v: unknown, now = Date.now()): number | undefi
   return Number.isFinite(at) ? Math.max(0, Math.ceil((at - now) / 1000)) : undefined;
 }
 
-async function once(conn: Connection | undefined, input: RequestInput, signal: AbortSignal | undefined, extra: Record<string, string>, scrub: (v: unknown) => unknown) {
+async function once(conn: Connection | undefined, input: RequestInput, signal: AbortSignal | undefined, extra: Record<string, string>, scrub: (v: unknown) => unknown, io: HttpIo) {
   // Besides the stored secrets, what the auth derived from them (a basic header, an OAuth2 token).
   const spec: CallSpec = { ...input, timeout_ms: input.timeout_ms ?? (input.timeout_seconds ? input.timeout_seconds * 1000 : undefined) };
-  const res = await call(conn, spec, signal, extra);
+  const res = await call(conn, spec, signal, extra, io);
   if (res.credentials.length) scrub = makeScrubber([...secretStrings(conn), ...res.credentials]);
-  const limit = maybeHttpServices()?.responseLimit ?? DEFAULT_TEXT_LIMIT;
+  const limit = io.responseLimit ?? DEFAULT_TEXT_LIMIT;
   const ok = (res.status >= 200 && res.status < 300) || !!input.accept_status?.includes(res.status);
   // An error body is only evidence for the step error: never stored as a blob.
-  const body = await readBody(res, ok ? input.response_type : input.response_type === 'binary' ? 'text' : input.response_type, limit);
+  const body = await readBody(res, ok ? input.response_type : input.response_type === 'binary' ? 'text' : input.response_type, limit, io.store);
   const page = { status: res.status, headers: scrub(res.headers) as Record<string, unknown>, body: scrub(body), url: scrub(res.url) as string, redirects: res.redirects };
   if (!ok) {
     const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
@@ -65,14 +64,15 @@ async function once(conn: Connection | undefined, input: RequestInput, signal: A
   return { page, headers_ms: res.headers_ms, started: res.started };
 }
 
-export async function runRequest(conn: Connection | undefined, input: RequestInput, opts: { signal?: AbortSignal; idempotencyKey?: string } = {}): Promise<RequestRun> {
+export async function runRequest(conn: Connection | undefined, input: RequestInput, opts: { signal?: AbortSignal; idempotencyKey?: string; io?: HttpIo } = {}): Promise<RequestRun> {
+  const io = opts.io ?? {};
   if (!input || typeof input.url !== 'string') throw new HookflowError('HF_ERR_VALIDATION', { reason: 'http.request needs with.url' });
   // Error details and outputs are scrubbed: a server may echo our own key back.
   const scrub = makeScrubber(secretStrings(conn));
   const extra: Record<string, string> = opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {};
   const p = input.pagination;
   if (!p) {
-    const r = await once(conn, input, opts.signal, extra, scrub);
+    const r = await once(conn, input, opts.signal, extra, scrub, io);
     return { output: r.page, timing: { headers_ms: r.headers_ms, total_ms: Date.now() - r.started } };
   }
   const started = Date.now();
@@ -82,7 +82,7 @@ export async function runRequest(conn: Connection | undefined, input: RequestInp
   const items: unknown[] = [];
   let pageNo = p.start_page ?? 1;
   for (let pages = 1; ; pages++, pageNo++) {
-    const r = await once(conn, spec, opts.signal, extra, scrub);
+    const r = await once(conn, spec, opts.signal, extra, scrub, io);
     const got = await pageItems(p, r.page);
     items.push(...got.slice(0, limit - items.length));
     const next = items.length >= limit || pages >= maxPages ? 'stop' : await nextPage(p, r.page, got, pageNo);
@@ -96,10 +96,8 @@ export async function runRequest(conn: Connection | undefined, input: RequestInp
 }
 
 export async function httpRequestAction(raw: unknown, ctx: ActionContext): Promise<unknown> {
-  const { output } = await runRequest(ctx.connection, raw as RequestInput, { signal: ctx.signal, idempotencyKey: ctx.idempotencyKey });
-  const svc = maybeHttpServices();
-  if (svc) await saveStepSchema(svc.store, ctx.job.recipe, ctx.step.id, inferSchema(output));
+  const io: HttpIo = { store: ctx.store, connections: ctx.services.connections, responseLimit: ctx.services.responseLimit };
+  const { output } = await runRequest(ctx.connection, raw as RequestInput, { signal: ctx.signal, idempotencyKey: ctx.idempotencyKey, io });
+  await saveStepSchema(ctx.store, ctx.job.recipe, ctx.step.id, inferSchema(output));
   return output;
 }
-
-registerAction({ name: 'http.request', run: httpRequestAction });

@@ -38,7 +38,7 @@ function ids(steps: StepDef[] | undefined, into = new Set<string>()): Set<string
 export async function tryRequest(deps: TryDeps, connection: string | null, input: TryInput) {
   const conn = connection ? await deps.connections.resolve(connection) : undefined;
   const { name, apply, ...req } = input;
-  const run = await runRequest(conn, { ...req, accept_status: ALL_STATUSES });
+  const run = await runRequest(conn, { ...req, accept_status: ALL_STATUSES }, { io: { store: deps.store, connections: deps.connections } });
   const out = run.output;
   const ok = out.status >= 200 && out.status < 300;
   const schema = inferSchema(out);
@@ -72,7 +72,7 @@ export async function testConnection(connections: ConnectionService, name: strin
   const conn = await connections.resolve(name);
   const cfg = httpConfig(conn.config);
   const test = cfg.test ?? { path: cfg.base_url ?? '' };
-  const run = await runRequest(conn, { method: test.method ?? 'GET', url: test.path, accept_status: ALL_STATUSES });
+  const run = await runRequest(conn, { method: test.method ?? 'GET', url: test.path, accept_status: ALL_STATUSES }, { io: { connections } });
   const expected = test.expect_status ?? [];
   const ok = expected.length ? expected.includes(run.output.status) : run.output.status >= 200 && run.output.status < 300;
   return { ok, status: run.output.status, url: displayUrl(new URL(run.output.url)), timing: run.timing };

@@ -6,7 +6,7 @@
  * keeps it as a secret (`secrets.url`). A 2xx JSON answer is the step's output; an error answer
  * becomes HF_ERR_WORKFLOWGEN carrying the remote code and message, retryable on 408/429/5xx.
  */
-import { registerAction, type ActionContext } from '../../engine/actions.js';
+import type { ActionContext, ActionDef } from '../../engine/actions.js';
 import { HookflowError } from '../../errors.js';
 import { readUpTo, safeFetch, type PrivateAccess } from '../../security/index.js';
 
@@ -56,10 +56,10 @@ export async function postOperation(conn: NonNullable<ActionContext['connection'
   return body as Record<string, unknown>;
 }
 
-registerAction({
+export const operationAction: ActionDef = {
   name: 'workflowgen.operation',
   async run(input, ctx) {
     if (!ctx.connection) throw new HookflowError('HF_ERR_VALIDATION', { reason: 'workflowgen.operation needs a connection of type workflowgen' });
     return postOperation(ctx.connection, (input ?? {}) as OperationInput, { signal: ctx.signal, idempotencyKey: ctx.idempotencyKey });
   },
-});
+};

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../runtime.js';
 import { anyObject, connectionView, nameParam } from './schemas.js';
-import { checkConnectionUpdate, checkNewConnection } from '../../connectors/http/validate.js';
+import { checkConnectionUpdate, checkNewConnection } from '../../catalog/check-connection.js';
 import { HookflowError } from '../../errors.js';
 import type { Principal } from '../../services/users.js';
 
@@ -26,7 +26,7 @@ export async function connectionRoutes(app: FastifyInstance, { rt }: { rt: Runti
   app.post('/connections', { config: { role: 'editor' }, schema: { summary: 'Create a connection', body: { ...body, required: ['name', 'type'] }, response: { 201: connectionView } } },
     async (req, reply) => {
       guardPrivateNetwork(req.principal!, (req.body as { config?: Record<string, unknown> }).config);
-      checkNewConnection(req.body as never);
+      checkNewConnection(rt.catalog, req.body as never);
       return reply.code(201).send(await rt.connections.create(req.body as never));
     });
   app.get('/connections/:name', { config: { role: 'viewer' }, schema: { summary: 'A connection (without secret values)', params: nameParam, response: { 200: connectionView } } },
@@ -36,7 +36,7 @@ export async function connectionRoutes(app: FastifyInstance, { rt }: { rt: Runti
       const { name } = req.params as { name: string };
       const next = (req.body as { config?: Record<string, unknown> }).config;
       if (next) guardPrivateNetwork(req.principal!, next, (await rt.connections.show(name)).config);
-      await checkConnectionUpdate(rt.connections, name, req.body as never);
+      await checkConnectionUpdate(rt.catalog, rt.connections, name, req.body as never);
       return rt.connections.update(name, req.body as never);
     });
   app.delete('/connections/:name', { config: { role: 'editor' }, schema: { summary: 'Delete a connection', params: nameParam, response: { 204: { type: 'null' } } } }, async (req, reply) => {

@@ -27,6 +27,7 @@ import { fourmeRoutes } from './fourme.js';
 import { tableRoutes } from './tables.js';
 import { scheduleRoutes } from './schedules.js';
 import { notificationRuleRoutes } from './notification-rules.js';
+import { catalogRoutes } from './catalog.js';
 
 export async function apiPlugin(app: FastifyInstance, opts: { rt: Runtime }): Promise<void> {
   const routes: RouteOptions[] = [];
@@ -52,6 +53,7 @@ export async function apiPlugin(app: FastifyInstance, opts: { rt: Runtime }): Pr
     await secured.register(statsRoutes, inner);
     await secured.register(streamRoutes, inner);
     await secured.register(fourmeRoutes, inner);
+    await secured.register(catalogRoutes, inner);
     await secured.register(alertRoutes, inner);
     await secured.register(alertConfigRoutes, inner);
     await secured.register(tableRoutes, inner);

@@ -4,14 +4,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../runtime.js';
 import { HookflowError, isHookflowError } from '../../errors.js';
-import { compileRecipe, parseRecipe, validateRecipe } from '../../recipes/index.js';
 import { anyObject, nameParam, recipeSummary } from './schemas.js';
 
 /** A dry run of apply: every problem with its path and, for YAML, its line; nothing is stored. */
-function dryRun(body: string | Record<string, unknown>) {
+async function dryRun(rt: Runtime, body: string | Record<string, unknown>) {
   try {
-    const recipe = typeof body === 'string' ? parseRecipe(body, 'auto') : validateRecipe(body);
-    compileRecipe(recipe);
+    const recipe = await rt.recipes.check(body, typeof body === 'string' ? 'auto' : 'json');
     return { valid: true, name: recipe.name, errors: [] };
   } catch (e) {
     if (!isHookflowError(e)) throw e;
@@ -34,7 +32,22 @@ export async function recipeRoutes(app: FastifyInstance, { rt }: { rt: Runtime }
       body: { anyOf: [{ type: 'string' }, anyObject] },
       response: { 200: { type: 'object', properties: { valid: { type: 'boolean' }, name: { type: ['string', 'null'] }, errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, line: { type: 'integer' }, message: { type: 'string' }, code: { type: 'string' } } } } } } },
     },
-  }, async (req) => dryRun(req.body as string | Record<string, unknown>));
+  }, async (req) => dryRun(rt, req.body as string | Record<string, unknown>));
+
+  app.post('/recipes/:name/validate', {
+    config: viewer,
+    schema: {
+      summary: 'Check a recipe as PUT would, without storing it: 200 when it would save, else 422 HF_ERR_RECIPE_INVALID with every problem in details',
+      params: nameParam, body: { anyOf: [{ type: 'string' }, anyObject] },
+      response: { 200: { type: 'object', properties: { valid: { type: 'boolean' }, name: { type: 'string' } } } },
+    },
+  }, async (req) => {
+    const { name } = req.params as { name: string };
+    const body = req.body as string | Record<string, unknown>;
+    const recipe = typeof body === 'string' ? await rt.recipes.check(body, 'yaml') : await rt.recipes.check({ name, ...body }, 'json');
+    if (recipe.name !== name) throw new HookflowError('HF_ERR_RECIPE_INVALID', { reason: `the body names recipe ${recipe.name}, the URL ${name}` });
+    return { valid: true, name };
+  });
 
   app.put('/recipes/:name', {
     config: editor,

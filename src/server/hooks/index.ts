@@ -13,6 +13,7 @@ import type { WebhookTrigger } from '../../recipes/types.js';
 import { waitForJob } from './wait.js';
 import { maybeCapture } from '../../connectors/http/sample.js';
 import { checkBodyDepth } from '../../triggers/depth.js';
+import { TokenResolver } from './resolve.js';
 import { mediaType } from '../../triggers/body.js';
 
 const REASONS: Record<string, string> = {
@@ -43,6 +44,7 @@ export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime }): 
   rt.metrics.describe('hookflow_events_rejected_total', 'Inbound events refused, by reason');
   rt.metrics.describe('hookflow_4me_deliveries_total', '4me deliveries per connection and outcome (accepted, duplicate, ignored, error, refused, verify)');
 
+  const tokens = new TokenResolver(rt.store);
   app.post('/hooks/:token', {
     schema: {
       summary: 'Deliver an event to a recipe, connection or alert source',
@@ -51,23 +53,25 @@ export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime }): 
   }, async (req, reply) => {
     try {
       const { token } = req.params as { token: string };
-      const ep = await rt.recipes.endpoint(token);
-      if (!ep) {
-        // Not a recipe's URL: perhaps a 4me connection's (one URL, routed by webhook id).
-        const fm = await acceptFourme({ ...rt, bodyLimit: rt.settings.bodyLimit, onEnqueue: () => rt.worker?.notify() }, token, inbound(req));
+      // One lookup names the owner: a recipe, a 4me connection (one URL, routed by webhook id) or an alert source.
+      const owner = await tokens.resolve(token);
+      if (owner?.kind === 'fourme') {
+        const fm = await acceptFourme({ ...rt, bodyLimit: rt.settings.bodyLimit, onEnqueue: () => rt.worker?.notify() }, owner.owner, inbound(req));
         if (fm) {
           // Ignored 4me deliveries are counted per connection in hookflow_4me_deliveries_total.
           if (fm.status !== 'ignored') rt.metrics.inc('hookflow_events_accepted_total', { recipe: '4me', duplicate: String(fm.status === 'accepted' && !!fm.duplicate) });
           return reply.code(200).send(fm);
         }
-        // Or an alert source's (4me webhooks that raise alerts).
-        const al = await rt.alerts.hook(token, inbound(req));
+      }
+      if (owner?.kind === 'alert_source') {
+        const al = await rt.alerts.hook(owner.owner, inbound(req));
         if (al) {
           rt.metrics.inc('hookflow_events_accepted_total', { recipe: 'alerts', duplicate: String('duplicate' in al && !!al.duplicate) });
           return reply.code(200).send(al);
         }
-        throw new HookflowError('HF_ERR_HOOK_UNKNOWN');
       }
+      const ep = owner?.kind === 'recipe' ? await rt.recipes.endpoint(owner.owner) : null;
+      if (!ep) throw new HookflowError('HF_ERR_HOOK_UNKNOWN');
       if (!ep.enabled) throw new HookflowError('HF_ERR_HOOK_DISABLED');
       const def = ep.compiled.recipe.trigger as WebhookTrigger;
       const ev = await acceptWebhook(def, inbound(req), { recipe: ep.recipe, bodyLimit: rt.settings.bodyLimit, dedup: ep.compiled.dedupKey });

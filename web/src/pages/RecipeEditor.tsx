@@ -19,8 +19,9 @@ steps:
     with:
       message: "Hello"
 `;
+// Until the catalog answers, the trigger types Hookflow always has; action names come only from it.
 const TRIGGERS = ['webhook', '4me.webhook', 'http.poll', 'schedule', 'operation'];
-const ACTIONS = ['transform', 'if', 'wait', 'fail', 'foreach', 'switch', 'stop', 'recipe.call', 'http.request', 'human.action', '4me.query', '4me.mutation', '4me.task.update'];
+interface CatalogNames { actions: Array<{ name: string; title: string }>; triggers: Array<{ type: string }> }
 
 interface Problem { path: string; line?: number; message: string }
 interface Step { id?: string; name?: string; action?: string; connection?: string; with?: Record<string, unknown>; then?: unknown[]; else?: unknown[] }
@@ -48,6 +49,9 @@ export default function RecipeEditor({ name }: { name?: string }) {
   const act = useAction();
   const summary = useLoad(async () => (isNew ? null : api<RecipeSummary & { definition: unknown }>(`/recipes/${enc(name!)}`)), [name]);
   const sample = useLoad(async () => (isNew ? null : api<{ armed: boolean; captured_at: string | null; sample: any; schema: any }>(`/recipes/${enc(name!)}/sample`).catch(() => null)), [name]);
+  const catalog = useLoad(async () => api<CatalogNames>('/catalog'), []);
+  const actionNames = catalog.data?.actions ?? [];
+  const triggerTypes = catalog.data?.triggers.map((t) => t.type) ?? TRIGGERS;
   const schemas = useLoad(async () => (isNew ? { items: [] } : api<{ items: Array<{ step_id: string; schema: any }> }>(`/recipes/${enc(name!)}/schemas`)), [name]);
 
   useEffect(() => {
@@ -158,7 +162,7 @@ export default function RecipeEditor({ name }: { name?: string }) {
             <>
               <div className="row">
                 <label>Name<input value={parsed.name ?? ''} onChange={(e) => setIn(['name'], e.target.value)} disabled={!editor} /></label>
-                <label>Trigger<select value={triggerType} onChange={(e) => setIn(['trigger', 'type'], e.target.value)} disabled={!editor}>{TRIGGERS.map((t) => <option key={t}>{t}</option>)}</select></label>
+                <label>Trigger<select value={triggerType} onChange={(e) => setIn(['trigger', 'type'], e.target.value)} disabled={!editor}>{triggerTypes.map((t) => <option key={t}>{t}</option>)}</select></label>
               </div>
               <ol className="steps-list" aria-label="Step list">
                 {steps.map((st, i) => (
@@ -188,7 +192,7 @@ export default function RecipeEditor({ name }: { name?: string }) {
                 ))}
               </ol>
               {editor && <button type="button" className="secondary" onClick={addStep}>Add step</button>}
-              <datalist id="actions">{ACTIONS.map((a) => <option key={a} value={a} />)}</datalist>
+              <datalist id="actions">{actionNames.map((a) => <option key={a.name} value={a.name}>{a.title}</option>)}</datalist>
             </>
           )}
         </section>
