@@ -26,8 +26,9 @@ describe('the catalog', () => {
     expect(catalog.actions.map((a) => a.name)).toEqual(expect.arrayContaining([
       'transform', 'if', 'wait', 'fail', 'http.request', 'human.action', 'workflowgen.operation', '4me.graphql', '4me.note.create',
       '4me.task.update', '4me.task.complete', '4me.task.fail', '4me.request.create', '4me.request.update', '4me.record.get', '4me.record.search', '4me.record.create', '4me.record.update',
+      'foreach', 'switch', 'stop', 'recipe.call', 'table.get', 'table.find', 'table.upsert', 'table.delete',
     ]));
-    expect(catalog.triggers.map((t) => t.type).sort()).toEqual(['4me.webhook', 'http.poll', 'operation', 'schedule', 'webhook']);
+    expect(catalog.triggers.map((t) => t.type).sort()).toEqual(['4me.webhook', 'callable', 'http.poll', 'operation', 'schedule', 'webhook']);
     expect(catalog.connectionTypes.map((t) => t.type).sort()).toEqual(['4me', 'http', 'workflowgen']);
   });
 

@@ -248,7 +248,10 @@ const FourmeWebhook = Type.Object(
 );
 
 /** Run by recipe.call steps and POST /api/v1/recipes/{name}/call; `input_schema` is JSON Schema for `trigger.input`. */
-const Callable = Type.Object({ type: Type.Literal('callable'), input_schema: Type.Optional(AnyObject) }, Closed);
+const Callable = Type.Object({
+  type: Type.Literal('callable', Desc('The trigger type.')),
+  input_schema: Type.Optional(Type.Record(Type.String(), Type.Unknown(), Desc('JSON Schema that trigger.input (what the caller passes) must fit; checked before the child job is made.'))),
+}, Closed);
 
 /** Each trigger type's `trigger:` schema, for the catalog. */
 export const TRIGGER_SCHEMAS = { webhook: Webhook, schedule: Schedule, 'http.poll': HttpPoll, operation: Operation, '4me.webhook': FourmeWebhook, callable: Callable };
