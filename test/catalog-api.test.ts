@@ -33,7 +33,7 @@ for (const dialect of DIALECTS) {
       expect(names).toEqual(expect.arrayContaining(['transform', 'if', 'wait', 'fail', 'http.request', 'human.action', '4me.task.complete', 'workflowgen.operation']));
       expect(names).not.toContain('4me.query');
       expect(c.actions.find((a) => a.name === 'http.request')!.input.properties).toHaveProperty('url');
-      expect(c.triggers.map((x) => x.type).sort()).toEqual(['4me.webhook', 'http.poll', 'operation', 'schedule', 'webhook']);
+      expect(c.triggers.map((x) => x.type).sort()).toEqual(['4me.webhook', 'callable', 'http.poll', 'operation', 'schedule', 'webhook']);
       expect(c.connection_types.find((x) => x.type === 'http')!.auth!.find((a) => a.type === 'header')!.secrets).toEqual(['token']);
     });
 

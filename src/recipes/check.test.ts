@@ -107,4 +107,33 @@ describe('save-time checks against the catalog', () => {
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) expect([f, problems(fs.readFileSync(new URL(f, dir), 'utf8'))]).toEqual([f, []]);
   });
+  it('checks the steps inside foreach bodies, switch cases and defaults, and step-level on_error', () => {
+    const p = problems(recipe([
+      '  - id: each',
+      '    action: foreach',
+      '    with: { items: "{{ trigger.body.items }}", concurrency: 100 }',
+      '    steps:',
+      '      - { id: inner, action: http.reqest }',
+      '  - id: route',
+      '    action: switch',
+      '    with: { value: "{{ trigger.body.kind }}" }',
+      '    cases:',
+      '      a:',
+      '        - { id: ca, action: table.get, with: { tabel: x } }',
+      '    default:',
+      '      - { id: d, action: stopp }',
+      '  - id: risky',
+      '    action: transform',
+      '    with: { a: 1 }',
+      '    on_error:',
+      '      - { id: h, action: http.request, connection: nope, with: { url: /x } }',
+      '',
+    ].join('\n')));
+    const at = (path: string) => p.filter((x) => x.path.startsWith(path)).map((x) => x.message).join(' | ');
+    expect(at('/steps/0/with/concurrency')).toMatch(/32/);
+    expect(at('/steps/0/steps/0/action')).toMatch(/did you mean "http.request"/);
+    expect(at('/steps/1/cases/a/0/with')).toMatch(/tabel|table/);
+    expect(at('/steps/1/default/0/action')).toMatch(/did you mean "stop"/);
+    expect(at('/steps/2/on_error/0/connection')).toMatch(/connection "nope" does not exist/);
+  });
 });
