@@ -92,5 +92,22 @@ for (const dialect of DIALECTS) {
       expect(child.parent).toMatchObject({ id, recipe: 'parent', step: 'each[1].sq' });
       expect(child.trigger).toMatchObject({ input: { n: 3 }, caller: { job_id: id } });
     });
+
+    it('cancels the calls still running when their parent is canceled', async () => {
+      await req('PUT', '/recipes/long', { name: 'long', trigger: { type: 'callable' }, steps: [{ id: 'pause', action: 'wait', with: { seconds: 3600 } }] });
+      await req('PUT', '/recipes/caller', { name: 'caller', trigger: { type: 'webhook' }, steps: [{ id: 'c', action: 'recipe.call', with: { recipe: 'long', input: {} } }] });
+      const s = await t.rt.recipes.summary('caller');
+      const { id } = await t.rt.queue.enqueue({ recipe: 'caller', recipe_version: s.version, trigger: {} });
+      t.rt.worker?.notify();
+      let child: { id: string; status: string } | undefined;
+      for (let i = 0; i < 300 && child?.status !== 'waiting'; i++) {
+        child = (await req('GET', `/jobs/${id}`)).body.children?.[0];
+        if (child?.status !== 'waiting') await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(child?.status).toBe('waiting');
+      expect((await req('POST', `/jobs/${id}/cancel`)).status).toBe(200);
+      const after = (await req('GET', `/jobs/${child!.id}`)).body;
+      expect(after).toMatchObject({ status: 'canceled', error: { code: 'HF_ERR_JOB_CANCELED', message: 'The job was canceled with its parent job' } });
+    });
   });
 }

@@ -4,7 +4,10 @@
  */
 import type { Store } from '../store/types.js';
 import { RawJson, type JobQueue, type JobRow } from '../queue/index.js';
+import type { Transaction } from 'kysely';
+import type { DB } from '../store/schema.js';
 import { HookflowError } from '../errors.js';
+import { MAX_CALL_DEPTH } from '../engine/call.js';
 import { byteLength, capped, ifSmall, type ValueLimits } from './job-values.js';
 
 export interface JobView {
@@ -154,6 +157,7 @@ export class JobService {
       // A parent waiting in recipe.call wakes now and reads that its child was canceled.
       if (Number(res.numUpdatedRows) > 0 && r.parent_job_id) await trx.updateTable('jobs').set({ status: 'queued', run_at: now }).where('id', '=', r.parent_job_id).where('status', '=', 'waiting').execute();
       if (Number(res.numUpdatedRows) > 0) await trx.updateTable('ops_actions').set({ status: 'request_canceled', closed_at: now }).where('job_id', '=', r.id).where('status', '=', 'open').execute();
+      if (Number(res.numUpdatedRows) > 0) await cancelDescendants(trx, r.id, now);
       return Number(res.numUpdatedRows);
     });
     if (updated === 0) throw new HookflowError('HF_ERR_JOB_NOT_ACTIVE', { id: r.id, status: r.status, action: 'canceled' });
@@ -168,5 +172,22 @@ export class JobService {
   async oldestQueuedAgeSeconds(): Promise<number> {
     const r = await this.store.db.selectFrom('jobs').select((eb) => eb.fn.min('created_at').as('t')).where('status', '=', 'queued').where('run_at', '<=', Date.now()).executeTakeFirst();
     return r?.t ? (Date.now() - Number(r.t)) / 1000 : 0;
+  }
+}
+
+/**
+ * A canceled parent's calls end with it: children still queued, waiting or running (and theirs,
+ * level by level; calls nest at most MAX_CALL_DEPTH deep) are canceled in the same transaction,
+ * with their people's open actions. A running child's worker then finds its lease gone.
+ */
+async function cancelDescendants(trx: Transaction<DB>, root: string, now: number): Promise<void> {
+  const error = JSON.stringify({ code: 'HF_ERR_JOB_CANCELED', message: 'The job was canceled with its parent job' });
+  let frontier = [root];
+  for (let depth = 0; depth <= MAX_CALL_DEPTH && frontier.length; depth++) {
+    const kids = await trx.selectFrom('jobs').select('id').where('parent_job_id', 'in', frontier).where('status', 'in', ['queued', 'waiting', 'running']).execute();
+    frontier = kids.map((k) => k.id);
+    if (!frontier.length) return;
+    await trx.updateTable('jobs').set({ status: 'canceled', finished_at: now, locked_by: null, locked_until: null, error }).where('id', 'in', frontier).execute();
+    await trx.updateTable('ops_actions').set({ status: 'request_canceled', closed_at: now }).where('job_id', 'in', frontier).where('status', '=', 'open').execute();
   }
 }
