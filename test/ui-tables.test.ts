@@ -64,8 +64,16 @@ describe.skipIf(!hasChromium)('tables page', () => {
     await expect(page.getByRole('status').filter({ hasText: 'Imported' }).textContent()).resolves.toBe('Imported 2 rows from teams.csv.');
     await page.locator('tr[data-row="13"]', { hasText: '#net, ops' }).waitFor();
 
+    // A row is deleted only after a confirmation: dismissed, it stays.
+    page.once('dialog', (d) => void d.dismiss());
+    await page.getByRole('button', { name: 'Delete row 12' }).click();
+    await page.waitForTimeout(300);
+    expect(await page.locator('tr[data-row="12"]').count()).toBe(1);
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); void d.accept(); });
     await page.getByRole('button', { name: 'Delete row 12' }).click();
     await page.locator('tr[data-row="12"]').waitFor({ state: 'detached' });
+    expect(asked).toBe('Delete the row 12 of table team-channels?');
     const href = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
     const exported = await page.evaluate(async (u) => (await fetch(u)).text(), href!);
     expect(exported).toBe(csv);

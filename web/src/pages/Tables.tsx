@@ -97,7 +97,7 @@ function TableRows({ name }: { name: string }) {
       reload();
     });
   };
-  const remove = (key: string) => void act.run(async () => { await api(`/tables/${enc(name)}/rows/${enc(key)}`, { method: 'DELETE' }); reload(); });
+  const remove = (key: string) => confirm(`Delete the row ${key} of table ${name}?`) && void act.run(async () => { await api(`/tables/${enc(name)}/rows/${enc(key)}`, { method: 'DELETE' }); reload(); });
   const importFile = (file: File | undefined) => {
     if (!file) return;
     void act.run(async () => {
