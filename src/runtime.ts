@@ -90,7 +90,7 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
   let scheduler: Scheduler | null = null;
   let poller: Poller | null = null;
   const users = new UserService(store);
-  const services = { connections, users, publicUrl: settings.publicUrl, responseLimit: settings.stepOutputLimit };
+  const services = { connections, users, publicUrl: settings.publicUrl, responseLimit: settings.stepOutputLimit, callMaxDepth: settings.callMaxDepth };
   if (opts.workers && settings.workerConcurrency > 0) {
     worker = new Worker(
       { store, catalog, services, log, queue, recipes, connections, workerId, events, now: Date.now, limits: { stepOutputBytes: settings.stepOutputLimit, jobTimeoutSeconds: settings.jobTimeoutSeconds, maxCrashes: settings.jobMaxCrashes, leaseMs: settings.leaseMs } },

@@ -40,6 +40,8 @@ export interface Settings {
   healthTimeoutMs: number;
   /** A job whose step was running when its process died this many times fails instead of running again. */
   jobMaxCrashes: number;
+  /** How deep recipe.call may nest (a callable calling a callable ...). */
+  callMaxDepth: number;
   /** Expression threads: how many, heap of each (MB), longest string (characters) and array (items) an expression builds. */
   expressions: { threads?: number; memoryMb: number; maxString: number; maxArray: number };
   pollMs: number;
@@ -57,6 +59,9 @@ export interface Settings {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** The highest HOOKFLOW_CALL_MAX_DEPTH may go. */
+export const MAX_CALL_DEPTH_LIMIT = 64;
 
 function int(env: Env, name: string, dflt: number, min = 0): number {
   const v = env[name];
@@ -134,6 +139,7 @@ export function loadSettings(envIn: Env = process.env): Settings {
     },
     healthTimeoutMs: int(env, 'HOOKFLOW_HEALTH_TIMEOUT_MS', 2_000, 100),
     jobMaxCrashes: int(env, 'HOOKFLOW_JOB_MAX_CRASHES', 3, 1),
+    callMaxDepth: Math.min(int(env, 'HOOKFLOW_CALL_MAX_DEPTH', 8, 1), MAX_CALL_DEPTH_LIMIT),
     expressions: {
       threads: env.HOOKFLOW_EXPRESSION_THREADS ? int(env, 'HOOKFLOW_EXPRESSION_THREADS', 2, 1) : undefined,
       memoryMb: int(env, 'HOOKFLOW_EXPRESSION_MEMORY_MB', 128, 16),

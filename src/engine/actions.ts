@@ -22,6 +22,8 @@ export interface ActionServices {
   publicUrl: string;
   /** Bytes a JSON or text response may have (larger ones must be read as binary). */
   responseLimit: number;
+  /** How deep recipe.call may nest (HOOKFLOW_CALL_MAX_DEPTH, default 8). */
+  callMaxDepth?: number;
 }
 
 export interface ActionContext {

@@ -67,14 +67,14 @@ function checkInput(name: string, version: number, schema: Record<string, unknow
 }
 
 /** Enqueues a job of callable recipe `name` (committed when this resolves). */
-export async function startCall(store: Store, name: string, input: unknown, parent?: CallParent, now = Date.now()): Promise<StartedCall> {
+export async function startCall(store: Store, name: string, input: unknown, parent?: CallParent, now = Date.now(), maxDepth = MAX_CALL_DEPTH): Promise<StartedCall> {
   const { version, def } = await callable(store, name);
   checkInput(name, version, def.trigger.input_schema, input);
   let depth = 0;
   if (parent) {
     const p = await store.db.selectFrom('jobs').select('call_depth').where('id', '=', parent.job_id).executeTakeFirst();
     depth = Number(p?.call_depth ?? 0) + 1;
-    if (depth > MAX_CALL_DEPTH) throw new HookflowError('HF_ERR_CALL_DEPTH', { recipe: name, depth, limit: MAX_CALL_DEPTH });
+    if (depth > maxDepth) throw new HookflowError('HF_ERR_CALL_DEPTH', { recipe: name, depth, limit: maxDepth });
   }
   const id = jobId(now);
   const dedup = parent ? `call:${parent.key}` : null;
@@ -144,7 +144,7 @@ export const recipeCall: ActionDef = {
     const w = (input ?? {}) as { recipe?: unknown; input?: unknown };
     if (typeof w.recipe !== 'string' || !w.recipe) throw new HookflowError('HF_ERR_VALIDATION', { reason: 'recipe.call needs with.recipe (a recipe name)' });
     const parent = { job_id: ctx.job.id, step_id: ctx.stepKey ?? ctx.step.id, recipe: ctx.job.recipe, key: ctx.idempotencyKey };
-    const child = await startCall(ctx.store, w.recipe, w.input ?? null, parent, ctx.now());
+    const child = await startCall(ctx.store, w.recipe, w.input ?? null, parent, ctx.now(), ctx.services?.callMaxDepth ?? MAX_CALL_DEPTH);
     // The child may already be done (a re-run after a crash found it by its dedup key).
     return waitForChild({ child: child.id, recipe: w.recipe }, ctx);
   },

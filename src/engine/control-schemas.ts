@@ -60,7 +60,7 @@ export const stopAction: CatalogAction = {
 export const recipeCallAction: CatalogAction = {
   ...recipeCall,
   connector: 'core', title: 'Call a recipe',
-  description: 'Runs a recipe whose trigger is callable as a child job (linked both ways), waits without holding a worker and outputs the child\'s result. The input is checked against the callee\'s input_schema; calls nest at most 8 deep. A failed child fails this step with HF_ERR_CALL_FAILED, the child\'s error in details.error.',
+  description: 'Runs a recipe whose trigger is callable as a child job (linked both ways), waits without holding a worker and outputs the child\'s result. The input is checked against the callee\'s input_schema; calls nest at most HOOKFLOW_CALL_MAX_DEPTH (default 8) deep. A failed child fails this step with HF_ERR_CALL_FAILED, the child\'s error in details.error.',
   input: Type.Object({
     recipe: Type.String({ title: 'Recipe', description: 'Name of a recipe with trigger type callable.' }),
     input: Type.Optional(Type.Unknown({ title: 'Input', description: 'trigger.input of the child job.' })),

@@ -7,7 +7,7 @@ import { RawJson, type JobQueue, type JobRow } from '../queue/index.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../store/schema.js';
 import { HookflowError } from '../errors.js';
-import { MAX_CALL_DEPTH } from '../engine/call.js';
+import { MAX_CALL_DEPTH_LIMIT } from '../config/index.js';
 import { byteLength, capped, ifSmall, type ValueLimits } from './job-values.js';
 
 export interface JobView {
@@ -177,13 +177,13 @@ export class JobService {
 
 /**
  * A canceled parent's calls end with it: children still queued, waiting or running (and theirs,
- * level by level; calls nest at most MAX_CALL_DEPTH deep) are canceled in the same transaction,
+ * level by level; calls nest at most HOOKFLOW_CALL_MAX_DEPTH deep) are canceled in the same transaction,
  * with their people's open actions. A running child's worker then finds its lease gone.
  */
 async function cancelDescendants(trx: Transaction<DB>, root: string, now: number): Promise<void> {
   const error = JSON.stringify({ code: 'HF_ERR_JOB_CANCELED', message: 'The job was canceled with its parent job' });
   let frontier = [root];
-  for (let depth = 0; depth <= MAX_CALL_DEPTH && frontier.length; depth++) {
+  for (let depth = 0; depth <= MAX_CALL_DEPTH_LIMIT && frontier.length; depth++) {
     const kids = await trx.selectFrom('jobs').select('id').where('parent_job_id', 'in', frontier).where('status', 'in', ['queued', 'waiting', 'running']).execute();
     frontier = kids.map((k) => k.id);
     if (!frontier.length) return;
