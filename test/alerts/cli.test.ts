@@ -4,15 +4,12 @@
  * server's `POST /api/events`, and alerts listed, shown, commented, accepted and resolved with
  * `--json` answers and HF_ERR codes with exit status 1 for refused actions (2 for a bad argument).
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, dialectAvailable, tempDir } from '../dialects.js';
-import { ADMIN, startHarness, type Harness } from './harness.js';
+import { CLI_BIN as BIN, harnessCli, startHarness, type Harness } from './harness.js';
 
-const BIN = fileURLToPath(new URL('../../dist/cli/index.js', import.meta.url));
 
 // Each command is a process; the services below it run on both dialects in the other
 // alert suites, so the command line is checked on SQLite only.
@@ -20,16 +17,7 @@ for (const dialect of DIALECTS.filter((d) => d === 'sqlite')) {
   describe.skipIf(!dialectAvailable(dialect))(`hookflow alerts CLI on ${dialect}`, () => {
     let h: Harness;
     let aliceToken: string;
-    const cli = (...args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [BIN, ...args], { env: { ...process.env, HOOKFLOW_URL: h.base, HOOKFLOW_TOKEN: ADMIN, HOOKFLOW_LOG_LEVEL: 'warn' }, timeout: 30_000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-      });
-    });
-    const json = async (...args: string[]) => {
-      const r = await cli(...args, '--json');
-      if (r.code !== 0) throw new Error(`hookflow ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-      return JSON.parse(r.stdout) as any;
-    };
+    const { cli, json } = harnessCli(() => h.base);
 
     beforeAll(async () => {
       if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first`);

@@ -7,6 +7,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import type { Dialect } from '../../src/store/types.js';
 import { buildApp } from '../../src/server/app.js';
@@ -87,4 +89,21 @@ export async function put(h: Harness, path: string, body: unknown): Promise<any>
   const r = await h.call('PUT', path, body);
   if (r.status !== 200 && r.status !== 201) throw new Error(`PUT ${path}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
+}
+
+export const CLI_BIN = fileURLToPath(new URL('../../dist/cli/index.js', import.meta.url));
+
+/** The built CLI against a harness's server, as the admin; `json` parses `--json` output. */
+export function harnessCli(base: () => string, token = ADMIN) {
+  const cli = (...args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, [CLI_BIN, ...args], { env: { ...process.env, HOOKFLOW_URL: base(), HOOKFLOW_TOKEN: token, HOOKFLOW_LOG_LEVEL: 'warn' }, timeout: 30_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+  const json = async (...args: string[]) => {
+    const r = await cli(...args, '--json');
+    if (r.code !== 0) throw new Error(`hookflow ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+    return JSON.parse(r.stdout) as any;
+  };
+  return { cli, json };
 }

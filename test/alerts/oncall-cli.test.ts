@@ -4,16 +4,13 @@
  * shown, asked who is on call at a time and over a period, an override added and removed, rules
  * applied and tested (exit status 1 when the test notification failed).
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, dialectAvailable, tempDir } from '../dialects.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { ADMIN, startHarness, type Harness } from './harness.js';
+import { CLI_BIN as BIN, harnessCli, startHarness, type Harness } from './harness.js';
 
-const BIN = fileURLToPath(new URL('../../dist/cli/index.js', import.meta.url));
 
 // The services run on both dialects in schedules.test.ts; the command line is checked on SQLite.
 for (const dialect of DIALECTS.filter((d) => d === 'sqlite')) {
@@ -21,16 +18,7 @@ for (const dialect of DIALECTS.filter((d) => d === 'sqlite')) {
     let h: Harness;
     let ok: WebhookReceiver;
     let bad: WebhookReceiver;
-    const cli = (...args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [BIN, ...args], { env: { ...process.env, HOOKFLOW_URL: h.base, HOOKFLOW_TOKEN: ADMIN, HOOKFLOW_LOG_LEVEL: 'warn' }, timeout: 30_000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-      });
-    });
-    const json = async (...args: string[]) => {
-      const r = await cli(...args, '--json');
-      if (r.code !== 0) throw new Error(`hookflow ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-      return JSON.parse(r.stdout) as any;
-    };
+    const { cli, json } = harnessCli(() => h.base);
 
     beforeAll(async () => {
       if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first`);
