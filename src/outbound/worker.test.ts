@@ -206,6 +206,9 @@ for (const dialect of DIALECTS) {
       const token = new URL(hello.data.payload.callback).pathname.split('/').pop()!;
       expect(Number(new URL(hello.data.payload.callback).searchParams.get('expires_at'))).toBe(Math.floor((clock.t + DAY) / 1000));
       await waitFor(async () => (await svc.attempts(webhook.id)).length === 1);
+      // 'before' is fanned out while the subscription still waits for its receiver (the dispatcher
+      // polls: on a loaded machine it may not have run yet when the handshake was answered).
+      await waitFor(async () => (await ts.store.db.selectFrom('outbox').select('id').where('dispatched_at', 'is', null).execute()).length === 0);
       expect((await svc.deliveries(webhook.id)).items.map((d) => [d.event_type, d.status])).toEqual([['webhook.verify', 'succeeded']]);
       await svc.confirmVerification(token);
       await expect(svc.confirmVerification(token)).rejects.toMatchObject({ code: 'HF_ERR_WEBHOOK_VERIFY_LINK' });
