@@ -201,14 +201,18 @@ export class RecipeService implements RecipeSource {
   async setEnabled(name: string, enabled: boolean): Promise<RecipeSummary> {
     const now = Date.now();
     await this.store.tx(async (trx) => {
-      const cur = await trx.selectFrom('recipes').select(['enabled', 'current_version']).where('name', '=', name).executeTakeFirst();
+      const cur = await trx.selectFrom('recipes').select(['enabled', 'current_version', 'trigger_type']).where('name', '=', name).executeTakeFirst();
       if (!cur) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Recipe ${name}` });
       if (cur.enabled === (enabled ? 1 : 0)) return;
       await trx.updateTable('recipes').set({ enabled: enabled ? 1 : 0, updated_at: now }).where('name', '=', name).execute();
+      // The trigger type says what stopping does to its rows (each current type keeps them).
+      if (!enabled) await this.catalog.trigger(cur.trigger_type)?.stop?.(trx, name, now);
       const type = enabled ? 'recipe.started' : 'recipe.stopped';
       await trx.insertInto('outbox').values({ type, recipe: name, created_at: now, payload: JSON.stringify({ name, version: cur.current_version, enabled, at: new Date(now).toISOString() }) }).execute();
     });
+    // Both inbound caches hold `enabled`: a stopped recipe is answered as stopped at once by this process.
     this.#endpoints.clear();
+    forgetRoutes(this.store);
     return this.summary(name);
   }
 
