@@ -21,7 +21,7 @@ import type { ConnectionService } from '../services/connections.js';
 import type { Metrics } from '../server/metrics.js';
 import { fourmeEndpoints, type FourmeEndpoints } from '../connectors/fourme/config.js';
 import { parseDelivery, type ParsedDelivery } from './fourme-body.js';
-import { matches, routesFor, type Route } from './fourme-routes.js';
+import { forgetRoutes, fourmeTokensByRecipe, matches, routesFor, type Route } from './fourme-routes.js';
 import { checkCallback, startHandshake } from './fourme-handshake.js';
 import { logDelivery, type DeliveryMeta, type DeliveryRow } from './fourme-log.js';
 import { authenticate, deliverTo, isSignatureError } from './fourme-deliver.js';
@@ -145,4 +145,6 @@ export const fourmeInbound: TriggerInbound = {
     if (fm.status !== 'ignored') deps.metrics.inc('hookflow_events_accepted_total', { recipe: '4me', duplicate: String(fm.status === 'accepted' && !!fm.duplicate) });
     return { code: 200, body: fm };
   },
+  tokens: fourmeTokensByRecipe,
+  forget: forgetRoutes,
 };

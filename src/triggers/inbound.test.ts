@@ -39,7 +39,7 @@ for (const dialect of DIALECTS) {
           stops.push(`${name}@${typeof now}`);
         },
         inbound: {
-          endpoint: 'recipe',
+          ...webhook.inbound!,
           async accept(owner, req, deps) {
             if (answer === 'gone') return null;
             if (answer === 'custom') return { code: 201, body: { owner, got: JSON.parse(req.rawBody.toString('utf8')) } };

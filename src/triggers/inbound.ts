@@ -50,4 +50,8 @@ export interface TriggerInbound {
    * A refusal is thrown as a HookflowError (signature, size, content type, stopped recipe).
    */
   accept(owner: string, req: InboundDelivery, deps: InboundDeps): Promise<InboundAnswer | null>;
+  /** recipe → its endpoint token, for the trigger URLs the recipe listing shows. */
+  tokens(store: Store): Promise<Map<string, string>>;
+  /** Drops what this process cached about the recipes behind its endpoints (after an apply or a stop). */
+  forget?(store: Store): void;
 }

@@ -35,4 +35,10 @@ async function accept(recipe: string, req: InboundDelivery, deps: InboundDeps): 
   return { code: 200, body: res.duplicate ? { status: 'accepted', job_id: res.id, duplicate: true } : { status: 'accepted', job_id: res.id } };
 }
 
-export const webhookInbound: TriggerInbound = { endpoint: 'recipe', accept };
+export const webhookInbound: TriggerInbound = {
+  endpoint: 'recipe', accept,
+  async tokens(store) {
+    const rows = await store.db.selectFrom('endpoints').select(['owner', 'token']).where('kind', '=', 'recipe').execute();
+    return new Map(rows.map((r) => [r.owner, r.token]));
+  },
+};
