@@ -85,5 +85,15 @@ for (const dialect of DIALECTS) {
       // Stopped: the real webhook inbound refuses at once (the endpoint cache was cleared by the stop).
       expect(await post(url, { n: 1 })).toMatchObject({ status: 404, body: { error: { code: 'HF_ERR_HOOK_DISABLED' } } });
     });
+
+    it('ignores a stopped 4me recipe at once, though its connection\'s routes were just read', async () => {
+      await t.rt.connections.create({ name: 'acme', type: '4me', config: { account: 'acme', domain: '4me.com' }, secrets: { client_id: 'c', client_secret: 's' } });
+      const url = (await t.rt.recipes.apply({ name: 'fm', trigger: { type: '4me.webhook', connection: 'acme', webhook: 601 }, steps: [{ id: 'a', action: 'transform', with: { ok: true } }] })).trigger_url!;
+      const d = { webhook_id: 601, account: 'https://acme.4me.com', event: 'task.update', object_id: 1, payload: {} };
+      // An unrouted delivery reads (and caches) the routes while the recipe still runs.
+      expect(await post(url, { ...d, webhook_id: 699 })).toMatchObject({ status: 200, body: { status: 'ignored', reason: expect.stringContaining('699') } });
+      await t.rt.recipes.setEnabled('fm', false);
+      expect(await post(url, d)).toMatchObject({ status: 200, body: { status: 'ignored', reason: expect.stringContaining('stopped') } });
+    });
   });
 }
