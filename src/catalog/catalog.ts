@@ -64,7 +64,7 @@ export class Catalog {
   }
 
   /** The trigger type that answers tokens of an endpoint kind (`recipe`, `fourme`), for `POST /hooks/{token}`. */
-  inbound(endpointKind: string): CatalogTrigger | undefined {
+  endpointTrigger(endpointKind: string): CatalogTrigger | undefined {
     for (const t of this.#triggers.values()) if (t.inbound?.endpoint === endpointKind) return t;
     return undefined;
   }

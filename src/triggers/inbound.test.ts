@@ -62,9 +62,9 @@ for (const dialect of DIALECTS) {
       answer = 'real';
       const real = await post(url, { n: 3 });
       expect(real).toMatchObject({ status: 200, body: { status: 'accepted', job_id: expect.any(String) } });
-      expect(t.rt.catalog.inbound('recipe')?.type).toBe('webhook');
-      expect(t.rt.catalog.inbound('fourme')?.type).toBe('4me.webhook');
-      expect(t.rt.catalog.inbound('alert_source')).toBeUndefined();
+      expect(t.rt.catalog.endpointTrigger('recipe')?.type).toBe('webhook');
+      expect(t.rt.catalog.endpointTrigger('fourme')?.type).toBe('4me.webhook');
+      expect(t.rt.catalog.endpointTrigger('alert_source')).toBeUndefined();
       // The API's catalog holds schemas, never the inbound functions.
       expect(t.rt.catalog.toJSON().triggers.some((x) => 'inbound' in (x as object))).toBe(false);
     });

@@ -50,7 +50,7 @@ export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime }): 
       if (al) rt.metrics.inc('hookflow_events_accepted_total', { recipe: 'alerts', duplicate: String('duplicate' in al && !!al.duplicate) });
       return al ? { code: 200, body: al } : null;
     }
-    return (await rt.catalog.inbound(owner.kind)?.inbound?.accept(owner.owner, req, d)) ?? null;
+    return (await rt.catalog.endpointTrigger(owner.kind)?.inbound?.accept(owner.owner, req, d)) ?? null;
   };
   app.post('/hooks/:token', {
     schema: {
