@@ -63,6 +63,12 @@ export class Catalog {
     return this.#triggers.get(type);
   }
 
+  /** The trigger type that answers tokens of an endpoint kind (`recipe`, `fourme`), for `POST /hooks/{token}`. */
+  endpointTrigger(endpointKind: string): CatalogTrigger | undefined {
+    for (const t of this.#triggers.values()) if (t.inbound?.endpoint === endpointKind) return t;
+    return undefined;
+  }
+
   connectionType(type: string): CatalogConnectionType | undefined {
     return this.#connectionTypes.get(type);
   }
@@ -71,7 +77,7 @@ export class Catalog {
   toJSON(): { actions: unknown[]; triggers: unknown[]; connection_types: unknown[] } {
     return {
       actions: this.actions.map(({ run: _run, resume: _resume, ...rest }) => rest),
-      triggers: this.triggers,
+      triggers: this.triggers.map(({ inbound: _inbound, ...rest }) => rest),
       connection_types: this.connectionTypes,
     };
   }

@@ -11,6 +11,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ActionDef } from '../engine/actions.js';
 import type { DB } from '../store/schema.js';
 import type { Recipe } from '../recipes/types.js';
+import type { TriggerInbound } from '../triggers/inbound.js';
 
 export interface CatalogExample {
   title?: string;
@@ -62,6 +63,14 @@ export interface CatalogTrigger {
   apply?(trx: Transaction<DB> | Kysely<DB>, recipe: Recipe, now: number): Promise<void>;
   /** Undoes `apply` when the recipe's trigger becomes another type. */
   release?(trx: Transaction<DB> | Kysely<DB>, recipe: string): Promise<void>;
+  /**
+   * What stopping a recipe (`enabled` set to false) does to its trigger's rows, in the same
+   * transaction. Absent: the rows stay (the URL, route or schedule serve the recipe again once it
+   * is started; meanwhile its deliveries are refused or ignored as stopped).
+   */
+  stop?(trx: Transaction<DB> | Kysely<DB>, recipe: string, now: number): Promise<void>;
+  /** Events delivered to `POST /hooks/{token}`: parse, verify, route and enqueue (`triggers/inbound.ts`). */
+  inbound?: TriggerInbound;
   examples?: CatalogExample[];
 }
 

@@ -13,7 +13,6 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { SecretBox } from '../security/index.js';
 import type { Recipe } from '../recipes/types.js';
 import type { CompiledSteps, RecipeSource } from '../engine/types.js';
-import { forgetRoutes, fourmeTokensByRecipe } from '../triggers/fourme-routes.js';
 import { invalidRecipe } from '../recipes/validate.js';
 import { tableProblems } from '../tables/check.js';
 import { allSteps } from '../recipes/blocks.js';
@@ -130,7 +129,7 @@ export class RecipeService implements RecipeSource {
       return { changed: true };
     });
     this.#endpoints.clear();
-    forgetRoutes(this.store);
+    this.#forgetInbound();
     return { ...(await this.summary(recipe.name)), changed: result.changed };
   }
 
@@ -142,13 +141,17 @@ export class RecipeService implements RecipeSource {
 
   async list(): Promise<RecipeSummary[]> {
     const rows = await this.store.db.selectFrom('recipes')
-      .leftJoin('endpoints', (j) => j.onRef('endpoints.owner', '=', 'recipes.name').on('endpoints.kind', '=', 'recipe'))
-      .select(['name', 'current_version', 'enabled', 'trigger_type', 'recipes.created_at', 'updated_at', 'endpoints.token'])
+      .select(['name', 'current_version', 'enabled', 'trigger_type', 'created_at', 'updated_at'])
       .orderBy('name').execute();
-    const fourme = rows.some((r) => r.trigger_type === '4me.webhook') ? await fourmeTokensByRecipe(this.store) : new Map<string, string>();
+    // Each trigger type with an inbound URL names its recipes' tokens; the others have no URL.
+    const tokens = new Map<string, Map<string, string>>();
+    for (const type of new Set(rows.map((r) => r.trigger_type))) {
+      const inbound = this.catalog.trigger(type)?.inbound;
+      if (inbound) tokens.set(type, await inbound.tokens(this.store));
+    }
     return rows.map((r) => ({
       name: r.name, version: r.current_version, enabled: r.enabled === 1, trigger_type: r.trigger_type,
-      trigger_url: r.trigger_type === 'webhook' ? this.triggerUrl(r.token) : r.trigger_type === '4me.webhook' ? this.triggerUrl(fourme.get(r.name) ?? null) : null,
+      trigger_url: this.triggerUrl(tokens.get(r.trigger_type)?.get(r.name) ?? null),
       created_at: new Date(Number(r.created_at)).toISOString(), updated_at: new Date(Number(r.updated_at)).toISOString(),
     }));
   }
@@ -201,15 +204,23 @@ export class RecipeService implements RecipeSource {
   async setEnabled(name: string, enabled: boolean): Promise<RecipeSummary> {
     const now = Date.now();
     await this.store.tx(async (trx) => {
-      const cur = await trx.selectFrom('recipes').select(['enabled', 'current_version']).where('name', '=', name).executeTakeFirst();
+      const cur = await trx.selectFrom('recipes').select(['enabled', 'current_version', 'trigger_type']).where('name', '=', name).executeTakeFirst();
       if (!cur) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Recipe ${name}` });
       if (cur.enabled === (enabled ? 1 : 0)) return;
       await trx.updateTable('recipes').set({ enabled: enabled ? 1 : 0, updated_at: now }).where('name', '=', name).execute();
+      // The trigger type says what stopping does to its rows (each current type keeps them).
+      if (!enabled) await this.catalog.trigger(cur.trigger_type)?.stop?.(trx, name, now);
       const type = enabled ? 'recipe.started' : 'recipe.stopped';
       await trx.insertInto('outbox').values({ type, recipe: name, created_at: now, payload: JSON.stringify({ name, version: cur.current_version, enabled, at: new Date(now).toISOString() }) }).execute();
     });
+    // The inbound caches hold `enabled`: a stopped recipe is answered as stopped at once by this process.
     this.#endpoints.clear();
+    this.#forgetInbound();
     return this.summary(name);
+  }
+
+  #forgetInbound(): void {
+    for (const t of this.catalog.triggers) t.inbound?.forget?.(this.store);
   }
 
   async compiledVersion(name: string, version: number): Promise<CompiledRecipe> {

@@ -8,6 +8,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { Obj, Str, d } from '../catalog/fields.js';
 import { TRIGGER_SCHEMAS } from '../recipes/schema.js';
 import { newUrlToken } from '../services/tokens.js';
+import { webhookInbound } from './webhook-inbound.js';
 
 export function registerTriggers(catalog: Catalog): void {
   catalog.addTrigger({
@@ -18,6 +19,8 @@ export function registerTriggers(catalog: Catalog): void {
       const ep = await trx.selectFrom('endpoints').select('token').where('kind', '=', 'recipe').where('owner', '=', recipe.name).executeTakeFirst();
       if (!ep) await trx.insertInto('endpoints').values({ token: newUrlToken(), kind: 'recipe', owner: recipe.name, created_at: now }).execute();
     },
+    // No `stop`: a stopped recipe keeps its token, and its URL answers 404 HF_ERR_HOOK_DISABLED.
+    inbound: webhookInbound,
     output: Type.Object({
       body: Type.Unknown(d('Body', 'The parsed body (JSON, form with bracket keys, or text).')), headers: Obj('Headers', 'Lower-case headers.'),
       query: Obj('Query', 'Query parameters.'), method: Str('Method', 'The HTTP method.'), received_at: Str('Received at', 'ISO time.'),
@@ -35,6 +38,8 @@ export function registerTriggers(catalog: Catalog): void {
     async release(trx, recipe) {
       await trx.deleteFrom('schedules').where('recipe', '=', recipe).execute();
     },
+    // No `stop`: the row stays and the scheduler skips stopped recipes; once started again, the
+    // runs missed meanwhile follow the trigger's `missed` setting.
     output: Type.Object({ scheduled_at: Str('Scheduled at', 'ISO time it was due.'), fired_at: Str('Fired at', 'ISO time it ran.') }, d('Trigger', 'What `trigger` holds.')),
     examples: [{ value: { cron: '0 8 * * 1-5', timezone: 'Europe/Amsterdam' } }],
   });

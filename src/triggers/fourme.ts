@@ -21,10 +21,11 @@ import type { ConnectionService } from '../services/connections.js';
 import type { Metrics } from '../server/metrics.js';
 import { fourmeEndpoints, type FourmeEndpoints } from '../connectors/fourme/config.js';
 import { parseDelivery, type ParsedDelivery } from './fourme-body.js';
-import { matches, routesFor, type Route } from './fourme-routes.js';
+import { forgetRoutes, fourmeTokensByRecipe, matches, routesFor, type Route } from './fourme-routes.js';
 import { checkCallback, startHandshake } from './fourme-handshake.js';
 import { logDelivery, type DeliveryMeta, type DeliveryRow } from './fourme-log.js';
 import { authenticate, deliverTo, isSignatureError } from './fourme-deliver.js';
+import type { TriggerInbound } from './inbound.js';
 
 export interface FourmeDeps {
   store: Store;
@@ -133,3 +134,17 @@ async function verify(deps: FourmeDeps, meta: DeliveryMeta, routes: Route[], req
   await log('verify', `callback ${callback.origin}${callback.pathname} is opened in the background`);
   return { status: 'verified', webhook_id: webhook, verification: 'pending' };
 }
+
+/** The `4me.webhook` trigger's inbound part: endpoint kind `fourme`, owner = the 4me connection. */
+export const fourmeInbound: TriggerInbound = {
+  endpoint: 'fourme',
+  async accept(connection, req, deps) {
+    const fm = await acceptFourme({ ...deps, onEnqueue: deps.notify }, connection, req);
+    if (!fm) return null;
+    // Ignored 4me deliveries are counted per connection in hookflow_4me_deliveries_total.
+    if (fm.status !== 'ignored') deps.metrics.inc('hookflow_events_accepted_total', { recipe: '4me', duplicate: String(fm.status === 'accepted' && !!fm.duplicate) });
+    return { code: 200, body: fm };
+  },
+  tokens: fourmeTokensByRecipe,
+  forget: forgetRoutes,
+};

@@ -12,6 +12,7 @@ import { TRIGGER_SCHEMAS } from '../../recipes/schema.js';
 import { policyProblems } from '../../triggers/fourme-check.js';
 import type { FourmePolicy } from '../../triggers/fourme-policy.js';
 import { dropFourmeRoute, saveFourmeRoute } from '../../triggers/fourme-routes.js';
+import { fourmeInbound } from '../../triggers/fourme.js';
 import { FOURME_ACTIONS } from './actions.js';
 import { fourmeConnectionProblems } from './config.js';
 
@@ -130,7 +131,8 @@ export function registerFourme(catalog: Catalog): void {
   catalog.addTrigger({
     type: '4me.webhook', title: '4me webhook', description: 'A 4me webhook delivered to the 4me connection\'s URL, routed by webhook id; verified by the webhook policy.',
     config: TRIGGER_SCHEMAS['4me.webhook'], connection_types: ['4me'], connection_required: true,
-    apply: saveFourmeRoute, release: dropFourmeRoute,
+    // No `stop`: the route stays, so a stopped recipe's deliveries are logged and answered 200 ignored.
+    apply: saveFourmeRoute, release: dropFourmeRoute, inbound: fourmeInbound,
     check: (t) => policyProblems(t.policy as FourmePolicy | undefined).map((p) => ({ ...p, path: p.path.replace(/^\/trigger/, '') })),
     output: Type.Object({
       webhook_id: Opt(Int('Webhook id', 'The 4me webhook.')), event: Opt(Str('Event', 'e.g. request.update, automation_rule.')),
