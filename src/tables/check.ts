@@ -1,13 +1,12 @@
 /**
  * @module tables/check
  * Save-time check: a `table.*` step naming a table (literally, not by expression) that does not
- * exist is refused with the recipe. Nested step lists are found by shape (any array of objects
- * with an `action`, or an object of such arrays, as `switch` cases), so blocks added later
- * (foreach, switch, on_error) are covered without a list of their keys here.
+ * exist is refused with the recipe. Nested step lists are the ones `recipes/blocks.ts` names for
+ * every walker (then/else, foreach steps, switch cases, on_error, ...).
  */
 import type { Store } from '../store/types.js';
 import type { RecipeProblem } from '../recipes/types.js';
-import { invalidRecipe } from '../recipes/validate.js';
+import { childLists } from '../recipes/blocks.js';
 
 export interface TableUse {
   table: string;
@@ -17,21 +16,16 @@ export interface TableUse {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
-const pointerPart = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
-const isStepList = (v: unknown): v is Obj[] => Array.isArray(v) && v.length > 0 && v.every((s) => isObj(s) && typeof s.action === 'string');
 
-function visit(steps: Obj[], path: string, out: TableUse[]): void {
+function visit(steps: unknown[], path: string, out: TableUse[]): void {
   steps.forEach((s, i) => {
+    if (!isObj(s)) return;
     const p = `${path}/${i}`;
     const w = s.with;
     if (typeof s.action === 'string' && s.action.startsWith('table.') && isObj(w) && typeof w.table === 'string' && !w.table.includes('{{')) {
       out.push({ table: w.table, path: `${p}/with/table` });
     }
-    for (const [k, v] of Object.entries(s)) {
-      if (k === 'with') continue;
-      if (isStepList(v)) visit(v, `${p}/${k}`, out);
-      else if (isObj(v)) for (const [c, list] of Object.entries(v)) if (isStepList(list)) visit(list, `${p}/${k}/${pointerPart(c)}`, out);
-    }
+    for (const c of childLists(s)) visit(c.list, `${p}${c.path}`, out);
   });
 }
 
@@ -39,7 +33,7 @@ function visit(steps: Obj[], path: string, out: TableUse[]): void {
 export function tableNamesUsed(recipe: unknown): TableUse[] {
   const out: TableUse[] = [];
   if (!isObj(recipe)) return out;
-  for (const k of ['steps', 'on_error']) if (isStepList(recipe[k])) visit(recipe[k] as Obj[], `/${k}`, out);
+  for (const k of ['steps', 'on_error']) if (Array.isArray(recipe[k])) visit(recipe[k] as unknown[], `/${k}`, out);
   return out;
 }
 
@@ -50,10 +44,4 @@ export async function tableProblems(store: Store, recipe: unknown): Promise<Reci
   const found = new Set((await store.db.selectFrom('lookup_tables').select('name').where('name', 'in', names).execute()).map((r) => r.name));
   const message = (t: string) => `table ${t} does not exist (create it first: hookflow tables create ${t})`;
   return uses.filter((u) => !found.has(u.table)).map((u) => ({ path: u.path, message: message(u.table) }));
-}
-
-/** Throws HF_ERR_RECIPE_INVALID (422) with every missing table at once. */
-export async function checkRecipeTables(store: Store, recipe: unknown): Promise<void> {
-  const problems = await tableProblems(store, recipe);
-  if (problems.length) throw invalidRecipe(problems);
 }

@@ -6,5 +6,5 @@
 export { TableService, type TableView, type Page } from './service.js';
 export { importCsv, exportCsv } from './transfer.js';
 export { TABLE_ACTIONS, registerTables } from './actions.js';
-export { tableNamesUsed, tableProblems, checkRecipeTables, type TableUse } from './check.js';
+export { tableNamesUsed, tableProblems, type TableUse } from './check.js';
 export type { Column, ColumnType, TableDef, Row } from './types.js';
