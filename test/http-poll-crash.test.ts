@@ -57,8 +57,10 @@ describe('crash: kill -9 between a poll’s fetch and its commit', () => {
     await kill9(proc);
     const before = polls;
     proc = await restart(proc, port);
+    // The restarted process polls again (once the dead process's short lease ran out) from the cursor the killed poll never
+    // committed. Waited for, not read at once: when the kill lands just after that poll's commit, all ten jobs may be done first.
+    await waitUntil(() => polls > before, 45_000, 'a poll by the restarted process');
     const jobs = await client.waitAllFinished('poll-crash', 10, 45_000);
-    // The restarted process polled again (once the dead process's short lease ran out) from the cursor the killed poll never committed.
     expect(polls).toBeGreaterThan(before);
     const ids = jobs.map((j) => (j.trigger as { item: { id: number } }).item.id).sort((a, b) => a - b);
     expect(ids).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
