@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { apiCall, hasChromium, launch, signIn, startServer, type Server } from './ui-harness.js';
 
-const PAGES = ['/', '/jobs', '/jobs/1', '/recipes', '/recipes/new', '/recipes/a11y', '/connections', '/connections/new', '/actions', '/webhooks', '/alerts', '/ops-apps', '/users', '/tables', '/tables/a11y-table', '/schedules', '/profile'];
+const PAGES = ['/', '/jobs', '/jobs/1', '/recipes', '/recipes/new', '/recipes/a11y', '/connections', '/connections/new', '/actions', '/webhooks', '/alerts', '/ops-apps', '/users', '/tokens', '/tables', '/tables/a11y-table', '/schedules', '/profile'];
 
 describe.skipIf(!hasChromium)('web UI accessibility', () => {
   let server: Server;

@@ -242,10 +242,12 @@ describe.skipIf(!hasChromium)('web UI', () => {
     await page.getByLabel('Display name').fill('Vera Viewer');
     await page.getByRole('button', { name: 'Create user' }).click();
     await page.locator('tr[data-user="vera"]').waitFor();
+    await shot(page, 'users');
+    // Tokens have their own page since issue 16.
+    await page.getByRole('navigation').getByRole('link', { name: 'API tokens', exact: true }).click();
     await page.getByRole('combobox', { name: /^For user/ }).selectOption('vera');
     await page.getByRole('button', { name: 'Create token' }).click();
     const token = (await page.getByTestId('new-token').textContent())!;
-    await shot(page, 'users');
     const viewerCtx = await browser.newContext();
     try {
       const vp = await viewerCtx.newPage();

@@ -21,6 +21,7 @@ const pages = {
   Tables: lazy(() => import('./pages/Tables')),
   Schedules: lazy(() => import('./pages/Schedules')),
   Profile: lazy(() => import('./pages/Profile')),
+  Tokens: lazy(() => import('./pages/Tokens')),
 };
 
 interface RouteDef { pattern: string; page: ComponentType<any>; nav?: string; role?: Role; api?: string }
@@ -45,6 +46,7 @@ const ROUTES: RouteDef[] = [
   { pattern: '/profile', page: pages.Profile, nav: 'My notifications', api: '/api/v1/users/{username}/notification-rules' },
   { pattern: '/ops-apps', page: pages.OpsApps, nav: 'Ops apps', role: 'admin', api: '/api/v1/ops-apps' },
   { pattern: '/users', page: pages.Users, nav: 'Users', role: 'admin' },
+  { pattern: '/tokens', page: pages.Tokens, nav: 'API tokens' },
 ];
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
 
