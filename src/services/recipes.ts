@@ -45,6 +45,8 @@ export class RecipeService implements RecipeSource {
   readonly #compiled = new Map<string, CompiledRecipe>();
   // Other processes may apply a recipe; a short TTL bounds how long we serve the old version.
   readonly #endpoints = new Map<string, { ep: Endpoint | null; until: number }>();
+  // Told when a recipe's URL token is removed (delete), so token caches (server/hooks/resolve) drop it.
+  readonly #tokenListeners: Array<() => void> = [];
 
   constructor(private readonly store: Store, private readonly publicUrl: string, private readonly box: SecretBox | undefined, private readonly catalog: Catalog) {}
 
@@ -240,6 +242,11 @@ export class RecipeService implements RecipeSource {
     });
     this.#endpoints.clear();
     this.#forgetInbound();
+    for (const l of this.#tokenListeners) l();
+  }
+
+  onTokensChanged(listener: () => void): void {
+    this.#tokenListeners.push(listener);
   }
 
   #forgetInbound(): void {
