@@ -137,7 +137,7 @@ export default function RecipeEditor({ name }: { name?: string }) {
     <Page title={isNew ? 'New recipe' : `Recipe ${name}`} actions={
       <>
         {s && editor && <button type="button" className="secondary" disabled={act.busy} onClick={() => act.run(async () => { await api(`/recipes/${enc(s.name)}/${s.enabled ? 'stop' : 'start'}`, { method: 'POST' }); summary.reload(); })}>{s.enabled ? 'Stop' : 'Start'}</button>}
-        {s && editor && <button type="button" className="secondary danger" disabled={act.busy} onClick={() => confirm(`Delete recipe ${s.name}? It stops, its trigger URL stops working, and its jobs are kept until retention.`) && void act.run(async () => { await api(`/recipes/${enc(s.name)}`, { method: 'DELETE' }); navigate('/recipes', false, true); })}>Delete</button>}
+        {s && editor && <button type="button" className="danger" disabled={act.busy} onClick={() => confirm(`Delete recipe ${s.name}? It stops, its trigger URL stops working, and its jobs are kept until retention.`) && void act.run(async () => { await api(`/recipes/${enc(s.name)}`, { method: 'DELETE' }); navigate('/recipes', false, true); })}>Delete</button>}
         {editor && <button type="button" onClick={save} disabled={act.busy || !dirty || (problems?.length ?? 0) > 0}>{dirty ? 'Save' : 'Saved'}</button>}
       </>
     }>
