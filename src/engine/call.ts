@@ -44,7 +44,7 @@ type CallableDef = { trigger: { type: string; input_schema?: Record<string, unkn
 /** A callable recipe's current version, or a coded error saying why it cannot be called. */
 async function callable(store: Store, name: string): Promise<{ version: number; def: CallableDef }> {
   const row = await store.db.selectFrom('recipes').innerJoin('recipe_versions', (j) => j.onRef('recipe_versions.recipe', '=', 'recipes.name').onRef('recipe_versions.version', '=', 'recipes.current_version'))
-    .select(['recipes.current_version', 'recipes.enabled', 'recipe_versions.definition']).where('recipes.name', '=', name).executeTakeFirst();
+    .select(['recipes.current_version', 'recipes.enabled', 'recipe_versions.definition']).where('recipes.name', '=', name).where('recipes.deleted_at', 'is', null).executeTakeFirst();
   if (!row) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Recipe ${name}` });
   const def = JSON.parse(row.definition) as CallableDef;
   if (def.trigger.type !== 'callable') throw new HookflowError('HF_ERR_CALL_NOT_CALLABLE', { recipe: name, type: def.trigger.type });
@@ -103,7 +103,7 @@ export async function callProblems(store: Store, recipe: { name: string; trigger
     if (typeof r === 'string' && !r.includes('{{') && r !== recipe.name) names.add(r);
   }
   if (names.size === 0) return [];
-  const rows = await store.db.selectFrom('recipes').select(['name', 'trigger_type']).where('name', 'in', [...names]).execute();
+  const rows = await store.db.selectFrom('recipes').select(['name', 'trigger_type']).where('name', 'in', [...names]).where('deleted_at', 'is', null).execute();
   return rows.filter((r) => r.trigger_type !== 'callable').map((r) => ({ path, message: `recipe.call names recipe ${r.name}, whose trigger is ${r.trigger_type}, not callable` }));
 }
 

@@ -8,7 +8,7 @@ import { HookflowError } from '../errors.js';
 
 export const EVENTS = [
   'job.succeeded', 'job.failed', 'job.waiting',
-  'recipe.stopped', 'recipe.started',
+  'recipe.stopped', 'recipe.started', 'recipe.deleted',
   'webhook.failing', 'webhook.disabled',
 ] as const;
 

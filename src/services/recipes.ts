@@ -45,6 +45,8 @@ export class RecipeService implements RecipeSource {
   readonly #compiled = new Map<string, CompiledRecipe>();
   // Other processes may apply a recipe; a short TTL bounds how long we serve the old version.
   readonly #endpoints = new Map<string, { ep: Endpoint | null; until: number }>();
+  // Told when a recipe's URL token is removed (delete), so token caches (server/hooks/resolve) drop it.
+  readonly #tokenListeners: Array<() => void> = [];
 
   constructor(private readonly store: Store, private readonly publicUrl: string, private readonly box: SecretBox | undefined, private readonly catalog: Catalog) {}
 
@@ -112,13 +114,15 @@ export class RecipeService implements RecipeSource {
     const now = Date.now();
     const result = await this.store.tx(async (trx) => {
       const cur = await trx.selectFrom('recipes').selectAll().where('name', '=', recipe.name).executeTakeFirst();
-      if (cur) {
+      // A deleted recipe of this name is created anew: same row, the version numbers go on.
+      const deleted = cur?.deleted_at != null;
+      if (cur && !deleted) {
         const v = await trx.selectFrom('recipe_versions').select('hash').where('recipe', '=', recipe.name).where('version', '=', cur.current_version).executeTakeFirstOrThrow();
         if (v.hash === hash) return { changed: false };
       }
       const version = cur ? (await trx.selectFrom('recipe_versions').select((eb) => eb.fn.max('version').as('m')).where('recipe', '=', recipe.name).executeTakeFirstOrThrow()).m + 1 : 1;
       if (cur) {
-        await trx.updateTable('recipes').set({ current_version: version, concurrency: recipe.concurrency ?? null, trigger_type: recipe.trigger.type, updated_at: now }).where('name', '=', recipe.name).execute();
+        await trx.updateTable('recipes').set({ current_version: version, concurrency: recipe.concurrency ?? null, trigger_type: recipe.trigger.type, updated_at: now, ...(deleted ? { deleted_at: null, enabled: 1, created_at: now } : {}) }).where('name', '=', recipe.name).execute();
       } else {
         await trx.insertInto('recipes').values({ name: recipe.name, current_version: version, enabled: 1, concurrency: recipe.concurrency ?? null, trigger_type: recipe.trigger.type, created_at: now, updated_at: now }).execute();
       }
@@ -142,7 +146,7 @@ export class RecipeService implements RecipeSource {
   async list(): Promise<RecipeSummary[]> {
     const rows = await this.store.db.selectFrom('recipes')
       .select(['name', 'current_version', 'enabled', 'trigger_type', 'created_at', 'updated_at'])
-      .orderBy('name').execute();
+      .where('deleted_at', 'is', null).orderBy('name').execute();
     // Each trigger type with an inbound URL names its recipes' tokens; the others have no URL.
     const tokens = new Map<string, Map<string, string>>();
     for (const type of new Set(rows.map((r) => r.trigger_type))) {
@@ -204,7 +208,7 @@ export class RecipeService implements RecipeSource {
   async setEnabled(name: string, enabled: boolean): Promise<RecipeSummary> {
     const now = Date.now();
     await this.store.tx(async (trx) => {
-      const cur = await trx.selectFrom('recipes').select(['enabled', 'current_version', 'trigger_type']).where('name', '=', name).executeTakeFirst();
+      const cur = await trx.selectFrom('recipes').select(['enabled', 'current_version', 'trigger_type']).where('name', '=', name).where('deleted_at', 'is', null).executeTakeFirst();
       if (!cur) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Recipe ${name}` });
       if (cur.enabled === (enabled ? 1 : 0)) return;
       await trx.updateTable('recipes').set({ enabled: enabled ? 1 : 0, updated_at: now }).where('name', '=', name).execute();
@@ -217,6 +221,32 @@ export class RecipeService implements RecipeSource {
     this.#endpoints.clear();
     this.#forgetInbound();
     return this.summary(name);
+  }
+
+  /**
+   * Deletes a recipe: it stops as `stop` does, every trigger type releases its rows, and its URL
+   * token goes, so the old URL answers not found and a new recipe of the name gets a new URL.
+   * The row and its versions stay (soft delete): its jobs, kept until retention, still show the
+   * version they ran. Running and queued jobs finish on their version; nothing new starts.
+   */
+  async remove(name: string): Promise<void> {
+    const now = Date.now();
+    await this.store.tx(async (trx) => {
+      const cur = await trx.selectFrom('recipes').select(['enabled', 'current_version', 'trigger_type']).where('name', '=', name).where('deleted_at', 'is', null).executeTakeFirst();
+      if (!cur) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Recipe ${name}` });
+      await trx.updateTable('recipes').set({ enabled: 0, deleted_at: now, updated_at: now }).where('name', '=', name).execute();
+      if (cur.enabled === 1) await this.catalog.trigger(cur.trigger_type)?.stop?.(trx, name, now);
+      for (const t of this.catalog.triggers) await t.release?.(trx, name);
+      await trx.deleteFrom('endpoints').where('kind', '=', 'recipe').where('owner', '=', name).execute();
+      await trx.insertInto('outbox').values({ type: 'recipe.deleted', recipe: name, created_at: now, payload: JSON.stringify({ name, version: cur.current_version, at: new Date(now).toISOString() }) }).execute();
+    });
+    this.#endpoints.clear();
+    this.#forgetInbound();
+    for (const l of this.#tokenListeners) l();
+  }
+
+  onTokensChanged(listener: () => void): void {
+    this.#tokenListeners.push(listener);
   }
 
   #forgetInbound(): void {
@@ -243,7 +273,7 @@ export class RecipeService implements RecipeSource {
   async endpoint(recipe: string): Promise<Endpoint | null> {
     const hit = this.#endpoints.get(recipe);
     if (hit && hit.until > Date.now()) return hit.ep;
-    const row = await this.store.db.selectFrom('recipes').select(['name', 'current_version', 'enabled']).where('name', '=', recipe).executeTakeFirst();
+    const row = await this.store.db.selectFrom('recipes').select(['name', 'current_version', 'enabled']).where('name', '=', recipe).where('deleted_at', 'is', null).executeTakeFirst();
     const ep = row ? { recipe: row.name, version: row.current_version, enabled: row.enabled === 1, compiled: await this.compiledVersion(row.name, row.current_version) } : null;
     this.#endpoints.set(recipe, { ep, until: Date.now() + ENDPOINT_TTL_MS });
     return ep;

@@ -46,6 +46,8 @@ export interface RecipesTable {
   trigger_type: string;
   created_at: number;
   updated_at: number;
+  /** Set when the recipe was deleted (migration 0018): the row stays so its jobs keep their versions. */
+  deleted_at: Generated<number | null>;
 }
 
 export interface RecipeVersionsTable {

@@ -1,7 +1,28 @@
 // A small History-API router: the server answers index.html for every page path.
 import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
-export function navigate(to: string, replace = false): void {
+// Leave guards: a page with something to lose (unsaved edits) registers one; `navigate`, and so
+// every `Link`, asks each before leaving. A guard answers the question to ask, or null to let go.
+type LeaveGuard = () => string | null;
+const guards = new Set<LeaveGuard>();
+
+export function addLeaveGuard(guard: LeaveGuard): () => void {
+  guards.add(guard);
+  return () => guards.delete(guard);
+}
+
+/** True when every guard lets the user leave (asking with the browser's confirm where one objects). */
+export function leaveAllowed(): boolean {
+  for (const g of guards) {
+    const question = g();
+    if (question && !window.confirm(question)) return false;
+  }
+  return true;
+}
+
+/** `force` skips the guards: for a page that just saved or deleted what they protect. */
+export function navigate(to: string, replace = false, force = false): void {
+  if (!force && !leaveAllowed()) return;
   if (replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
   window.dispatchEvent(new PopStateEvent('popstate'));

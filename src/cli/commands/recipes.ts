@@ -1,9 +1,10 @@
 /**
  * @module cli/commands/recipes
- * `hookflow recipes apply|list|show|versions|rollback|call|start|stop`, through /api/v1/recipes.
+ * `hookflow recipes apply|list|show|versions|rollback|call|start|stop|delete`, through /api/v1/recipes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { HookflowError } from '../../errors.js';
 import { ApiError } from '../client/api.js';
@@ -127,6 +128,27 @@ export function registerRecipeCommands(program: Command): void {
         const r = await api(opts)<Summary>('POST', `/recipes/${seg(name)}/${cmd}`);
         emit(opts, r, () => out(`${r.name} ${enabledText(r)} (version ${r.version})`));
       });
+  }
+
+  sub(recipes, 'delete <name>', 'Delete a recipe: it stops, its trigger URL is freed, its jobs stay until retention')
+    .option('--yes', 'do not ask for confirmation (needed when stdin is not a terminal)')
+    .action(async (name: string, opts: JsonOpt & { yes?: boolean }) => {
+      if (!opts.yes && !(await confirmed(`Delete recipe ${name}? Its trigger URL stops working. [y/N] `))) {
+        throw new HookflowError('HF_ERR_VALIDATION', { reason: `recipe ${name} not deleted: confirm at the prompt or pass --yes` });
+      }
+      await api(opts)('DELETE', `/recipes/${seg(name)}`);
+      emit(opts, { name, deleted: true }, () => out(`${name} deleted`));
+    });
+}
+
+/** Asks on a terminal; a script without a terminal must say --yes, so it is never taken as yes. */
+async function confirmed(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
   }
 }
 

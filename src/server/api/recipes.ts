@@ -67,6 +67,14 @@ export async function recipeRoutes(app: FastifyInstance, { rt }: { rt: Runtime }
     return { ...s, definition: (await rt.recipes.publicDefinition(name)).recipe };
   });
 
+  app.delete('/recipes/:name', {
+    config: editor,
+    schema: { summary: 'Delete a recipe: it stops, its trigger URL is freed, its jobs stay until retention', params: nameParam, response: { 204: { type: 'null' } } },
+  }, async (req, reply) => {
+    await rt.recipes.remove((req.params as { name: string }).name);
+    return reply.code(204).send();
+  });
+
   app.get('/recipes/:name/versions', { config: viewer, schema: { summary: 'Versions of a recipe, newest first', params: nameParam, response: { 200: anyObject } } },
     async (req) => ({ items: await rt.recipes.versions((req.params as { name: string }).name) }));
 

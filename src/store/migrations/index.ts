@@ -23,6 +23,7 @@ import { jobCalls } from './0014_job_calls.js';
 import { oncall } from './0015_oncall.js';
 import { alertLifecycle } from './0016_alert_lifecycle.js';
 import { claimIndexes } from './0017_claim_indexes.js';
+import { recipeDelete } from './0018_recipe_delete.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001_core': core,
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0015_oncall': oncall,
   '0016_alert_lifecycle': alertLifecycle,
   '0017_claim_indexes': claimIndexes,
+  '0018_recipe_delete': recipeDelete,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -9,6 +9,7 @@ import { CopyButton, ErrorBox, Json, Page, Status, time, useAction, useCan, useJ
 import { diffLines } from '../diff';
 import { stepPills, triggerPills, type Pill } from '../pills';
 import type { RecipeSummary } from './Recipes';
+import { useUnsavedPrompt } from '../editor/unsaved';
 
 const TEMPLATE = `name: my-recipe
 trigger:
@@ -124,17 +125,19 @@ export default function RecipeEditor({ name }: { name?: string }) {
     if (!n) throw new Error('The recipe needs a name');
     const r = await api<RecipeSummary & { changed: boolean }>(`/recipes/${enc(n)}`, { method: 'PUT', body: yaml, yaml: true });
     setSaved(yaml);
-    if (n !== name) navigate(`/recipes/${enc(n)}`, isNew);
+    if (n !== name) navigate(`/recipes/${enc(n)}`, isNew, true); // just saved: nothing to lose
     else { summary.reload(); }
     return r;
   });
   const dirty = yaml !== saved;
+  useUnsavedPrompt(dirty && !(isNew && yaml === TEMPLATE));
   const s = summary.data;
 
   return (
     <Page title={isNew ? 'New recipe' : `Recipe ${name}`} actions={
       <>
         {s && editor && <button type="button" className="secondary" disabled={act.busy} onClick={() => act.run(async () => { await api(`/recipes/${enc(s.name)}/${s.enabled ? 'stop' : 'start'}`, { method: 'POST' }); summary.reload(); })}>{s.enabled ? 'Stop' : 'Start'}</button>}
+        {s && editor && <button type="button" className="danger" disabled={act.busy} onClick={() => confirm(`Delete recipe ${s.name}? It stops, its trigger URL stops working, and its jobs are kept until retention.`) && void act.run(async () => { await api(`/recipes/${enc(s.name)}`, { method: 'DELETE' }); navigate('/recipes', false, true); })}>Delete</button>}
         {editor && <button type="button" onClick={save} disabled={act.busy || !dirty || (problems?.length ?? 0) > 0}>{dirty ? 'Save' : 'Saved'}</button>}
       </>
     }>

@@ -1,0 +1,86 @@
+/**
+ * Deleting a recipe through the API over loopback HTTP: it leaves the list, its URL answers not
+ * found, its jobs stay readable with the version they ran, and the name can be used again.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { DIALECTS, dialectAvailable } from './dialects.js';
+import { testRuntime, waitJob, type TestRuntime } from './runtime-helpers.js';
+import { buildApp } from '../src/server/app.js';
+
+const ADMIN = 'hf_test_admin_token';
+
+for (const dialect of DIALECTS) {
+  describe.skipIf(!dialectAvailable(dialect))(`recipe delete API on ${dialect}`, () => {
+    let t: TestRuntime;
+    let app: FastifyInstance;
+    let base: string;
+    const req = async (method: string, path: string, body?: unknown) => {
+      const r = await fetch(`${base}/api/v1${path}`, {
+        method, headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await r.text();
+      return { status: r.status, body: (text ? JSON.parse(text) : null) as Record<string, any> };
+    };
+    const hook = async (url: string, body: unknown) => {
+      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: r.status, body: (await r.json()) as Record<string, any> };
+    };
+    const recipe = (label: string) => ({ name: 'doomed', trigger: { type: 'webhook' }, steps: [{ id: 'x', action: 'transform', with: { label, v: '{{ trigger.body.v }}' } }] });
+
+    beforeAll(async () => {
+      t = await testRuntime(dialect);
+      await t.rt.users.bootstrapAdmin(ADMIN);
+      app = await buildApp(t.rt);
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => { await app?.close(); await t?.close(); });
+
+    it('deletes: gone from the list, URL not found, jobs kept and readable, the name reusable', async () => {
+      const created = await req('PUT', '/recipes/doomed', recipe('old'));
+      expect(created.status).toBe(201);
+      const oldUrl = created.body.trigger_url as string;
+      const sent = await hook(oldUrl.replace(/^https?:\/\/[^/]+/, base), { v: 1 });
+      expect(sent.status).toBeLessThan(300);
+      const jobId = (sent.body.job_id ?? sent.body.id) as string;
+      expect(await waitJob(t.rt, jobId)).toMatchObject({ status: 'succeeded' });
+
+      expect((await req('DELETE', '/recipes/doomed')).status).toBe(204);
+      expect((await req('GET', '/recipes')).body.items.map((r: { name: string }) => r.name)).not.toContain('doomed');
+      expect(await req('GET', '/recipes/doomed')).toMatchObject({ status: 404, body: { error: { code: 'HF_ERR_NOT_FOUND' } } });
+
+      // The old URL is freed: a new event gets the not-found answer and makes no job.
+      const late = await hook(oldUrl.replace(/^https?:\/\/[^/]+/, base), { v: 2 });
+      expect(late.status).toBe(404);
+      expect(late.body.error.code).toMatch(/^HF_ERR_/);
+
+      // Its job stays, with its detail and the version it ran.
+      const job = await req('GET', `/jobs/${jobId}`);
+      expect(job.status).toBe(200);
+      expect(job.body).toMatchObject({ recipe: 'doomed', recipe_version: 1, status: 'succeeded' });
+      expect((await req('GET', '/jobs?recipe=doomed')).body.items.map((j: { id: string }) => j.id)).toContain(jobId);
+      expect((await req('GET', '/recipes/doomed/versions/1')).body.definition.steps[0].with.label).toBe('old');
+
+      // The name is free again: a new recipe, a new URL, version numbers going on.
+      const again = await req('PUT', '/recipes/doomed', recipe('old'));
+      expect(again.status).toBe(201);
+      expect(again.body).toMatchObject({ name: 'doomed', enabled: true, version: 2 });
+      expect(again.body.trigger_url).not.toBe(oldUrl);
+      expect((await hook(oldUrl.replace(/^https?:\/\/[^/]+/, base), { v: 3 })).status).toBe(404);
+      const fresh = await hook((again.body.trigger_url as string).replace(/^https?:\/\/[^/]+/, base), { v: 4 });
+      expect(fresh.status).toBeLessThan(300);
+      expect((await req('GET', `/jobs/${jobId}`)).body.recipe_version).toBe(1);
+    });
+
+    it('answers 404 HF_ERR_NOT_FOUND for an unknown or already deleted recipe', async () => {
+      expect(await req('DELETE', '/recipes/never-was')).toMatchObject({ status: 404, body: { error: { code: 'HF_ERR_NOT_FOUND' } } });
+      expect((await req('PUT', '/recipes/twice', { ...recipe('x'), name: 'twice' })).status).toBe(201);
+      expect((await req('DELETE', '/recipes/twice')).status).toBe(204);
+      expect(await req('DELETE', '/recipes/twice')).toMatchObject({ status: 404, body: { error: { code: 'HF_ERR_NOT_FOUND' } } });
+      expect(await req('POST', '/recipes/twice/start')).toMatchObject({ status: 404, body: { error: { code: 'HF_ERR_NOT_FOUND' } } });
+    });
+  });
+}
