@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { apiCall, hasChromium, launch, shot, signIn, startServer, type Server } from './ui-harness.js';
+import { apiCall, fillYaml, hasChromium, launch, readYaml, shot, signIn, startServer, type Server } from './ui-harness.js';
 
 if (!hasChromium) console.warn('UI tests skipped: no chromium at /usr/bin/chromium (apt-get install -y chromium)');
 
@@ -85,12 +85,12 @@ describe.skipIf(!hasChromium)('web UI', () => {
     await page.getByRole('heading', { name: 'New recipe' }).waitFor();
     const nameInput = page.getByLabel('Name', { exact: true });
     await nameInput.fill('greeter');
-    await expect(page.getByRole('textbox', { name: 'YAML', exact: true }).inputValue()).resolves.toContain('name: greeter');
+    await expect(readYaml(page)).resolves.toContain('name: greeter');
     // Validation as you type: a broken YAML names its line.
-    const yaml = await page.getByRole('textbox', { name: 'YAML', exact: true }).inputValue();
-    await page.getByRole('textbox', { name: 'YAML', exact: true }).fill(yaml.replace('action: transform', 'action: transform\n    bogus: 1'));
+    const yaml = await readYaml(page);
+    await fillYaml(page, yaml.replace('action: transform', 'action: transform\n    bogus: 1'));
     await page.getByRole('list', { name: 'Problems' }).getByText('line 7').waitFor();
-    await page.getByRole('textbox', { name: 'YAML', exact: true }).fill(yaml);
+    await fillYaml(page, yaml);
     await page.getByText('The recipe is valid.').waitFor();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: 'Recipe greeter' }).waitFor();
@@ -105,7 +105,7 @@ describe.skipIf(!hasChromium)('web UI', () => {
     await field.press('End');
     await page.getByRole('button', { name: 'Insert trigger.body.name' }).click();
     await expect(field.inputValue()).resolves.toBe('Hello {{ trigger.body.name }}');
-    await expect(page.getByRole('textbox', { name: 'YAML', exact: true }).inputValue()).resolves.toContain('Hello {{ trigger.body.name }}');
+    await expect(readYaml(page)).resolves.toContain('Hello {{ trigger.body.name }}');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.locator('.facts').getByText('v2').waitFor();
     await shot(page, 'recipe-editor');

@@ -95,3 +95,18 @@ export async function shot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
 }
+
+/** The recipe editor's YAML pane (a CodeMirror editor, not a textarea): its text, line by line. */
+export function yamlEditor(page: Page) {
+  return page.getByRole('textbox', { name: 'YAML', exact: true });
+}
+export async function readYaml(page: Page): Promise<string> {
+  return yamlEditor(page).evaluate((el) => Array.from(el.querySelectorAll('.cm-line')).map((l) => l.textContent ?? '').join('\n'));
+}
+/** Replaces the YAML as a person would: select all, then type (paste-like insert) the new text. */
+export async function fillYaml(page: Page, text: string): Promise<void> {
+  const ed = yamlEditor(page);
+  await ed.click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(text);
+}

@@ -10,6 +10,7 @@ import { diffLines } from '../diff';
 import { stepPills, triggerPills, type Pill } from '../pills';
 import type { RecipeSummary } from './Recipes';
 import { useUnsavedPrompt } from '../editor/unsaved';
+import YamlPane from '../editor/YamlPane';
 
 const TEMPLATE = `name: my-recipe
 trigger:
@@ -26,7 +27,7 @@ interface CatalogNames { actions: Array<{ name: string; title: string }>; trigge
 
 interface Problem { path: string; line?: number; message: string }
 interface Step { id?: string; name?: string; action?: string; connection?: string; with?: Record<string, unknown>; then?: unknown[]; else?: unknown[] }
-type Target = { kind: 'field'; step: number; key: string; el: HTMLInputElement } | { kind: 'yaml'; el: HTMLTextAreaElement };
+type Target = { kind: 'field'; step: number; key: string; el: HTMLInputElement } | { kind: 'yaml'; insert: (text: string) => void };
 
 function show(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
@@ -108,12 +109,12 @@ export default function RecipeEditor({ name }: { name?: string }) {
     const t = target.current;
     const text = `{{ ${p.expr} }}`;
     if (!t) return;
+    if (t.kind === 'yaml') { t.insert(text); return; }
     const el = t.el;
     const start = el.selectionStart ?? el.value.length;
     const end = el.selectionEnd ?? start;
     const next = el.value.slice(0, start) + text + el.value.slice(end);
-    if (t.kind === 'yaml') setYaml(next);
-    else setIn(['steps', t.step, 'with', t.key], read(next), false);
+    setIn(['steps', t.step, 'with', t.key], read(next), false);
     requestAnimationFrame(() => {
       el.focus();
       el.setSelectionRange(start + text.length, start + text.length);
@@ -200,9 +201,9 @@ export default function RecipeEditor({ name }: { name?: string }) {
           )}
         </section>
         <section className="panel" aria-label="YAML view">
-          <h2 id="yaml-title"><label htmlFor="yaml">YAML</label></h2>
-          <textarea id="yaml" className="editor-yaml" spellCheck={false} value={yaml} readOnly={!editor}
-            onChange={(e) => setYaml(e.target.value)} onFocus={(e) => { target.current = { kind: 'yaml', el: e.currentTarget }; }} />
+          <h2 id="yaml-title">YAML</h2>
+          <YamlPane value={yaml} onChange={setYaml} problems={problems} readOnly={!editor} onSave={() => { if (editor && dirty && !(problems?.length)) save(); }}
+            onFocus={(insert) => { target.current = { kind: 'yaml', insert }; }} />
         </section>
       </div>
       <section className="panel" aria-labelledby="pills-title">
