@@ -234,7 +234,8 @@ function ActionPicker({ actions, value, disabled, onChange }: { actions: Catalog
   const known = actions.some((a) => a.name === value);
   return (
     <label>Action
-      <select value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
+      {/* Named outright: a wrapping label would add the selected option's text to the name. */}
+      <select aria-label="Action" value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
         {!known && <option value={value}>{value ? `${value} (not in the catalog)` : '— pick an action —'}</option>}
         {[...groups].map(([g, list]) => (
           <optgroup key={g} label={g}>{list.map((a) => <option key={a.name} value={a.name}>{a.title} ({a.name})</option>)}</optgroup>
@@ -253,7 +254,7 @@ function ConnectionPicker({ action, connections, value, disabled, onChange }: { 
   return (
     <span className="row">
       <label>Connection
-        <select value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
+        <select aria-label="Connection" value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
           <option value="">{action?.connection_required ? '— pick a connection —' : '— none —'}</option>
           {value && !listed && <option value={value}>{value} (not a matching connection)</option>}
           {fit.map((c) => <option key={c.name} value={c.name}>{c.name} ({c.type})</option>)}
