@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Dialog, Page } from 'playwright-core';
-import { apiCall, hasChromium, launch, signIn, startServer, type Server } from './ui-harness.js';
+import { apiCall, hasChromium, launch, readYaml, signIn, startServer, yamlEditor, type Server } from './ui-harness.js';
 
 const recipe = { trigger: { type: 'webhook' }, steps: [{ id: 'hello', action: 'transform', with: { message: 'Hello' } }] };
 
@@ -60,8 +60,8 @@ describe.skipIf(!hasChromium)('web UI: recipe delete and unsaved changes', () =>
     await signIn(page, server);
     await page.goto(`${server.url}/recipes/draft-me`);
     await page.getByRole('heading', { name: 'Recipe draft-me', level: 1 }).waitFor();
-    const yaml = page.getByLabel('YAML', { exact: true });
-    await expect.poll(() => yaml.inputValue()).toContain('Hello');
+    const yaml = yamlEditor(page);
+    await expect.poll(() => readYaml(page)).toContain('Hello');
     await yaml.click();
     await page.keyboard.press('Control+End');
     await page.keyboard.type('\n# kept edit\n');
@@ -72,13 +72,13 @@ describe.skipIf(!hasChromium)('web UI: recipe delete and unsaved changes', () =>
     await nav.getByRole('link', { name: 'Jobs' }).click();
     expect((await asked).message()).toContain('unsaved changes');
     expect(new URL(page.url()).pathname).toBe('/recipes/draft-me');
-    expect(await yaml.inputValue()).toContain('# kept edit');
+    expect(await readYaml(page)).toContain('# kept edit');
 
     // Reloading the tab asks through the browser's own beforeunload dialog.
     const unload = nextDialog(page, false);
     void page.reload().catch(() => undefined);
     expect((await unload).type()).toBe('beforeunload');
-    expect(await yaml.inputValue()).toContain('# kept edit');
+    expect(await readYaml(page)).toContain('# kept edit');
 
     // Saved: nothing to lose, so leaving asks nothing.
     await page.getByRole('button', { name: 'Save', exact: true }).click();

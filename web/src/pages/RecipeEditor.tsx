@@ -11,6 +11,9 @@ import { stepPills, triggerPills, type Pill } from '../pills';
 import type { RecipeSummary } from './Recipes';
 import { useUnsavedPrompt } from '../editor/unsaved';
 import YamlPane from '../editor/YamlPane';
+import type { ConnectionView } from './Connections';
+import { SchemaForm } from '../editor/SchemaForm';
+import { keepInputs, type JsonSchema } from '../editor/schema-form';
 
 const TEMPLATE = `name: my-recipe
 trigger:
@@ -23,15 +26,13 @@ steps:
 `;
 // Until the catalog answers, the trigger types Hookflow always has; action names come only from it.
 const TRIGGERS = ['webhook', '4me.webhook', 'http.poll', 'schedule', 'operation'];
-interface CatalogNames { actions: Array<{ name: string; title: string }>; triggers: Array<{ type: string }> }
+interface CatalogAction { name: string; title: string; description: string; connector: string; input?: JsonSchema; connection_types?: string[]; connection_required?: boolean }
+interface CatalogNames { actions: CatalogAction[]; triggers: Array<{ type: string }> }
 
 interface Problem { path: string; line?: number; message: string }
 interface Step { id?: string; name?: string; action?: string; connection?: string; with?: Record<string, unknown>; then?: unknown[]; else?: unknown[] }
 type Target = { kind: 'field'; step: number; key: string; el: HTMLInputElement } | { kind: 'yaml'; insert: (text: string) => void };
 
-function show(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
 /** A field typed as JSON (number, boolean, object) keeps its type; anything else is text. */
 function read(text: string): unknown {
   if (/^(-?\d+(\.\d+)?|true|false|null|\{.*\}|\[.*\])$/s.test(text.trim())) {
@@ -52,7 +53,9 @@ export default function RecipeEditor({ name }: { name?: string }) {
   const summary = useLoad(async () => (isNew ? null : api<RecipeSummary & { definition: unknown }>(`/recipes/${enc(name!)}`)), [name]);
   const sample = useLoad(async () => (isNew ? null : api<{ armed: boolean; captured_at: string | null; sample: any; schema: any }>(`/recipes/${enc(name!)}/sample`).catch(() => null)), [name]);
   const catalog = useLoad(async () => api<CatalogNames>('/catalog'), []);
-  const actionNames = catalog.data?.actions ?? [];
+  const actionList = catalog.data?.actions ?? [];
+  const actionsByName = useMemo(() => new Map(actionList.map((a) => [a.name, a])), [actionList]);
+  const connections = useLoad(async () => api<{ items: ConnectionView[] }>('/connections').catch(() => ({ items: [] as ConnectionView[] })), []);
   const triggerTypes = catalog.data?.triggers.map((t) => t.type) ?? TRIGGERS;
   const schemas = useLoad(async () => (isNew ? { items: [] } : api<{ items: Array<{ step_id: string; schema: any }> }>(`/recipes/${enc(name!)}/schemas`)), [name]);
 
@@ -98,6 +101,18 @@ export default function RecipeEditor({ name }: { name?: string }) {
     if (j < 0 || j >= list.length) return;
     [list[i], list[j]] = [list[j], list[i]];
     d.setIn(['steps'], d.createNode(list));
+  });
+
+  // A new action keeps only the inputs its schema names, and a connection only of a type it accepts.
+  const changeAction = (i: number, next: string) => edit((d) => {
+    const def = actionsByName.get(next);
+    d.setIn(['steps', i, 'action'], next);
+    if (!def) return; // not in the catalog (yet): leave the rest for the validator to judge
+    const kept = keepInputs(steps[i]?.with, def.input);
+    if (Object.keys(kept).length) d.setIn(['steps', i, 'with'], d.createNode(kept)); else d.deleteIn(['steps', i, 'with']);
+    const conn = steps[i]?.connection;
+    const type = connections.data?.items.find((c) => c.name === conn)?.type;
+    if (conn && (!def.connection_types?.length || (type && !def.connection_types.includes(type)))) d.deleteIn(['steps', i, 'connection']);
   });
 
   const pills: Pill[] = useMemo(() => {
@@ -173,8 +188,9 @@ export default function RecipeEditor({ name }: { name?: string }) {
                   <li key={i} data-step-index={i} onFocusCapture={() => setFocusStep(i)}>
                     <div className="row">
                       <label>Step id<input value={st.id ?? ''} onChange={(e) => setIn(['steps', i, 'id'], e.target.value)} disabled={!editor} /></label>
-                      <label>Action<input list="actions" value={st.action ?? ''} onChange={(e) => setIn(['steps', i, 'action'], e.target.value)} disabled={!editor} /></label>
-                      <label>Connection<input value={st.connection ?? ''} onChange={(e) => setIn(['steps', i, 'connection'], e.target.value)} disabled={!editor} /></label>
+                      <ActionPicker actions={actionList} value={st.action ?? ''} disabled={!editor} onChange={(v) => changeAction(i, v)} />
+                      <ConnectionPicker action={actionsByName.get(st.action ?? '')} connections={connections.data?.items} value={st.connection ?? ''} disabled={!editor}
+                        onChange={(v) => setIn(['steps', i, 'connection'], v)} />
                       {editor && (
                         <span className="actions">
                           <button type="button" className="small" onClick={() => moveStep(i, -1)} disabled={i === 0} aria-label={`Move ${st.id} up`}>↑</button>
@@ -183,20 +199,15 @@ export default function RecipeEditor({ name }: { name?: string }) {
                         </span>
                       )}
                     </div>
-                    <div className="kv" role="group" aria-label={`Inputs of ${st.id}`}>
-                      {Object.entries(st.with ?? {}).map(([k, v]) => (
-                        <FieldRow key={k} stepId={st.id ?? String(i)} k={k} v={v} disabled={!editor}
-                          onChange={(val) => setIn(['steps', i, 'with', k], read(val), false)}
-                          onFocus={(el) => { target.current = { kind: 'field', step: i, key: k, el }; }} />
-                      ))}
-                    </div>
-                    {editor && <AddField onAdd={(k) => setIn(['steps', i, 'with', k], '', false)} stepId={st.id ?? String(i)} />}
+                    {actionsByName.get(st.action ?? '')?.description && <p className="muted action-help">{actionsByName.get(st.action ?? '')!.description}</p>}
+                    <SchemaForm stepId={st.id ?? String(i)} schema={actionsByName.get(st.action ?? '')?.input} values={st.with ?? {}} disabled={!editor}
+                      onChange={(k, v) => setIn(['steps', i, 'with', k], v, false)}
+                      onFocus={(k, el) => { target.current = { kind: 'field', step: i, key: k, el }; }} />
                     {(st.then || st.else) && <p className="muted">{(st.then?.length ?? 0) + (st.else?.length ?? 0)} nested steps: edit them in the YAML.</p>}
                   </li>
                 ))}
               </ol>
               {editor && <button type="button" className="secondary" onClick={addStep}>Add step</button>}
-              <datalist id="actions">{actionNames.map((a) => <option key={a.name} value={a.name}>{a.title}</option>)}</datalist>
             </>
           )}
         </section>
@@ -220,23 +231,41 @@ export default function RecipeEditor({ name }: { name?: string }) {
   );
 }
 
-function FieldRow({ stepId, k, v, disabled, onChange, onFocus }: { stepId: string; k: string; v: unknown; disabled: boolean; onChange: (v: string) => void; onFocus: (el: HTMLInputElement) => void }) {
-  const id = `f-${stepId}-${k}`;
+/** The catalog's actions grouped by connector; an action the catalog does not know stays selectable. */
+function ActionPicker({ actions, value, disabled, onChange }: { actions: CatalogAction[]; value: string; disabled: boolean; onChange: (v: string) => void }) {
+  const groups = new Map<string, CatalogAction[]>();
+  for (const a of actions) groups.set(a.connector, [...(groups.get(a.connector) ?? []), a]);
+  const known = actions.some((a) => a.name === value);
   return (
-    <>
-      <label htmlFor={id} className="muted">{k}</label>
-      <input id={id} aria-label={`${stepId} ${k}`} value={show(v)} disabled={disabled} onChange={(e) => onChange(e.target.value)} onFocus={(e) => onFocus(e.currentTarget)} onSelect={(e) => onFocus(e.currentTarget)} />
-    </>
+    <label>Action
+      {/* Named outright: a wrapping label would add the selected option's text to the name. */}
+      <select aria-label="Action" value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
+        {!known && <option value={value}>{value ? `${value} (not in the catalog)` : '— pick an action —'}</option>}
+        {[...groups].map(([g, list]) => (
+          <optgroup key={g} label={g}>{list.map((a) => <option key={a.name} value={a.name}>{a.title} ({a.name})</option>)}</optgroup>
+        ))}
+      </select>
+    </label>
   );
 }
 
-function AddField({ onAdd, stepId }: { onAdd: (k: string) => void; stepId: string }) {
-  const [k, setK] = useState('');
+/** Existing connections of the types the action accepts; none offered for an action that takes none. */
+function ConnectionPicker({ action, connections, value, disabled, onChange }: { action: CatalogAction | undefined; connections: ConnectionView[] | undefined; value: string; disabled: boolean; onChange: (v: string) => void }) {
+  const types = action?.connection_types ?? [];
+  if (action && types.length === 0 && !value) return null;
+  const fit = (connections ?? []).filter((c) => !action || types.includes(c.type));
+  const listed = fit.some((c) => c.name === value);
   return (
-    <form className="row" onSubmit={(e) => { e.preventDefault(); if (k.trim()) { onAdd(k.trim()); setK(''); } }}>
-      <label>New input of {stepId}<input value={k} onChange={(e) => setK(e.target.value)} placeholder="field name" /></label>
-      <button type="submit" className="small" disabled={!k.trim()}>Add input</button>
-    </form>
+    <span className="row">
+      <label>Connection
+        <select aria-label="Connection" value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
+          <option value="">{action?.connection_required ? '— pick a connection —' : '— none —'}</option>
+          {value && !listed && <option value={value}>{value} (not a matching connection)</option>}
+          {fit.map((c) => <option key={c.name} value={c.name}>{c.name} ({c.type})</option>)}
+        </select>
+      </label>
+      {!disabled && types.length > 0 && <Link to="/connections/new">New connection…</Link>}
+    </span>
   );
 }
 
