@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { apiCall, hasChromium, launch, signIn, startServer, type Server } from './ui-harness.js';
+import { apiCall, fillYaml, hasChromium, launch, readYaml, signIn, startServer, type Server } from './ui-harness.js';
 
 describe.skipIf(!hasChromium)('step form from the catalog', () => {
   let server: Server;
@@ -23,7 +23,7 @@ describe.skipIf(!hasChromium)('step form from the catalog', () => {
     await server?.stop();
   });
 
-  const yamlText = () => page.getByRole('textbox', { name: 'YAML', exact: true }).inputValue();
+  const yamlText = () => readYaml(page);
 
   it('builds an http.request step from the form, then a change of action drops its inputs', async () => {
     await page.getByRole('link', { name: 'Recipes', exact: true }).click();
@@ -80,7 +80,7 @@ describe.skipIf(!hasChromium)('step form from the catalog', () => {
     // Back to transform: the http inputs and the connection go, in the YAML and once saved.
     const saved = page.locator('[data-step-index="0"]');
     await saved.getByLabel('Action', { exact: true }).selectOption('transform');
-    await page.waitForFunction(() => !(document.querySelector('#yaml') as HTMLTextAreaElement).value.includes('http.request'));
+    await expect.poll(yamlText).not.toContain('http.request');
     const text = await yamlText();
     for (const gone of ['url:', 'method:', 'body_type', 'timeout_seconds', 'connection:', 'crm']) expect(text).not.toContain(gone);
     expect(await saved.getByLabel('Connection', { exact: true }).count()).toBe(0);
@@ -97,12 +97,11 @@ describe.skipIf(!hasChromium)('step form from the catalog', () => {
   it('keeps inputs the schema does not name visible and marked', async () => {
     await page.goto(`${server.url}/recipes/new`);
     await page.getByRole('heading', { name: 'New recipe' }).waitFor();
-    const box = page.getByRole('textbox', { name: 'YAML', exact: true });
-    await box.fill('name: stale\ntrigger: { type: webhook }\nsteps:\n  - id: call\n    action: http.request\n    connection: crm\n    with: { url: /x, bogus: 1 }\n');
+    await fillYaml(page, 'name: stale\ntrigger: { type: webhook }\nsteps:\n  - id: call\n    action: http.request\n    connection: crm\n    with: { url: /x, bogus: 1 }\n');
     const field = page.locator('[data-step-index="0"] [data-field="bogus"]');
     await field.getByText('not an input of this action').waitFor();
     await expect(page.getByLabel('call bogus', { exact: true }).inputValue()).resolves.toBe('1');
     await field.getByRole('button', { name: 'Remove call bogus' }).click();
-    await page.waitForFunction(() => !(document.querySelector('#yaml') as HTMLTextAreaElement).value.includes('bogus'));
+    await expect.poll(yamlText).not.toContain('bogus');
   });
 });
