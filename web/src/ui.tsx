@@ -126,10 +126,12 @@ export function useAction() {
 }
 
 // Set by the shell when the path changes: the next page to mount takes focus on its heading
-// (pages load lazily, so the heading may not exist yet when the path changes).
+// (pages load lazily, so the heading may not exist yet when the path changes). Only a heading that
+// mounted for the current path counts: the old page's may still be in the document at that moment.
 let focusPending = false;
+let mounted: { path: string; heading: HTMLElement | null } | null = null;
 export function focusHeadingSoon(): void {
-  const h = document.querySelector<HTMLElement>('main h1');
+  const h = mounted && mounted.path === location.pathname && mounted.heading?.isConnected ? mounted.heading : null;
   if (h) h.focus();
   focusPending = !h;
 }
@@ -140,6 +142,7 @@ export function Page({ title, actions, children }: { title: ReactNode; actions?:
     if (typeof title === 'string') document.title = `${title} · Hookflow`;
   }, [title]);
   useEffect(() => {
+    mounted = { path: location.pathname, heading: heading.current };
     if (focusPending) { focusPending = false; heading.current?.focus(); }
   }, []);
   return (
