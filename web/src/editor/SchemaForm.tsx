@@ -2,7 +2,7 @@
 // input (by type), each switchable to an expression; inputs the schema does not name stay visible,
 // marked, so nothing in the YAML is hidden from the form.
 import { useState } from 'react';
-import { display, fieldsOf, isExpression, isOpen, parseLiteral, type Field, type FieldKind, type JsonSchema } from './schema-form';
+import { display, fieldsOf, isExpression, isOpen, parseLiteral, readLoose, type Field, type FieldKind, type JsonSchema } from './schema-form';
 
 type Control = HTMLInputElement | HTMLSelectElement;
 
@@ -85,14 +85,6 @@ function FieldControl({ stepId, field, value, disabled, onChange, onFocus, unkno
       {field.description && <small id={helpId} className="muted help">{field.description}</small>}
     </div>
   );
-}
-
-/** Free fields: a JSON-looking value (number, boolean, object) keeps its type; anything else is text. */
-function readLoose(text: string): unknown {
-  if (/^(-?\d+(\.\d+)?|true|false|null|\{.*\}|\[.*\])$/s.test(text.trim())) {
-    try { return JSON.parse(text); } catch { /* text */ }
-  }
-  return text;
 }
 
 function AddInput({ onAdd, stepId }: { onAdd: (k: string) => void; stepId: string }) {

@@ -100,3 +100,11 @@ export function parseLiteral(text: string, kind: FieldKind): unknown {
   }
   return text;
 }
+
+/** Free text (transform's fields, a pill written into a field): JSON-looking text (number, boolean, object) keeps its type; anything else is text. */
+export function readLoose(text: string): unknown {
+  if (/^(-?\d+(\.\d+)?|true|false|null|\{.*\}|\[.*\])$/s.test(text.trim())) {
+    try { return JSON.parse(text); } catch { /* text */ }
+  }
+  return text;
+}

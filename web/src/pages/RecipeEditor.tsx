@@ -13,7 +13,7 @@ import { useUnsavedPrompt } from '../editor/unsaved';
 import YamlPane from '../editor/YamlPane';
 import type { ConnectionView } from './Connections';
 import { SchemaForm } from '../editor/SchemaForm';
-import { keepInputs, type JsonSchema } from '../editor/schema-form';
+import { keepInputs, readLoose, type JsonSchema } from '../editor/schema-form';
 
 const TEMPLATE = `name: my-recipe
 trigger:
@@ -32,14 +32,6 @@ interface CatalogNames { actions: CatalogAction[]; triggers: Array<{ type: strin
 interface Problem { path: string; line?: number; message: string }
 interface Step { id?: string; name?: string; action?: string; connection?: string; with?: Record<string, unknown>; then?: unknown[]; else?: unknown[] }
 type Target = { kind: 'field'; step: number; key: string; el: HTMLInputElement } | { kind: 'yaml'; insert: (text: string) => void };
-
-/** A field typed as JSON (number, boolean, object) keeps its type; anything else is text. */
-function read(text: string): unknown {
-  if (/^(-?\d+(\.\d+)?|true|false|null|\{.*\}|\[.*\])$/s.test(text.trim())) {
-    try { return JSON.parse(text); } catch { /* text */ }
-  }
-  return text;
-}
 
 export default function RecipeEditor({ name }: { name?: string }) {
   const isNew = !name;
@@ -129,7 +121,7 @@ export default function RecipeEditor({ name }: { name?: string }) {
     const start = el.selectionStart ?? el.value.length;
     const end = el.selectionEnd ?? start;
     const next = el.value.slice(0, start) + text + el.value.slice(end);
-    setIn(['steps', t.step, 'with', t.key], read(next), false);
+    setIn(['steps', t.step, 'with', t.key], readLoose(next), false);
     requestAnimationFrame(() => {
       el.focus();
       el.setSelectionRange(start + text.length, start + text.length);
