@@ -44,6 +44,9 @@ function diagnostics(state: EditorState, problems: YamlProblem[] | null): Diagno
   return out;
 }
 
+/** Read-only for viewers: neither the state accepts changes nor the content is editable. */
+const access = (readOnly: boolean) => [EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)];
+
 /** The smallest replacement turning `a` into `b`, so untouched text (and a cursor in it) stays put. */
 function minimalChange(a: string, b: string): { from: number; to: number; insert: string } {
   let start = 0;
@@ -83,7 +86,7 @@ export default function YamlPane({ value, onChange, problems, readOnly, onSave, 
             // Tab indents, but Escape then Tab leaves the editor (CodeMirror's rule), so keyboard users are not trapped.
             indentWithTab, ...defaultKeymap, ...historyKeymap,
           ]),
-          readOnlyConf.current.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
+          readOnlyConf.current.of(access(readOnly)),
           EditorView.contentAttributes.of({ 'aria-label': 'YAML', spellcheck: 'false' }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) {
@@ -118,7 +121,7 @@ export default function YamlPane({ value, onChange, problems, readOnly, onSave, 
   }, [problems]);
 
   useEffect(() => {
-    view.current?.dispatch({ effects: readOnlyConf.current.reconfigure([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]) });
+    view.current?.dispatch({ effects: readOnlyConf.current.reconfigure(access(readOnly)) });
   }, [readOnly]);
 
   return <div ref={host} className="editor-yaml" data-testid="yaml-editor" />;

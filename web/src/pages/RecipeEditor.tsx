@@ -138,6 +138,7 @@ export default function RecipeEditor({ name }: { name?: string }) {
     return r;
   });
   const dirty = yaml !== saved;
+  const canSave = editor && !act.busy && dirty && !(problems?.length);
   useUnsavedPrompt(dirty && !(isNew && yaml === TEMPLATE));
   const s = summary.data;
 
@@ -146,7 +147,7 @@ export default function RecipeEditor({ name }: { name?: string }) {
       <>
         {s && editor && <button type="button" className="secondary" disabled={act.busy} onClick={() => act.run(async () => { await api(`/recipes/${enc(s.name)}/${s.enabled ? 'stop' : 'start'}`, { method: 'POST' }); summary.reload(); })}>{s.enabled ? 'Stop' : 'Start'}</button>}
         {s && editor && <button type="button" className="danger" disabled={act.busy} onClick={() => confirm(`Delete recipe ${s.name}? It stops, its trigger URL stops working, and its jobs are kept until retention.`) && void act.run(async () => { await api(`/recipes/${enc(s.name)}`, { method: 'DELETE' }); navigate('/recipes', false, true); })}>Delete</button>}
-        {editor && <button type="button" onClick={save} disabled={act.busy || !dirty || (problems?.length ?? 0) > 0}>{dirty ? 'Save' : 'Saved'}</button>}
+        {editor && <button type="button" onClick={save} disabled={!canSave}>{dirty ? 'Save' : 'Saved'}</button>}
       </>
     }>
       <ErrorBox error={summary.error ?? act.error} />
@@ -176,12 +177,14 @@ export default function RecipeEditor({ name }: { name?: string }) {
                 <label>Trigger<select value={triggerType} onChange={(e) => setIn(['trigger', 'type'], e.target.value)} disabled={!editor}>{triggerTypes.map((t) => <option key={t}>{t}</option>)}</select></label>
               </div>
               <ol className="steps-list" aria-label="Step list">
-                {steps.map((st, i) => (
+                {steps.map((st, i) => {
+                  const def = actionsByName.get(st.action ?? '');
+                  return (
                   <li key={i} data-step-index={i} onFocusCapture={() => setFocusStep(i)}>
                     <div className="row">
                       <label>Step id<input value={st.id ?? ''} onChange={(e) => setIn(['steps', i, 'id'], e.target.value)} disabled={!editor} /></label>
                       <ActionPicker actions={actionList} value={st.action ?? ''} disabled={!editor} onChange={(v) => changeAction(i, v)} />
-                      <ConnectionPicker action={actionsByName.get(st.action ?? '')} connections={connections.data?.items} value={st.connection ?? ''} disabled={!editor}
+                      <ConnectionPicker action={def} connections={connections.data?.items} value={st.connection ?? ''} disabled={!editor}
                         onChange={(v) => setIn(['steps', i, 'connection'], v)} />
                       {editor && (
                         <span className="actions">
@@ -191,13 +194,14 @@ export default function RecipeEditor({ name }: { name?: string }) {
                         </span>
                       )}
                     </div>
-                    {actionsByName.get(st.action ?? '')?.description && <p className="muted action-help">{actionsByName.get(st.action ?? '')!.description}</p>}
-                    <SchemaForm stepId={st.id ?? String(i)} schema={actionsByName.get(st.action ?? '')?.input} values={st.with ?? {}} disabled={!editor}
+                    {def?.description && <p className="muted action-help">{def.description}</p>}
+                    <SchemaForm stepId={st.id ?? String(i)} schema={def?.input} values={st.with ?? {}} disabled={!editor}
                       onChange={(k, v) => setIn(['steps', i, 'with', k], v, false)}
                       onFocus={(k, el) => { target.current = { kind: 'field', step: i, key: k, el }; }} />
                     {(st.then || st.else) && <p className="muted">{(st.then?.length ?? 0) + (st.else?.length ?? 0)} nested steps: edit them in the YAML.</p>}
                   </li>
-                ))}
+                  );
+                })}
               </ol>
               {editor && <button type="button" className="secondary" onClick={addStep}>Add step</button>}
             </>
@@ -205,7 +209,7 @@ export default function RecipeEditor({ name }: { name?: string }) {
         </section>
         <section className="panel" aria-label="YAML view">
           <h2 id="yaml-title">YAML</h2>
-          <YamlPane value={yaml} onChange={setYaml} problems={problems} readOnly={!editor} onSave={() => { if (editor && dirty && !(problems?.length)) save(); }}
+          <YamlPane value={yaml} onChange={setYaml} problems={problems} readOnly={!editor} onSave={() => { if (canSave) save(); }}
             onFocus={(insert) => { target.current = { kind: 'yaml', insert }; }} />
         </section>
       </div>
