@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { DIALECTS, dialectAvailable } from './dialects.js';
 import { testRuntime, waitJob, type TestRuntime } from './runtime-helpers.js';
 import { buildApp } from '../src/server/app.js';
+import { Api } from './helpers/api.js';
 
 const ADMIN = 'hf_test_admin_token';
 
@@ -16,13 +17,7 @@ for (const dialect of DIALECTS) {
     let t: TestRuntime;
     let app: FastifyInstance;
     let base: string;
-    const req = async (method: string, path: string, body?: unknown) => {
-      const r = await fetch(`${base}/api/v1${path}`, {
-        method, headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: r.status, body: (await r.json()) as Record<string, any> };
-    };
+    const req = (method: string, path: string, body?: unknown) => new Api(base, ADMIN).call(method, `/api/v1${path}`, body);
 
     beforeAll(async () => {
       t = await testRuntime(dialect);
