@@ -46,7 +46,7 @@ export class RecipeService implements RecipeSource {
   // Other processes may apply a recipe; a short TTL bounds how long we serve the old version.
   readonly #endpoints = new Map<string, { ep: Endpoint | null; until: number }>();
   // Told when a recipe's URL token is removed (delete), so token caches (server/hooks/resolve) drop it.
-  readonly #tokenListeners: Array<() => void> = [];
+  readonly #tokenListeners = new Set<() => void>();
 
   constructor(private readonly store: Store, private readonly publicUrl: string, private readonly box: SecretBox | undefined, private readonly catalog: Catalog) {}
 
@@ -245,8 +245,10 @@ export class RecipeService implements RecipeSource {
     for (const l of this.#tokenListeners) l();
   }
 
-  onTokensChanged(listener: () => void): void {
-    this.#tokenListeners.push(listener);
+  /** Calls `listener` after a recipe's URL token is removed; the answer unsubscribes it. */
+  onTokensChanged(listener: () => void): () => void {
+    this.#tokenListeners.add(listener);
+    return () => this.#tokenListeners.delete(listener);
   }
 
   #forgetInbound(): void {

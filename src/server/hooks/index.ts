@@ -43,7 +43,8 @@ export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime }): 
 
   const tokens = new TokenResolver(rt.store);
   // A deleted recipe's token is gone; this process must not route it from its cache to a recipe re-created under the name.
-  rt.recipes.onTokensChanged(() => tokens.forget());
+  const offTokens = rt.recipes.onTokensChanged(() => tokens.forget());
+  app.addHook('onClose', async () => offTokens());
   const deps = { store: rt.store, recipes: rt.recipes, connections: rt.connections, queue: rt.queue, metrics: rt.metrics, bodyLimit: rt.settings.bodyLimit, notify: () => rt.worker?.notify() };
   // The owner's trigger type answers (catalog entry's `inbound`); an alert source is no recipe trigger, so it is asked here.
   const answer = async (owner: TokenOwner, req: InboundDelivery, d: InboundDeps): Promise<InboundAnswer | null> => {
