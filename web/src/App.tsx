@@ -2,7 +2,7 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState, type ComponentType } from 'react';
 import { api } from './api';
 import { Link, match, navigate, useLocation } from './router';
-import { SessionContext, focusHeadingSoon, type Me, type Role } from './ui';
+import { SessionContext, focusHeadingSoon, roleCovers, type Me, type Role } from './ui';
 import { SignIn } from './SignIn';
 
 const pages = {
@@ -48,7 +48,6 @@ const ROUTES: RouteDef[] = [
   { pattern: '/users', page: pages.Users, nav: 'Users', role: 'admin' },
   { pattern: '/tokens', page: pages.Tokens, nav: 'API tokens' },
 ];
-const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
 
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -82,7 +81,7 @@ export function App() {
   if (me === undefined) return <p className="loading" role="status">Loading…</p>;
   if (me === null) return <SignIn onSignedIn={load} />;
 
-  const allowed = (r: RouteDef) => (!r.role || RANK[me.role] >= RANK[r.role]) && (!r.api || paths.has(r.api));
+  const allowed = (r: RouteDef) => (!r.role || roleCovers(me.role, r.role)) && (!r.api || paths.has(r.api));
   let found: { r: RouteDef; params: Record<string, string> } | null = null;
   for (const r of ROUTES) {
     const p = match(r.pattern, path === '/' ? '/' : path);

@@ -4,7 +4,10 @@ import { ApiError } from './api';
 
 export type Role = 'admin' | 'editor' | 'viewer';
 export interface Me { user: { username: string; display_name: string }; role: Role }
-const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
+/** The roles, lowest first: a role may do all that the ones before it may. */
+export const ROLES: readonly Role[] = ['viewer', 'editor', 'admin'];
+/** Whether `have` may do what needs `need`. */
+export const roleCovers = (have: Role, need: Role): boolean => ROLES.indexOf(have) >= ROLES.indexOf(need);
 
 export const SessionContext = createContext<{ me: Me; paths: Set<string> } | null>(null);
 export function useSession() {
@@ -14,7 +17,7 @@ export function useSession() {
 }
 /** Whether the signed-in role may do what needs `role`; the server enforces it anyway. */
 export function useCan(role: Role): boolean {
-  return RANK[useSession().me.role] >= RANK[role];
+  return roleCovers(useSession().me.role, role);
 }
 /** Whether the running server has this API path (features land independently). */
 export function useHasApi(path: string): boolean {

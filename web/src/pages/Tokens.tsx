@@ -4,10 +4,9 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { FormError } from '../formError';
-import { CopyButton, Page, time, useAction, useCan, useLoad, useSession, type Role } from '../ui';
+import { CopyButton, Page, ROLES, time, useAction, useCan, useLoad, useSession, type Role } from '../ui';
 
 interface Token { id: number; name: string; user: string; role: Role; created_at: string; last_used_at: string | null; expires_at: string | null }
-const ROLES: Role[] = ['viewer', 'editor', 'admin'];
 const DAY = 86_400;
 const EXPIRY: Array<[string, number | null]> = [['30 days', 30 * DAY], ['7 days', 7 * DAY], ['1 day', DAY], ['90 days', 90 * DAY], ['1 year', 365 * DAY], ['Never', null]];
 const LABELS = { username: 'For user', role: 'Token role', name: 'Token name', expires_in: 'Expires after' };
