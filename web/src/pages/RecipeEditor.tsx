@@ -5,15 +5,18 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { parseDocument, stringify } from 'yaml';
 import { api, enc } from '../api';
 import { Link, navigate } from '../router';
-import { CopyButton, ErrorBox, Json, Page, Status, time, useAction, useCan, useJobStream, useLoad } from '../ui';
-import { diffLines } from '../diff';
+import { CopyButton, ErrorBox, Page, Status, useAction, useCan, useLoad } from '../ui';
 import { stepPills, triggerPills, type Pill } from '../pills';
 import type { RecipeSummary } from './Recipes';
 import { useUnsavedPrompt } from '../editor/unsaved';
 import YamlPane from '../editor/YamlPane';
 import type { ConnectionView } from './Connections';
-import { SchemaForm } from '../editor/SchemaForm';
-import { keepInputs, readLoose, type JsonSchema } from '../editor/schema-form';
+import type { CatalogAction } from '../editor/Pickers';
+import StepList, { type Step } from '../editor/StepList';
+import SampleCapture from '../editor/SampleCapture';
+import TestRun from '../editor/TestRun';
+import Versions from '../editor/Versions';
+import { readLoose } from '../editor/schema-form';
 
 const TEMPLATE = `name: my-recipe
 trigger:
@@ -26,11 +29,9 @@ steps:
 `;
 // Until the catalog answers, the trigger types Hookflow always has; action names come only from it.
 const TRIGGERS = ['webhook', '4me.webhook', 'http.poll', 'schedule', 'operation'];
-interface CatalogAction { name: string; title: string; description: string; connector: string; input?: JsonSchema; connection_types?: string[]; connection_required?: boolean }
 interface CatalogNames { actions: CatalogAction[]; triggers: Array<{ type: string }> }
 
 interface Problem { path: string; line?: number; message: string }
-interface Step { id?: string; name?: string; action?: string; connection?: string; with?: Record<string, unknown>; then?: unknown[]; else?: unknown[] }
 type Target = { kind: 'field'; step: number; key: string; el: HTMLInputElement } | { kind: 'yaml'; insert: (text: string) => void };
 
 export default function RecipeEditor({ name }: { name?: string }) {
@@ -46,7 +47,6 @@ export default function RecipeEditor({ name }: { name?: string }) {
   const sample = useLoad(async () => (isNew ? null : api<{ armed: boolean; captured_at: string | null; sample: any; schema: any }>(`/recipes/${enc(name!)}/sample`).catch(() => null)), [name]);
   const catalog = useLoad(async () => api<CatalogNames>('/catalog'), []);
   const actionList = catalog.data?.actions ?? [];
-  const actionsByName = useMemo(() => new Map(actionList.map((a) => [a.name, a])), [actionList]);
   const connections = useLoad(async () => api<{ items: ConnectionView[] }>('/connections').catch(() => ({ items: [] as ConnectionView[] })), []);
   const triggerTypes = catalog.data?.triggers.map((t) => t.type) ?? TRIGGERS;
   const schemas = useLoad(async () => (isNew ? { items: [] } : api<{ items: Array<{ step_id: string; schema: any }> }>(`/recipes/${enc(name!)}/schemas`)), [name]);
@@ -80,33 +80,6 @@ export default function RecipeEditor({ name }: { name?: string }) {
     setYaml(d.toString());
   };
   const setIn = (path: (string | number)[], value: unknown, dropEmpty = true) => edit((d) => ((dropEmpty && value === '') || value === undefined ? d.deleteIn(path) : d.setIn(path, value)));
-  const addStep = () => edit((d) => {
-    const ids = new Set(steps.map((s) => s.id));
-    let n = steps.length + 1;
-    while (ids.has(`step_${n}`)) n++;
-    const node = d.createNode({ id: `step_${n}`, action: 'transform', with: { value: '' } });
-    if (d.getIn(['steps'])) d.addIn(['steps'], node); else d.setIn(['steps'], d.createNode([{ id: `step_${n}`, action: 'transform', with: { value: '' } }]));
-  });
-  const moveStep = (i: number, by: number) => edit((d) => {
-    const list = d.toJS().steps as unknown[];
-    const j = i + by;
-    if (j < 0 || j >= list.length) return;
-    [list[i], list[j]] = [list[j], list[i]];
-    d.setIn(['steps'], d.createNode(list));
-  });
-
-  // A new action keeps only the inputs its schema names, and a connection only of a type it accepts.
-  const changeAction = (i: number, next: string) => edit((d) => {
-    const def = actionsByName.get(next);
-    d.setIn(['steps', i, 'action'], next);
-    if (!def) return; // not in the catalog (yet): leave the rest for the validator to judge
-    const kept = keepInputs(steps[i]?.with, def.input);
-    if (Object.keys(kept).length) d.setIn(['steps', i, 'with'], d.createNode(kept)); else d.deleteIn(['steps', i, 'with']);
-    const conn = steps[i]?.connection;
-    const type = connections.data?.items.find((c) => c.name === conn)?.type;
-    if (conn && (!def.connection_types?.length || (type && !def.connection_types.includes(type)))) d.deleteIn(['steps', i, 'connection']);
-  });
-
   const pills: Pill[] = useMemo(() => {
     const sch = Object.fromEntries((schemas.data?.items ?? []).map((s) => [s.step_id, s.schema]));
     return [...triggerPills(triggerType, sample.data?.schema), ...stepPills(steps, focusStep, sch)];
@@ -176,34 +149,8 @@ export default function RecipeEditor({ name }: { name?: string }) {
                 <label>Name<input value={parsed.name ?? ''} onChange={(e) => setIn(['name'], e.target.value)} disabled={!editor} /></label>
                 <label>Trigger<select value={triggerType} onChange={(e) => setIn(['trigger', 'type'], e.target.value)} disabled={!editor}>{triggerTypes.map((t) => <option key={t}>{t}</option>)}</select></label>
               </div>
-              <ol className="steps-list" aria-label="Step list">
-                {steps.map((st, i) => {
-                  const def = actionsByName.get(st.action ?? '');
-                  return (
-                  <li key={i} data-step-index={i} onFocusCapture={() => setFocusStep(i)}>
-                    <div className="row">
-                      <label>Step id<input value={st.id ?? ''} onChange={(e) => setIn(['steps', i, 'id'], e.target.value)} disabled={!editor} /></label>
-                      <ActionPicker actions={actionList} value={st.action ?? ''} disabled={!editor} onChange={(v) => changeAction(i, v)} />
-                      <ConnectionPicker action={def} connections={connections.data?.items} value={st.connection ?? ''} disabled={!editor}
-                        onChange={(v) => setIn(['steps', i, 'connection'], v)} />
-                      {editor && (
-                        <span className="actions">
-                          <button type="button" className="small" onClick={() => moveStep(i, -1)} disabled={i === 0} aria-label={`Move ${st.id} up`}>↑</button>
-                          <button type="button" className="small" onClick={() => moveStep(i, 1)} disabled={i === steps.length - 1} aria-label={`Move ${st.id} down`}>↓</button>
-                          <button type="button" className="small danger" onClick={() => edit((d) => d.deleteIn(['steps', i]))} aria-label={`Remove ${st.id}`}>Remove</button>
-                        </span>
-                      )}
-                    </div>
-                    {def?.description && <p className="muted action-help">{def.description}</p>}
-                    <SchemaForm stepId={st.id ?? String(i)} schema={def?.input} values={st.with ?? {}} disabled={!editor}
-                      onChange={(k, v) => setIn(['steps', i, 'with', k], v, false)}
-                      onFocus={(k, el) => { target.current = { kind: 'field', step: i, key: k, el }; }} />
-                    {(st.then || st.else) && <p className="muted">{(st.then?.length ?? 0) + (st.else?.length ?? 0)} nested steps: edit them in the YAML.</p>}
-                  </li>
-                  );
-                })}
-              </ol>
-              {editor && <button type="button" className="secondary" onClick={addStep}>Add step</button>}
+              <StepList steps={steps} edit={edit} actions={actionList} connections={connections.data?.items} editor={editor}
+                onStepFocus={setFocusStep} onFieldFocus={(step, key, el) => { target.current = { kind: 'field', step, key, el }; }} />
             </>
           )}
         </section>
@@ -224,144 +171,5 @@ export default function RecipeEditor({ name }: { name?: string }) {
       {!isNew && s && <TestRun recipe={s} sampleBody={sample.data?.sample?.body} dirty={dirty} save={save} />}
       {!isNew && s && <Versions name={s.name} current={s.version} onRestored={() => { summary.reload(); }} />}
     </Page>
-  );
-}
-
-/** The catalog's actions grouped by connector; an action the catalog does not know stays selectable. */
-function ActionPicker({ actions, value, disabled, onChange }: { actions: CatalogAction[]; value: string; disabled: boolean; onChange: (v: string) => void }) {
-  const groups = new Map<string, CatalogAction[]>();
-  for (const a of actions) groups.set(a.connector, [...(groups.get(a.connector) ?? []), a]);
-  const known = actions.some((a) => a.name === value);
-  return (
-    <label>Action
-      {/* Named outright: a wrapping label would add the selected option's text to the name. */}
-      <select aria-label="Action" value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
-        {!known && <option value={value}>{value ? `${value} (not in the catalog)` : '— pick an action —'}</option>}
-        {[...groups].map(([g, list]) => (
-          <optgroup key={g} label={g}>{list.map((a) => <option key={a.name} value={a.name}>{a.title} ({a.name})</option>)}</optgroup>
-        ))}
-      </select>
-    </label>
-  );
-}
-
-/** Existing connections of the types the action accepts; none offered for an action that takes none. */
-function ConnectionPicker({ action, connections, value, disabled, onChange }: { action: CatalogAction | undefined; connections: ConnectionView[] | undefined; value: string; disabled: boolean; onChange: (v: string) => void }) {
-  const types = action?.connection_types ?? [];
-  if (action && types.length === 0 && !value) return null;
-  const fit = (connections ?? []).filter((c) => !action || types.includes(c.type));
-  const listed = fit.some((c) => c.name === value);
-  return (
-    <span className="row">
-      <label>Connection
-        <select aria-label="Connection" value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
-          <option value="">{action?.connection_required ? '— pick a connection —' : '— none —'}</option>
-          {value && !listed && <option value={value}>{value} (not a matching connection)</option>}
-          {fit.map((c) => <option key={c.name} value={c.name}>{c.name} ({c.type})</option>)}
-        </select>
-      </label>
-      {!disabled && types.length > 0 && <Link to="/connections/new">New connection…</Link>}
-    </span>
-  );
-}
-
-function SampleCapture({ name, sample, onCaptured }: { name: string; sample: { armed: boolean; captured_at: string | null } | null | undefined; onCaptured: () => void }) {
-  const act = useAction();
-  const armed = sample?.armed;
-  useEffect(() => {
-    if (!armed) return;
-    const t = setInterval(onCaptured, 1000);
-    return () => clearInterval(t);
-  }, [armed, onCaptured]);
-  return (
-    <div className="row">
-      <button type="button" className="secondary" disabled={act.busy || armed} onClick={() => act.run(async () => { await api(`/recipes/${enc(name)}/sample/capture`, { method: 'POST' }); onCaptured(); })}>
-        {armed ? 'Waiting for the next event…' : 'Capture sample'}
-      </button>
-      <span className="muted">{sample?.captured_at ? `Sample captured ${time(sample.captured_at)}` : 'No sample yet: capture the next event to offer its fields.'}</span>
-      <ErrorBox error={act.error} />
-    </div>
-  );
-}
-
-interface JobDetail { id: string; number: number; status: string; error: unknown; steps: Array<{ id: string; status: string; attempts: number; output: unknown; error: unknown }> }
-
-function TestRun({ recipe, sampleBody, dirty, save }: { recipe: RecipeSummary; sampleBody: unknown; dirty: boolean; save: () => Promise<unknown> }) {
-  const [body, setBody] = useState('');
-  const [job, setJob] = useState<JobDetail | null>(null);
-  const act = useAction();
-  const editor = useCan('editor');
-  useEffect(() => { if (sampleBody !== undefined && !body) setBody(JSON.stringify(sampleBody, null, 2)); }, [sampleBody, body]);
-  const refresh = async () => { if (job) setJob(await api<JobDetail>(`/jobs/${job.id}`)); };
-  useJobStream(() => void refresh(), !!job && !['succeeded', 'failed', 'canceled'].includes(job.status));
-  if (recipe.trigger_type !== 'webhook' || !recipe.trigger_url) return null;
-  const run = () => act.run(async () => {
-    if (dirty) await save();
-    const parsedBody = body.trim() ? JSON.parse(body) : {};
-    const res = await fetch(new URL(recipe.trigger_url!).pathname, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(parsedBody) });
-    const r = await res.json();
-    if (!res.ok) throw Object.assign(new Error(r.error?.message ?? res.statusText), { code: r.error?.code });
-    setJob(await api<JobDetail>(`/jobs/${r.job_id}`));
-  });
-  return (
-    <section className="panel" aria-labelledby="test-title">
-      <h2 id="test-title">Test run</h2>
-      <div className="form">
-        <label htmlFor="test-body">Sample event body (JSON)</label>
-        <textarea id="test-body" rows={5} value={body} onChange={(e) => setBody(e.target.value)} placeholder='{"name": "Ann"}' />
-        <div><button type="button" onClick={run} disabled={!editor || act.busy}>Run test</button></div>
-      </div>
-      <ErrorBox error={act.error} />
-      {job && (
-        <div aria-live="polite" data-test-job={job.number}>
-          <p>Job <Link to={`/jobs/${job.number}`}>#{job.number}</Link> <Status status={job.status} /></p>
-          {job.error != null && <Json value={job.error} label="Test job error" />}
-          <ol className="timeline">{job.steps.map((st) => (
-            <li key={st.id} className={`step st-${st.status}`}><div className="step-head"><strong>{st.id}</strong> <Status status={st.status} /></div><Json value={st.error ?? st.output} label={`Test result of ${st.id}`} /></li>
-          ))}</ol>
-        </div>
-      )}
-    </section>
-  );
-}
-
-function Versions({ name, current, onRestored }: { name: string; current: number; onRestored: () => void }) {
-  const list = useLoad(() => api<{ items: Array<{ version: number; created_at: string; current: boolean }> }>(`/recipes/${enc(name)}/versions`), [name, current]);
-  const [diff, setDiff] = useState<{ v: number; lines: ReturnType<typeof diffLines> } | null>(null);
-  const act = useAction();
-  const editor = useCan('editor');
-  const compare = (v: number) => act.run(async () => {
-    const [a, b] = await Promise.all([api(`/recipes/${enc(name)}/versions/${v}`), api(`/recipes/${enc(name)}/versions/${current}`)]);
-    setDiff({ v, lines: diffLines(stringify(a.definition), stringify(b.definition)) });
-  });
-  const restore = (v: number) => act.run(async () => {
-    await api(`/recipes/${enc(name)}/rollback`, { body: { version: v } });
-    setDiff(null);
-    onRestored();
-  });
-  return (
-    <section className="panel" aria-labelledby="versions-title">
-      <h2 id="versions-title">Versions</h2>
-      <ErrorBox error={list.error ?? act.error} />
-      <table aria-label="Versions">
-        <thead><tr><th scope="col">Version</th><th scope="col">Created</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
-        <tbody>{list.data?.items.map((v) => (
-          <tr key={v.version}>
-            <td>v{v.version}{v.current && <span className="muted"> (current)</span>}</td>
-            <td>{time(v.created_at)}</td>
-            <td className="actions">{!v.current && <>
-              <button type="button" className="small" onClick={() => compare(v.version)} aria-label={`Compare v${v.version} with current`}>Diff</button>
-              {editor && <button type="button" className="small" onClick={() => restore(v.version)} aria-label={`Restore v${v.version}`}>Restore</button>}
-            </>}</td>
-          </tr>
-        ))}</tbody>
-      </table>
-      {diff && (
-        <figure>
-          <figcaption>v{diff.v} → v{current} (current)</figcaption>
-          <pre className="diff" aria-label="Diff">{diff.lines.map((l, i) => <div key={i} className={l.op === '+' ? 'add' : l.op === '-' ? 'del' : ''}>{l.op} {l.text}</div>)}</pre>
-        </figure>
-      )}
-    </section>
   );
 }
