@@ -43,6 +43,7 @@ export const CATALOGUE = {
   HF_ERR_JOB_POISON: [500, 'The job was running when its process died {crashes} times; it is not run again'],
   HF_ERR_JOB_CANCELED: [409, 'The job was canceled'],
   HF_ERR_JOB_NOT_ACTIVE: [409, 'Job {id} is {status} and cannot be {action}'],
+  HF_ERR_JOBS_CHANGED: [409, '{matched} jobs match the filter now, not the {expected} you were shown; check the count again before you {action} them'],
   // control flow and callable recipes
   HF_ERR_JOB_STOPPED: [500, '{message}'],
   HF_ERR_FOREACH_ITEMS: [422, 'foreach {step}: items must be a list, not {type}'],

@@ -14,6 +14,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { HookflowError } from '../errors.js';
 import { jobId } from '../queue/ids.js';
+import { titleOf } from '../recipes/title.js';
 import type { Store } from '../store/types.js';
 import { Suspend, type ActionContext, type ActionDef } from './actions.js';
 
@@ -79,8 +80,9 @@ export async function startCall(store: Store, name: string, input: unknown, pare
   const id = jobId(now);
   const dedup = parent ? `call:${parent.key}` : null;
   const trigger = { input: input ?? null, caller: parent ? { job_id: parent.job_id, recipe: parent.recipe, step: parent.step_id } : null };
+  const title = await titleOf(def as unknown as { name: string; title?: unknown }, trigger);
   return store.tx(async (trx) => {
-    await trx.insertInto('jobs').values({
+    await trx.insertInto('jobs').values({ title,
       id, recipe: name, recipe_version: version, status: 'queued', trigger: JSON.stringify(trigger), dedup_key: dedup, repeat_of: null, error: null,
       concurrency_key: def.concurrency ? name : null, run_at: now, locked_by: null, locked_until: null, claims: 0, timeout_at: null, created_at: now,
       started_at: null, finished_at: null, parent_job_id: parent?.job_id ?? null, parent_step_id: parent?.step_id ?? null, call_depth: depth,

@@ -25,6 +25,8 @@ export interface EnqueueInput {
   concurrency_key?: string | null;
   run_at?: number;
   timeout_seconds?: number;
+  /** See recipes/title.ts. */
+  title?: string | null;
 }
 
 export class JobQueue {
@@ -69,5 +71,6 @@ export function toNewJob(input: EnqueueInput, now: number): NewJob {
     run_at: input.run_at ?? now,
     timeout_at: input.timeout_seconds ? now + input.timeout_seconds * 1000 : null,
     created_at: now,
+    title: input.title ?? null,
   };
 }

@@ -46,7 +46,7 @@ export class PostgresQueueSql implements QueueSql {
 
   async insertJobs(jobs: NewJob[]): Promise<InsertResult[]> {
     // One multi-row INSERT per batch: one commit (one fsync) for every event in it.
-    const cols = ['id', 'recipe', 'recipe_version', 'trigger', 'dedup_key', 'repeat_of', 'concurrency_key', 'run_at', 'timeout_at', 'created_at'] as const;
+    const cols = ['id', 'recipe', 'recipe_version', 'trigger', 'dedup_key', 'repeat_of', 'concurrency_key', 'run_at', 'timeout_at', 'created_at', 'title'] as const;
     const values: unknown[] = [];
     const rows = jobs.map((j, i) => {
       for (const c of cols) values.push(j[c]);

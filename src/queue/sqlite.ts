@@ -21,8 +21,8 @@ export class SqliteQueueSql implements QueueSql {
     this.#db = db;
     this.#lock = lock;
     this.#s = {
-      insert: db.prepare(`INSERT INTO jobs (id, recipe, recipe_version, status, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at)
-        VALUES (@id, @recipe, @recipe_version, 'queued', @trigger, @dedup_key, @repeat_of, @concurrency_key, @run_at, @timeout_at, @created_at)
+      insert: db.prepare(`INSERT INTO jobs (id, recipe, recipe_version, status, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at, title)
+        VALUES (@id, @recipe, @recipe_version, 'queued', @trigger, @dedup_key, @repeat_of, @concurrency_key, @run_at, @timeout_at, @created_at, @title)
         ON CONFLICT DO NOTHING RETURNING number`),
       findDup: db.prepare(`SELECT id, number FROM jobs WHERE recipe = ? AND dedup_key = ?`),
       claim: db.prepare(`UPDATE jobs SET status = 'running', locked_by = @worker || ':' || (claims + 1), locked_until = @until, claims = claims + 1,

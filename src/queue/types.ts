@@ -27,6 +27,8 @@ export interface NewJob {
   run_at: number;
   timeout_at: number | null;
   created_at: number;
+  /** The recipe's title template's text for this job, or null. */
+  title: string | null;
 }
 
 export interface InsertResult {

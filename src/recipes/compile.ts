@@ -7,6 +7,7 @@ import { HookflowError } from '../errors.js';
 import { compileTemplate, forAnswer, type CompiledTemplate } from '../expressions/index.js';
 import type { Recipe, StepDef } from './types.js';
 import { childLists } from './blocks.js';
+import { TITLE_LIMITS } from './title.js';
 
 export const CORE_ACTIONS: readonly string[] = Object.freeze(['transform', 'if', 'wait', 'fail', 'foreach', 'switch', 'stop', 'recipe.call']);
 
@@ -41,6 +42,8 @@ export interface CompiledRecipe {
   readonly dedupKey?: DedupKey;
   /** A callable recipe's `result` template. */
   readonly result?: CompiledTemplate;
+  /** Each job's title (recipes/title.ts). */
+  readonly title?: CompiledTemplate;
 }
 
 function compileDedup(recipe: Recipe): DedupKey | undefined {
@@ -84,11 +87,13 @@ export function compileRecipe(written: Recipe): CompiledRecipe {
   const onError = visit(recipe.on_error, true);
   const dedupKey = compileDedup(recipe);
   const result = recipe.result === undefined ? undefined : compileTemplate(recipe.result, `recipe ${recipe.name}, result`);
+  const title = typeof recipe.title === 'string' ? compileTemplate(recipe.title, `recipe ${recipe.name}, title`, TITLE_LIMITS) : undefined;
   return {
     recipe,
     onError,
     ...(dedupKey ? { dedupKey } : {}),
     ...(result ? { result } : {}),
+    ...(title ? { title } : {}),
     has: (id) => steps.has(id),
     step(id) {
       const s = steps.get(id);

@@ -266,6 +266,7 @@ export const RecipeSchema = Type.Object(
     steps: Type.Array(StepRef, { minItems: 1 }),
     on_error: Type.Optional(Type.Array(StepRef)),
     result: Type.Optional(Type.Unknown()),
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'Each job\'s title, e.g. `Request {{ trigger.payload.subject }}`: evaluated over `trigger` when the job is made.' })),
     concurrency: Type.Optional(Type.Integer({ minimum: 1 })),
     timeout_seconds: Type.Optional(Positive),
   },

@@ -8,6 +8,7 @@ import { cronProblem, isTimezone } from './cron.js';
 import type { RecipeProblem } from './types.js';
 import { childLists } from './blocks.js';
 import { blockProblems, inputSchemaProblem, ScopeChecker } from './block-rules.js';
+import { expressionProblems, stepRefs } from './expr-check.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -63,6 +64,14 @@ class Checker {
     for (const p of blockProblems(s)) this.add(p.at === 'with' ? withPath : `${path}${p.at}`, p.message);
   }
 
+  /** A title is made with the job, before any step ran: it sees only `trigger`. */
+  title(t: unknown): void {
+    if (typeof t !== 'string' || !t.includes('{{')) return;
+    const { problems, expressions } = expressionProblems(t);
+    for (const m of problems) this.add('/title', m);
+    if (expressions.some((e) => stepRefs(e).length > 0)) this.add('/title', 'a title is made when the job is, before any step ran: it can use trigger, not steps');
+  }
+
   trigger(t: unknown, result: unknown): void {
     if (result !== undefined && !(isObj(t) && t.type === 'callable')) this.add('/result', 'only recipes with a callable trigger have a result');
     if (isObj(t) && t.type === 'callable') {
@@ -88,6 +97,7 @@ export function semanticProblems(obj: unknown): RecipeProblem[] {
   // on_error steps may omit ids (they are rarely referred to); validate.ts assigns them.
   c.steps(obj.on_error, '/on_error', false);
   c.scope.check(obj.result, '/result');
+  c.title(obj.title);
   for (const p of c.scope.problems()) c.add(p.path, p.message);
   return c.problems;
 }

@@ -82,6 +82,8 @@ export interface Recipe {
   on_error?: StepDef[];
   /** A callable recipe's answer to its caller: one `{{ }}` template, evaluated when the job succeeds. */
   result?: unknown;
+  /** Each job's title: a `{{ }}` template over `trigger`, evaluated when the job is made (recipes/title.ts). */
+  title?: string;
   /** Jobs of this recipe running at once (default unlimited). */
   concurrency?: number;
   /** Whole-job timeout in seconds (default 3600). */

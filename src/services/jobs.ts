@@ -9,6 +9,8 @@ import type { DB } from '../store/schema.js';
 import { HookflowError } from '../errors.js';
 import { MAX_CALL_DEPTH_LIMIT } from '../config/index.js';
 import { byteLength, capped, ifSmall, type ValueLimits } from './job-values.js';
+import { bulk, type BulkAction, type BulkResult } from './job-bulk.js';
+import { conditions, parseFilter, scan, type JobFilter, type JobFilterInput } from './job-search.js';
 
 export interface JobView {
   id: string;
@@ -16,6 +18,8 @@ export interface JobView {
   recipe: string;
   recipe_version: number;
   status: string;
+  /** The recipe's title template's text for this job (recipes/title.ts), or null. */
+  title: string | null;
   trigger: unknown;
   error: unknown;
   repeat_of: string | null;
@@ -26,8 +30,13 @@ export interface JobView {
   parent?: JobLink | null;
   children?: JobLink[];
   result?: unknown;
+  /** The job this one repeats, and the jobs that repeat this one (newest 20). */
+  repeat_of_job?: JobRef | null;
+  repeats?: JobRef[];
   steps?: Array<{ id: string; status: string; attempts: number; input: unknown; output: unknown; error: unknown; idempotency_key: string; started_at: string | null; finished_at: string | null }>;
 }
+
+export interface JobRef { id: string; number: number; status: string }
 
 export interface JobLink {
   id: string;
@@ -46,21 +55,36 @@ type SizedJobRow = Omit<JobRow, 'trigger'> & { trigger: string | null; trigger_b
 
 function jobView(r: SizedJobRow, limits: ValueLimits): JobView {
   return {
-    id: r.id, number: Number(r.number), recipe: r.recipe, recipe_version: r.recipe_version, status: r.status,
+    id: r.id, number: Number(r.number), recipe: r.recipe, recipe_version: r.recipe_version, status: r.status, title: r.title ?? null,
     trigger: capped(r.trigger, r.trigger_bytes, limits), error: json(r.error), repeat_of: r.repeat_of,
     created_at: iso(r.created_at)!, started_at: iso(r.started_at), finished_at: iso(r.finished_at),
   };
 }
 
-const JOB_COLUMNS = ['number', 'id', 'recipe', 'recipe_version', 'status', 'repeat_of', 'error', 'created_at', 'started_at', 'finished_at'] as const;
+const JOB_COLUMNS = ['number', 'id', 'recipe', 'recipe_version', 'status', 'title', 'repeat_of', 'error', 'created_at', 'started_at', 'finished_at'] as const;
 const DEFAULT_LIMITS: ValueLimits = { bytes: 16 * 1024, depth: 128 };
 
-export interface ListQuery {
-  recipe?: string;
-  status?: string;
+export interface ListQuery extends JobFilterInput {
   limit?: number;
   cursor?: string;
 }
+
+export interface JobPage {
+  items: JobView[];
+  next_cursor: string | null;
+  /** Jobs matching the filters; with a filter expression, those matching within the scanned set. */
+  total: number;
+  /** With a filter expression: jobs it was run on, and whether the scan stopped at its cap. */
+  scanned?: number;
+  truncated: boolean;
+}
+
+const cursorNumber = (c: string | undefined): number | null => {
+  if (!c) return null;
+  const n = Number(Buffer.from(c, 'base64url').toString());
+  if (!Number.isInteger(n)) throw new HookflowError('HF_ERR_VALIDATION', { reason: 'cursor is not one this API gave' });
+  return n;
+};
 
 export class JobService {
   constructor(private readonly store: Store, private readonly queue: JobQueue, private readonly limits: ValueLimits = DEFAULT_LIMITS) {}
@@ -72,21 +96,37 @@ export class JobService {
       .select([ifSmall(d, 'trigger', this.limits.bytes).as('trigger'), byteLength(d, 'trigger').as('trigger_bytes')]);
   }
 
-  /** Newest first; the cursor is the last number seen, opaque to callers. */
-  async list(q: ListQuery): Promise<{ items: JobView[]; next_cursor: string | null }> {
+  /** Newest first; the cursor is the last number seen, opaque to callers. See job-search.ts for the filters. */
+  async list(q: ListQuery): Promise<JobPage> {
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
-    let query = this.#jobs().orderBy('number', 'desc').limit(limit + 1);
-    if (q.recipe) query = query.where('recipe', '=', q.recipe);
-    if (q.status) query = query.where('status', '=', q.status);
-    if (q.cursor) {
-      const n = Number(Buffer.from(q.cursor, 'base64url').toString());
-      if (!Number.isInteger(n)) throw new HookflowError('HF_ERR_VALIDATION', { reason: 'cursor is not one this API gave' });
-      query = query.where('number', '<', n);
+    const f = parseFilter(q);
+    const after = cursorNumber(q.cursor);
+    if (f.expr) {
+      const s = await scan(this.store, f, f.expr);
+      const rest = after === null ? s.numbers : s.numbers.filter((n) => n < after);
+      const page = rest.slice(0, limit);
+      const rows = page.length ? ((await this.#jobs().where('number', 'in', page).orderBy('number', 'desc').execute()) as SizedJobRow[]) : [];
+      return this.#page(rows.map((r) => jobView(r, this.limits)), rest.length > limit, s.numbers.length, { scanned: s.scanned, truncated: s.truncated });
     }
-    const rows = (await query.execute()) as SizedJobRow[];
-    const more = rows.length > limit;
-    const items = rows.slice(0, limit).map((r) => jobView(r, this.limits));
-    return { items, next_cursor: more ? Buffer.from(String(items[items.length - 1]!.number)).toString('base64url') : null };
+    let query = this.#jobs().where((eb) => conditions(eb, f, this.store.dialect)).orderBy('number', 'desc').limit(limit + 1);
+    if (after !== null) query = query.where('number', '<', after);
+    const [rows, total] = await Promise.all([query.execute() as Promise<SizedJobRow[]>, this.count(f)]);
+    return this.#page(rows.slice(0, limit).map((r) => jobView(r, this.limits)), rows.length > limit, total, { truncated: false });
+  }
+
+  #page(items: JobView[], more: boolean, total: number, extra: { scanned?: number; truncated: boolean }): JobPage {
+    return { items, next_cursor: more ? Buffer.from(String(items[items.length - 1]!.number)).toString('base64url') : null, total, ...extra };
+  }
+
+  /** Jobs matching the SQL part of a filter. */
+  async count(f: JobFilter): Promise<number> {
+    const r = await this.store.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => conditions(eb, f, this.store.dialect)).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  /** Repeat or cancel every job the filter matches, if `expected` is still their count (job-bulk.ts). */
+  bulk(action: BulkAction, filter: JobFilterInput, expected: number): Promise<BulkResult> {
+    return bulk(this.store, action, parseFilter(filter), expected);
   }
 
   async row(idOrNumber: string): Promise<JobRow> {
@@ -109,12 +149,20 @@ export class JobService {
     return {
       ...jobView(r, this.limits),
       ...(await this.#links(r.id)),
+      ...(await this.#repeats(r.id, r.repeat_of)),
       steps: steps.map((s) => ({
         id: s.step_id, status: s.status, attempts: s.attempts,
         input: capped(s.input, s.input_bytes, this.limits), output: capped(s.output, s.output_bytes, this.limits), error: json(s.error),
         idempotency_key: s.idempotency_key, started_at: iso(s.started_at), finished_at: iso(s.finished_at),
       })),
     };
+  }
+
+  async #repeats(id: string, of: string | null): Promise<{ repeat_of_job: JobRef | null; repeats: JobRef[] }> {
+    const ref = (j: { id: string; number: number; status: string }): JobRef => ({ id: j.id, number: Number(j.number), status: j.status });
+    const original = of ? await this.store.db.selectFrom('jobs').select(['id', 'number', 'status']).where('id', '=', of).executeTakeFirst() : undefined;
+    const repeats = await this.store.db.selectFrom('jobs').select(['id', 'number', 'status']).where('repeat_of', '=', id).orderBy('number', 'desc').limit(20).execute();
+    return { repeat_of_job: original ? ref(original) : null, repeats: repeats.map(ref) };
   }
 
   async #links(id: string): Promise<{ parent: JobLink | null; children: JobLink[]; result: unknown }> {
@@ -141,7 +189,8 @@ export class JobService {
   async repeat(idOrNumber: string, currentVersion: (recipe: string) => Promise<{ version: number; concurrency: number | null }>): Promise<JobView> {
     const r = await this.row(idOrNumber);
     const cur = await currentVersion(r.recipe);
-    const res = await this.queue.enqueue({ recipe: r.recipe, recipe_version: cur.version, trigger: new RawJson(r.trigger), repeat_of: r.id, concurrency_key: cur.concurrency ? r.recipe : null });
+    // The same trigger data gives the same title: the repeat keeps the first job's.
+    const res = await this.queue.enqueue({ recipe: r.recipe, recipe_version: cur.version, trigger: new RawJson(r.trigger), repeat_of: r.id, concurrency_key: cur.concurrency ? r.recipe : null, title: r.title });
     return this.show(res.id);
   }
 
@@ -180,9 +229,9 @@ export class JobService {
  * level by level; calls nest at most HOOKFLOW_CALL_MAX_DEPTH deep) are canceled in the same transaction,
  * with their people's open actions. A running child's worker then finds its lease gone.
  */
-async function cancelDescendants(trx: Transaction<DB>, root: string, now: number): Promise<void> {
+export async function cancelDescendants(trx: Transaction<DB>, roots: string | string[], now: number): Promise<void> {
   const error = JSON.stringify({ code: 'HF_ERR_JOB_CANCELED', message: 'The job was canceled with its parent job' });
-  let frontier = [root];
+  let frontier = [roots].flat();
   for (let depth = 0; depth <= MAX_CALL_DEPTH_LIMIT && frontier.length; depth++) {
     const kids = await trx.selectFrom('jobs').select('id').where('parent_job_id', 'in', frontier).where('status', 'in', ['queued', 'waiting', 'running']).execute();
     frontier = kids.map((k) => k.id);

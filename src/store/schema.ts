@@ -95,6 +95,8 @@ export interface JobsTable {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  /** The recipe's `title` template over the trigger, evaluated when the job was made (migration 0020). */
+  title: Generated<string | null>;
 }
 
 export interface JobStepsTable {

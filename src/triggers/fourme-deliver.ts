@@ -9,6 +9,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { decodeJwt } from 'jose';
 import { HookflowError, isHookflowError } from '../errors.js';
 import { RawJson } from '../queue/index.js';
+import { jobTitle } from '../recipes/title.js';
 import { verifyRequest, type InboundRequest } from '../verify/index.js';
 import type { FourmeEndpoints } from '../connectors/fourme/config.js';
 import { nestFlatKeys, parseLinks, type ParsedDelivery } from './fourme-body.js';
@@ -80,7 +81,10 @@ export async function deliverTo(deps: FourmeDeps, r: Route, req: InboundRequest,
   const seen = await findDuplicate(deps.store, r.recipe, keys);
   if (seen) return row('duplicate', null, seen);
   const trigger = { ...data, payload, headers: storedHeaders(req.headers), query: storedQuery(req.query, all), links: parseLinks(req.headers.link), delivery_id: meta.delivery_id, verified_by: auth.method, received_at: new Date().toISOString() };
-  const res = await deps.queue.enqueue({ recipe: r.recipe, recipe_version: r.version, trigger: new RawJson(JSON.stringify(trigger)), dedup_key: keys[0] ?? null, concurrency_key: r.compiled.recipe.concurrency ? r.recipe : null });
+  const res = await deps.queue.enqueue({
+    recipe: r.recipe, recipe_version: r.version, trigger: new RawJson(JSON.stringify(trigger)), dedup_key: keys[0] ?? null,
+    concurrency_key: r.compiled.recipe.concurrency ? r.recipe : null, title: await jobTitle(r.compiled, trigger),
+  });
   await rememberKeys(deps.store, r.recipe, keys, res.id);
   return row(res.duplicate ? 'duplicate' : 'accepted', null, res.id);
 }

@@ -15,6 +15,7 @@ import type { RecipeService } from '../services/recipes.js';
 import type { ConnectionService } from '../services/connections.js';
 import { initialCursor, pollOnce, type PollCursor, type PollTrigger } from '../connectors/http/poll-fetch.js';
 import { isHookflowError } from '../errors.js';
+import { jobTitle } from '../recipes/title.js';
 
 export interface PollerOptions {
   workerId: string;
@@ -91,11 +92,13 @@ export class Poller {
       const conn = t.connection ? await this.connections.resolve(t.connection) : undefined;
       // The fetch gives up before the lease ends, so a slow API never makes two pollers overlap.
       const polled = await pollOnce(t, conn, cursor, now, AbortSignal.timeout(leaseMs - LEASE_MARGIN_MS), { store: this.store, connections: this.connections });
-      const concurrency = (await this.recipes.compiledVersion(recipe, version)).recipe.concurrency ? recipe : null;
+      const compiled = await this.recipes.compiledVersion(recipe, version);
+      const concurrency = compiled.recipe.concurrency ? recipe : null;
+      const titles = await Promise.all(polled.items.map((p) => jobTitle(compiled, { item: p.item, polled_at: new Date(now).toISOString() })));
       return await this.store.tx(async (trx) => {
         let added = 0;
-        for (const p of polled.items) {
-          const res = await trx.insertInto('jobs').values({
+        for (const [i, p] of polled.items.entries()) {
+          const res = await trx.insertInto('jobs').values({ title: titles[i] ?? null,
             id: randomUUID(), recipe, recipe_version: version, status: 'queued', trigger: JSON.stringify({ item: p.item, polled_at: new Date(now).toISOString() }),
             dedup_key: p.dedupKey, repeat_of: null, error: null, concurrency_key: concurrency, run_at: now, claims: 0, created_at: now,
           }).onConflict((oc) => oc.columns(['recipe', 'dedup_key']).where('dedup_key', 'is not', null).doNothing()).returning('number').executeTakeFirst();

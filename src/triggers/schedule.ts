@@ -12,6 +12,7 @@ import type { Store } from '../store/types.js';
 import type { JobQueue } from '../queue/index.js';
 import type { RecipeService } from '../services/recipes.js';
 import type { ScheduleTrigger } from '../recipes/types.js';
+import { jobTitle } from '../recipes/title.js';
 
 /** A due time this late is "missed while stopped" rather than merely the current tick. */
 const ON_TIME_MS = 60_000;
@@ -76,14 +77,15 @@ export class Scheduler {
         .where('recipes.trigger_type', '=', 'schedule').execute();
       for (const r of rows) {
         if (r.enabled !== 1) continue;
-        const { recipe } = await this.recipes.definition(r.recipe, r.current_version);
+        const compiled = await this.recipes.compiledVersion(r.recipe, r.current_version);
+        const { recipe } = compiled;
         const t = recipe.trigger as ScheduleTrigger;
         const runs = runsFor(t, dueTimes(t, Number(r.last_fire_at ?? now), now), now);
         for (const run of runs) {
-          const res = await this.queue.enqueue({
+          const trigger = { scheduled_at: new Date(run.at).toISOString(), fired_at: new Date(now).toISOString(), ...(run.missed ? { missed_runs: run.missed } : {}) };
+          const res = await this.queue.enqueue({ trigger, title: await jobTitle(compiled, trigger),
             recipe: r.recipe, recipe_version: r.current_version, dedup_key: `schedule:${new Date(run.at).toISOString()}`,
             concurrency_key: r.concurrency ? r.recipe : null,
-            trigger: { scheduled_at: new Date(run.at).toISOString(), fired_at: new Date(now).toISOString(), ...(run.missed ? { missed_runs: run.missed } : {}) },
           }, now);
           if (!res.duplicate) enqueued++;
         }

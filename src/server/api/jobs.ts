@@ -4,7 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../runtime.js';
 import type { FastifyReply } from 'fastify';
-import { idParam, jobDetail, jobSummary } from './schemas.js';
+import { idParam, jobDetail, jobFilterProps, jobSummary } from './schemas.js';
+import type { JobFilterInput } from '../../services/job-search.js';
 
 /** The stored text as it is (no parse, no re-serialisation): byte-exact and one copy in memory. */
 function sendValue(reply: FastifyReply, text: string, filename: string) {
@@ -16,11 +17,42 @@ export async function jobRoutes(app: FastifyInstance, { rt }: { rt: Runtime }): 
   app.get('/jobs', {
     config: { role: 'viewer' },
     schema: {
-      summary: 'List jobs, newest first',
-      querystring: { type: 'object', properties: { recipe: { type: 'string' }, status: { type: 'string', enum: ['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'] }, limit: { type: 'integer', minimum: 1, maximum: 500 }, cursor: { type: 'string' } } },
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: jobSummary }, next_cursor: { type: ['string', 'null'] } } } },
+      summary: 'List jobs, newest first, with search',
+      description: '`q` is a case-insensitive substring of the stored trigger JSON text; `filter` a JSONata expression over `trigger` (and `job`), run on the newest 10,000 jobs the other filters leave (`scanned`, `truncated` say how far it got); `total` counts the matches.',
+      querystring: { type: 'object', properties: { ...jobFilterProps, limit: { type: 'integer', minimum: 1, maximum: 500 }, cursor: { type: 'string' } } },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            items: { type: 'array', items: jobSummary }, next_cursor: { type: ['string', 'null'] }, total: { type: 'integer' },
+            scanned: { type: 'integer' }, truncated: { type: 'boolean' },
+          },
+        },
+      },
     },
   }, async (req) => rt.jobs.list(req.query as never));
+
+  app.post('/jobs/bulk', {
+    config: { role: 'editor' },
+    schema: {
+      summary: 'Repeat or cancel every job a filter matches',
+      description: 'Refused with 409 HF_ERR_JOBS_CHANGED when the filter matches other than `expected_total` jobs now. Cancel acts on queued, waiting and running jobs and counts the others as skipped; repeat skips jobs of deleted recipes.',
+      body: {
+        type: 'object', additionalProperties: false, required: ['action', 'filter', 'expected_total'],
+        properties: {
+          action: { type: 'string', enum: ['repeat', 'cancel'] },
+          filter: { type: 'object', additionalProperties: false, properties: jobFilterProps },
+          expected_total: { type: 'integer', minimum: 0 },
+        },
+      },
+      response: { 200: { type: 'object', properties: { matched: { type: 'integer' }, done: { type: 'integer' }, skipped: { type: 'integer' } } } },
+    },
+  }, async (req) => {
+    const b = req.body as { action: 'repeat' | 'cancel'; filter: JobFilterInput; expected_total: number };
+    const res = await rt.jobs.bulk(b.action, b.filter, b.expected_total);
+    if (b.action === 'repeat' && res.done) rt.worker?.notify();
+    return res;
+  });
 
   app.get('/jobs/:id', { config: { role: 'viewer' }, schema: { summary: 'A job with its steps', params: idParam, response: { 200: jobDetail } } },
     async (req) => rt.jobs.show((req.params as { id: string }).id));

@@ -21,11 +21,21 @@ export const recipeSummary = {
 const jobCore = {
   id: { type: 'string' }, number: { type: 'integer' }, recipe: { type: 'string' }, recipe_version: { type: 'integer' },
   status: { type: 'string', enum: ['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'] },
-  trigger: {}, error: {}, repeat_of: { type: ['string', 'null'] }, created_at: { type: 'string' },
+  title: { type: ['string', 'null'] }, trigger: {}, error: {}, repeat_of: { type: ['string', 'null'] }, created_at: { type: 'string' },
   started_at: { type: ['string', 'null'] }, finished_at: { type: ['string', 'null'] },
 };
 
 export const jobSummary = { type: 'object', properties: jobCore } as const;
+/** The jobs list's filters (services/job-search.ts), also the body of a bulk action. */
+export const jobFilterProps = {
+  recipe: { type: 'string' },
+  status: { type: 'array', items: { type: 'string' }, description: 'One or several statuses (repeat the parameter, or separate by commas).' },
+  q: { type: 'string', maxLength: 500, description: 'Text contained in the trigger data (its stored JSON text), any case.' },
+  filter: { type: 'string', maxLength: 2000, description: 'JSONata over `trigger` (and `job`), e.g. `trigger.body.amount > 100`.' },
+  number: { type: 'integer', minimum: 1 }, id: { type: 'string' },
+  from: { type: 'string', description: 'Created at or after (ISO 8601).' }, to: { type: 'string', description: 'Created at or before (ISO 8601).' },
+} as const;
+const jobRef = { type: 'object', properties: { id: { type: 'string' }, number: { type: 'integer' }, status: { type: 'string' } } };
 const jobLink = { id: { type: 'string' }, number: { type: 'integer' }, recipe: { type: 'string' }, status: { type: 'string' }, step: { type: ['string', 'null'] } };
 export const jobDetail = {
   type: 'object',
@@ -34,6 +44,8 @@ export const jobDetail = {
     // Callable recipes: the job whose recipe.call step started this one, the jobs this one started, its result.
     parent: { anyOf: [{ type: 'object', properties: jobLink }, { type: 'null' }] },
     children: { type: 'array', items: { type: 'object', properties: jobLink } },
+    repeat_of_job: { anyOf: [jobRef, { type: 'null' }] },
+    repeats: { type: 'array', items: jobRef },
     result: {},
     steps: {
       type: 'array',
