@@ -47,7 +47,7 @@ for (const dialect of DIALECTS) {
       const doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
       expect(doc.openapi).toBe('3.1.0');
       expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/recipes/{name}', '/api/v1/jobs', '/api/v1/jobs/{id}/repeat', '/api/v1/connections']));
-      expect(doc.paths['/api/v1/jobs'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['recipe', 'status', 'limit', 'cursor']);
+      expect(doc.paths['/api/v1/jobs'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['recipe', 'status', 'q', 'filter', 'number', 'id', 'from', 'to', 'limit', 'cursor']);
     });
 
     it('reports an invalid YAML recipe with path and line', async () => {

@@ -1,15 +1,15 @@
 /**
  * @module cli/commands/jobs
- * `hookflow jobs list|show|repeat|cancel`, through /api/v1/jobs.
+ * `hookflow jobs list|show|repeat|cancel`, through /api/v1/jobs. Repeat and cancel take one job's
+ * id, or filters for every job they match (job-filter.ts).
  */
 import { Option, type Command } from 'commander';
+import { filterOptions, filterQuery, hasFilter, runBulk, type FilterOpts } from './job-filter.js';
 import { api, emit, errorText, fields, out, positiveInt, seg, sub, table, type JsonOpt } from './shared.js';
 import { CliError, EXIT } from '../client/api.js';
 
-const STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'];
-
 interface JobView {
-  id: string; number: number; recipe: string; recipe_version: number; status: string; created_at: string; started_at: string | null;
+  id: string; number: number; recipe: string; recipe_version: number; status: string; title?: string | null; created_at: string; started_at: string | null;
   finished_at: string | null; repeat_of: string | null; error?: unknown; trigger?: unknown;
   steps?: Array<{ id: string; status: string; attempts: number; started_at: string | null; finished_at: string | null; error?: unknown; input?: unknown; output?: unknown }>;
 }
@@ -31,7 +31,7 @@ function truncatedLines(job: JobView): string[] {
 
 function printJob(job: JobView): void {
   out(fields([
-    ['Job', `${job.number} (${job.id})`], ['Recipe', `${job.recipe} version ${job.recipe_version}`], ['Status', job.status],
+    ['Job', `${job.number} (${job.id})`], ...(job.title ? [['Title', job.title] as [string, unknown]] : []), ['Recipe', `${job.recipe} version ${job.recipe_version}`], ['Status', job.status],
     ['Created', job.created_at], ['Started', job.started_at], ['Finished', job.finished_at],
     ...(job.repeat_of ? [['Repeat of', job.repeat_of] as [string, unknown]] : []),
     ...(job.error ? [['Error', errorText(job.error)] as [string, unknown]] : []),
@@ -48,18 +48,17 @@ function printJob(job: JobView): void {
 export function registerJobCommands(program: Command): void {
   const jobs = program.command('jobs').description('Inspect, repeat and cancel jobs');
 
-  sub(jobs, 'list', 'List jobs, newest first')
-    .option('--recipe <name>', 'only jobs of this recipe')
-    .addOption(new Option('--status <status>', 'only jobs in this status').choices(STATUSES))
+  filterOptions(sub(jobs, 'list', 'List jobs, newest first'))
     .option('--limit <n>', 'at most this many (1-500, default 50)', positiveInt)
     .option('--cursor <cursor>', 'continue after the page that printed this cursor')
-    .action(async (opts: JsonOpt & { recipe?: string; status?: string; limit?: number; cursor?: string }) => {
-      const page = await api(opts)<{ items: JobView[]; next_cursor: string | null }>('GET', '/jobs', { query: { recipe: opts.recipe, status: opts.status, limit: opts.limit, cursor: opts.cursor } });
+    .action(async (opts: JsonOpt & FilterOpts & { limit?: number; cursor?: string }) => {
+      const page = await api(opts)<{ items: JobView[]; next_cursor: string | null; total: number; truncated: boolean }>('GET', '/jobs', { query: { ...filterQuery(opts), limit: opts.limit, cursor: opts.cursor } });
       emit(opts, page, () => {
         if (page.items.length === 0) out('No jobs.');
-        else out(table(['NUMBER', 'ID', 'RECIPE', 'VERSION', 'STATUS', 'CREATED', 'FINISHED'],
-          page.items.map((j) => [j.number, j.id, j.recipe, j.recipe_version, j.status, j.created_at, j.finished_at])));
-        if (page.next_cursor) out(`\nMore: hookflow jobs list --cursor ${page.next_cursor}`);
+        else out(table(['NUMBER', 'ID', 'RECIPE', 'VERSION', 'STATUS', 'TITLE', 'CREATED', 'FINISHED'],
+          page.items.map((j) => [j.number, j.id, j.recipe, j.recipe_version, j.status, j.title ?? '', j.created_at, j.finished_at])));
+        out(`\n${page.total} jobs${page.truncated ? ' among the newest 10,000 scanned' : ''}`);
+        if (page.next_cursor) out(`More: hookflow jobs list --cursor ${page.next_cursor} (with the same filters)`);
       });
     });
 
@@ -79,15 +78,24 @@ export function registerJobCommands(program: Command): void {
       process.stdout.write(await api(opts)<string>('GET', path, { raw: true }));
     });
 
-  sub(jobs, 'repeat <id>', "Run a job's trigger data again as a new job, with the recipe's current version")
-    .action(async (id: string, opts: JsonOpt) => {
+  filterOptions(sub(jobs, 'repeat [id]', "Run a job's trigger data again as a new job, with the recipe's current version; without an id, every job the filters match"))
+    .option('--yes', 'do not ask for confirmation of a repeat by filters (needed when stdin is not a terminal)')
+    .action(async (id: string | undefined, opts: JsonOpt & FilterOpts & { yes?: boolean }) => {
+      if (!id) return bulkOrUsage('repeat', opts);
       const job = await api(opts)<JobView>('POST', `/jobs/${seg(id)}/repeat`);
       emit(opts, job, () => out(`Job ${job.number} (${job.id}) ${job.status}: repeat of ${job.repeat_of} with ${job.recipe} version ${job.recipe_version}`));
     });
 
-  sub(jobs, 'cancel <id>', 'Stop a queued, waiting or running job (a running one stops before its next step)')
-    .action(async (id: string, opts: JsonOpt) => {
+  filterOptions(sub(jobs, 'cancel [id]', 'Stop a queued, waiting or running job (a running one stops before its next step); without an id, every job the filters match'))
+    .option('--yes', 'do not ask for confirmation of a cancel by filters (needed when stdin is not a terminal)')
+    .action(async (id: string | undefined, opts: JsonOpt & FilterOpts & { yes?: boolean }) => {
+      if (!id) return bulkOrUsage('cancel', opts);
       const job = await api(opts)<JobView>('POST', `/jobs/${seg(id)}/cancel`);
       emit(opts, job, () => out(`Job ${job.number} (${job.id}) ${job.status}`));
     });
+}
+
+function bulkOrUsage(action: 'repeat' | 'cancel', opts: JsonOpt & FilterOpts & { yes?: boolean }): Promise<void> {
+  if (!hasFilter(opts)) throw new CliError(`name a job, or filters (--recipe, --status, --search, --filter, --from, --to) for every job to ${action}`, EXIT.usage);
+  return runBulk(action, opts);
 }

@@ -4,11 +4,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { HookflowError } from '../../errors.js';
 import { ApiError } from '../client/api.js';
 import { api, emit, out, positiveInt, seg, sub, table, type Api, type JsonOpt } from './shared.js';
+import { confirmed } from './job-filter.js';
 
 const TYPES: Record<string, string> = { '.yaml': 'application/yaml', '.yml': 'application/yaml', '.json': 'application/json' };
 
@@ -141,16 +141,6 @@ export function registerRecipeCommands(program: Command): void {
     });
 }
 
-/** Asks on a terminal; a script without a terminal must say --yes, so it is never taken as yes. */
-async function confirmed(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
-}
 
 function parseVersion(s: string): number {
   if (!/^\d+$/.test(s) || Number(s) < 1) throw new HookflowError('HF_ERR_VALIDATION', { reason: `version must be a positive integer, got ${s}` });
