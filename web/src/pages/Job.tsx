@@ -5,9 +5,11 @@ import { ErrorBox, Json, Page, Status, duration, time, useAction, useCan, useJob
 import { StepList, stepTree, type JobLink, type Step } from './JobSteps';
 
 interface JobDetail {
-  id: string; number: number; recipe: string; recipe_version: number; status: string; trigger: unknown; error: unknown; repeat_of: string | null;
+  id: string; number: number; recipe: string; recipe_version: number; status: string; title: string | null; trigger: unknown; error: unknown; repeat_of: string | null;
+  repeat_of_job?: JobRef | null; repeats?: JobRef[];
   created_at: string; started_at: string | null; finished_at: string | null; steps: Step[]; parent?: JobLink | null; children?: JobLink[]; result?: unknown;
 }
+interface JobRef { id: string; number: number; status: string }
 const ACTIVE = new Set(['queued', 'running', 'waiting']);
 
 export default function Job({ id }: { id: string }) {
@@ -35,13 +37,23 @@ export default function Job({ id }: { id: string }) {
       <ErrorBox error={job.error ?? act.error} />
       {j && (
         <>
+          {j.title && <p className="job-heading-title" data-testid="job-title">{j.title}</p>}
+          {j.repeat_of && (
+            <p className="repeat-link">
+              {j.repeat_of_job ? <>Repeat of <Link to={`/jobs/${j.repeat_of_job.number}`}>job #{j.repeat_of_job.number}</Link> <Status status={j.repeat_of_job.status} /></>
+                : <>Repeat of a job that is no longer kept ({j.repeat_of.slice(0, 8)}…)</>}
+            </p>
+          )}
+          {(j.repeats?.length ?? 0) > 0 && (
+            <p className="repeat-link">Repeated as {j.repeats!.map((r, i) => <span key={r.id}>{i > 0 && ', '}<Link to={`/jobs/${r.number}`}>#{r.number}</Link> <Status status={r.status} /></span>)}
+              {j.repeats!.length >= 20 && <span className="muted"> (newest 20)</span>}</p>
+          )}
           <dl className="facts">
             <div><dt>Status</dt><dd><Status status={j.status} /></dd></div>
             <div><dt>Recipe</dt><dd><Link to={`/recipes/${enc(j.recipe)}`}>{j.recipe}</Link> v{j.recipe_version}</dd></div>
             <div><dt>Created</dt><dd>{time(j.created_at)}</dd></div>
             <div><dt>Finished</dt><dd>{time(j.finished_at)}</dd></div>
             <div><dt>Duration</dt><dd>{duration(j.started_at ?? j.created_at, j.finished_at)}</dd></div>
-            {j.repeat_of && <div><dt>Repeat of</dt><dd><Link to={`/jobs/${enc(j.repeat_of)}`}>{j.repeat_of.slice(0, 8)}…</Link></dd></div>}
             {j.parent && <div><dt>Called by</dt><dd><Link to={`/jobs/${j.parent.number}`}>#{j.parent.number}</Link> {j.parent.recipe} (step {j.parent.step})</dd></div>}
             {(j.children?.length ?? 0) > 0 && <div><dt>Called</dt><dd>{j.children!.map((c) => <span key={c.id}><Link to={`/jobs/${c.number}`}>#{c.number}</Link> {c.recipe} <Status status={c.status} /> </span>)}</dd></div>}
             <div><dt>ID</dt><dd><code>{j.id}</code></dd></div>

@@ -1,33 +1,40 @@
-// Jobs, newest first: filters in the URL, cursor paging ("Load more"), live updates over SSE.
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, q } from '../api';
-import { Link, navigate, useLocation } from '../router';
-import { ErrorBox, Page, Status, duration, time, useJobStream, useLoad } from '../ui';
+// Jobs, newest first: the search in the URL (JobSearch), the total, cursor paging ("Load more"),
+// live updates over SSE, and for editors the bulk actions over everything the search matches.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api } from '../api';
+import { FormError } from '../formError';
+import { Link, useLocation } from '../router';
+import { Page, Status, duration, time, useCan, useJobStream, useLoad } from '../ui';
+import { FILTER_LABELS, JobSearch, apiFilter, filterQuery, searching } from './JobSearch';
+import { JobsBulk, count } from './JobsBulk';
 
-export interface JobRow { id: string; number: number; recipe: string; recipe_version: number; status: string; repeat_of: string | null; created_at: string; started_at: string | null; finished_at: string | null }
-interface List { items: JobRow[]; next_cursor: string | null }
-const STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'];
+export interface JobRow { id: string; number: number; recipe: string; recipe_version: number; status: string; title: string | null; repeat_of: string | null; created_at: string; started_at: string | null; finished_at: string | null }
+interface List { items: JobRow[]; next_cursor: string | null; total: number; scanned?: number; truncated: boolean }
 const LIMIT = 50;
 
 export default function Jobs() {
   const { query } = useLocation();
-  const recipe = query.get('recipe') ?? '';
-  const status = query.get('status') ?? '';
+  const qs = filterQuery(query);
+  const filter = useMemo(() => apiFilter(new URLSearchParams(location.search)), [qs]);
   const [rows, setRows] = useState<JobRow[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
+  const [meta, setMeta] = useState<Omit<List, 'items' | 'next_cursor'> | null>(null);
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(true);
   const [live, setLive] = useState(true);
   const [news, setNews] = useState('');
+  const editor = useCan('editor');
   const recipes = useLoad(() => api<{ items: Array<{ name: string }> }>('/recipes'), []);
   const gen = useRef(0);
+  const path = (extra: string) => `/jobs?${[qs, `limit=${LIMIT}`, extra].filter(Boolean).join('&')}`;
 
   const first = useCallback(async (merge: boolean) => {
     const g = gen.current;
     try {
-      const r = await api<List>(`/jobs${q({ recipe, status, limit: LIMIT })}`);
+      const r = await api<List>(path(''));
       if (g !== gen.current) return;
       setError(undefined);
+      setMeta({ total: r.total, scanned: r.scanned, truncated: r.truncated });
       if (!merge) {
         setRows(r.items);
         setCursor(r.next_cursor);
@@ -42,11 +49,14 @@ export default function Jobs() {
         return [...r.items, ...old.filter((o) => !fresh.has(o.id) && o.number < lowest)];
       });
     } catch (e) {
+      if (g !== gen.current) return;
       setError(e);
+      setRows([]);
+      setMeta(null);
     } finally {
       setLoading(false);
     }
-  }, [recipe, status]);
+  }, [qs]);
 
   useEffect(() => {
     gen.current++;
@@ -54,51 +64,42 @@ export default function Jobs() {
     setRows([]);
     void first(false);
   }, [first]);
-  const streaming = useJobStream(() => void first(true), live);
+  // A filter expression scans up to 10,000 jobs: not on every event.
+  const streaming = useJobStream(() => void first(true), live && !filter.filter);
 
   const more = async () => {
     if (!cursor) return;
     try {
-      const r = await api<List>(`/jobs${q({ recipe, status, limit: LIMIT, cursor })}`);
+      const r = await api<List>(path(`cursor=${encodeURIComponent(cursor)}`));
       setRows((old) => [...old, ...r.items.filter((j) => !old.some((o) => o.id === j.id))]);
       setCursor(r.next_cursor);
     } catch (e) {
       setError(e);
     }
   };
-  const setFilter = (k: string, v: string) => {
-    const p = new URLSearchParams(location.search);
-    if (v) p.set(k, v); else p.delete(k);
-    navigate(`/jobs${p.toString() ? `?${p}` : ''}`, true);
-  };
+  const reload = () => { gen.current++; void first(false); };
 
   return (
     <Page title="Jobs">
-      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter jobs">
-        <label>Recipe
-          <select value={recipe} onChange={(e) => setFilter('recipe', e.target.value)}>
-            <option value="">All recipes</option>
-            {recipes.data?.items.map((r) => <option key={r.name} value={r.name}>{r.name}</option>)}
-          </select>
-        </label>
-        <label>Status
-          <select value={status} onChange={(e) => setFilter('status', e.target.value)}>
-            <option value="">Any status</option>
-            {STATUSES.map((s) => <option key={s}>{s}</option>)}
-          </select>
-        </label>
-        <label className="check"><input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> Live updates</label>
-        <span className={`live ${streaming ? 'on' : ''}`} aria-hidden="true">{streaming ? '● live' : '○ paused'}</span>
-      </form>
+      <JobSearch query={query} recipes={recipes.data?.items.map((r) => r.name) ?? []} live={live} setLive={setLive} streaming={streaming} />
       <p className="sr-only" aria-live="polite">{news}</p>
-      <ErrorBox error={error} />
+      <FormError error={error} labels={FILTER_LABELS} />
+      {meta && (
+        <div className="job-totals">
+          <p data-testid="jobs-total" aria-live="polite"><strong>{count(meta.total)}</strong>
+            {meta.scanned !== undefined && <span className="muted"> among {count(meta.scanned)} scanned{meta.truncated ? ' (the newest 10,000 that the other filters leave; narrow them to search further)' : ''}</span>}
+          </p>
+          {editor && <JobsBulk key={qs} filter={filter} total={meta.total} truncated={meta.truncated} onDone={reload} />}
+        </div>
+      )}
       <div className="table-wrap">
         <table aria-label="Jobs" aria-busy={loading}>
-          <thead><tr><th scope="col">#</th><th scope="col">Recipe</th><th scope="col">Version</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Duration</th></tr></thead>
+          <thead><tr><th scope="col">#</th><th scope="col">Title</th><th scope="col">Recipe</th><th scope="col">Version</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Duration</th></tr></thead>
           <tbody>
             {rows.map((j) => (
               <tr key={j.id} data-job={j.number}>
                 <td><Link to={`/jobs/${j.number}`}>#{j.number}</Link>{j.repeat_of && <span className="muted" title="a repeat"> ↻</span>}</td>
+                <td className="job-title">{j.title ?? <span className="muted">—</span>}</td>
                 <td><Link to={`/recipes/${encodeURIComponent(j.recipe)}`}>{j.recipe}</Link></td>
                 <td>v{j.recipe_version}</td>
                 <td><Status status={j.status} /></td>
@@ -106,7 +107,7 @@ export default function Jobs() {
                 <td>{duration(j.started_at ?? j.created_at, j.finished_at)}</td>
               </tr>
             ))}
-            {!loading && rows.length === 0 && <tr><td colSpan={6} className="muted">No jobs{recipe || status ? ' match these filters' : ' yet'}.</td></tr>}
+            {!loading && rows.length === 0 && <tr><td colSpan={7} className="muted">No jobs{searching(query) ? ' match this search' : ' yet'}.</td></tr>}
           </tbody>
         </table>
       </div>
