@@ -154,7 +154,7 @@ describe('recipes', () => {
 
 describe('jobs', () => {
   it('lists an empty server; an unknown job is an error from the server', async () => {
-    expect(await json(['jobs', 'list'], { env: idle.env })).toEqual({ items: [], next_cursor: null });
+    expect(await json(['jobs', 'list'], { env: idle.env })).toEqual({ items: [], next_cursor: null, total: 0, truncated: false });
     expect(await ok(['jobs', 'list'], { env: idle.env })).toContain('No jobs.');
     const r = await hookflow(['jobs', 'show', 'no-such-job'], { env: idle.env });
     expect(r.code).toBe(1);
