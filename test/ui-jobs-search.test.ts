@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { testRuntime, type TestRuntime } from './runtime-helpers.js';
-import { hasChromium, launch, signIn, type Server } from './ui-harness.js';
+import { hasChromium, launch, shot, signIn, type Server } from './ui-harness.js';
 import { buildApp } from '../src/server/app.js';
 import { Api } from './helpers/api.js';
 
@@ -79,6 +79,20 @@ describe.skipIf(!hasChromium)('jobs search and bulk actions in the browser', () 
     await expect.poll(() => page.getByTestId('jobs-total').textContent()).toContain('2 jobs among');
     expect(await rows().count()).toBe(2);
 
+    // Several statuses and a time range, each in the URL too.
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('Status').selectOption(['failed', 'canceled']);
+    await expect.poll(() => page.getByTestId('jobs-total').textContent()).toBe('1,000 jobs');
+    expect(new URL(page.url()).searchParams.get('status')).toBe('failed,canceled');
+    await page.getByLabel('From').fill('2999-01-01T00:00');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByTestId('jobs-total').textContent()).toBe('0 jobs');
+    await page.getByText('No jobs match this search.').waitFor();
+    await page.getByLabel('From').fill('');
+    await page.getByLabel('To').fill('2999-01-01T00:00');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByTestId('jobs-total').textContent()).toBe('1,000 jobs');
+
     await page.getByLabel('JSONata filter').fill('trigger.body.amount >');
     await page.getByRole('button', { name: 'Search' }).click();
     const err = page.getByTestId('form-error');
@@ -97,6 +111,7 @@ describe.skipIf(!hasChromium)('jobs search and bulk actions in the browser', () 
     await result.waitFor();
     expect(asked).toContain('Repeat 1,000 jobs?');
     expect(await result.textContent()).toBe('1,000 jobs matched: 1,000 repeated, 0 skipped.');
+    await shot(page, 'jobs-search');
     expect((await api.call('GET', '/api/v1/jobs?recipe=bulk&limit=1')).body.total).toBe(2000);
     // Without a reload, the list (still failed only) shows the same thousand.
     await expect.poll(() => page.getByTestId('jobs-total').textContent()).toBe('1,000 jobs');

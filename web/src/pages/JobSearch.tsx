@@ -80,7 +80,7 @@ export function JobSearch({ query, recipes, live, setLive, streaming }: {
       </label>
       <div className="field">
         <label>Status
-          <select multiple size={3} value={statuses} aria-describedby="status-hint"
+          <select multiple size={STATUSES.length} value={statuses} aria-describedby="status-hint"
             onChange={(e) => set('status', [...e.target.selectedOptions].map((o) => o.value).join(','))}>
             {STATUSES.map((s) => <option key={s}>{s}</option>)}
           </select>
