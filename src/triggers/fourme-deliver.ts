@@ -83,7 +83,7 @@ export async function deliverTo(deps: FourmeDeps, r: Route, req: InboundRequest,
   const trigger = { ...data, payload, headers: storedHeaders(req.headers), query: storedQuery(req.query, all), links: parseLinks(req.headers.link), delivery_id: meta.delivery_id, verified_by: auth.method, received_at: new Date().toISOString() };
   const res = await deps.queue.enqueue({
     recipe: r.recipe, recipe_version: r.version, trigger: new RawJson(JSON.stringify(trigger)), dedup_key: keys[0] ?? null,
-    concurrency_key: r.compiled.recipe.concurrency ? r.recipe : null, title: await jobTitle(r.compiled, trigger),
+    concurrency_key: r.compiled.recipe.concurrency ? r.recipe : null, title: r.compiled.title ? await jobTitle(r.compiled, trigger) : null,
   });
   await rememberKeys(deps.store, r.recipe, keys, res.id);
   return row(res.duplicate ? 'duplicate' : 'accepted', null, res.id);

@@ -25,7 +25,7 @@ async function accept(recipe: string, req: InboundDelivery, deps: InboundDeps): 
   const seen = ev.dedupKey ? await findDuplicate(deps.store, ep.recipe, [ev.dedupKey]) : null;
   const res = seen ? { id: seen, duplicate: true } : await deps.queue.enqueue({
     recipe: ep.recipe, recipe_version: ep.version, trigger: new RawJson(ev.triggerJson), dedup_key: ev.dedupKey,
-    concurrency_key: ep.compiled.recipe.concurrency ? ep.recipe : null, title: await jobTitle(ep.compiled, ev.trigger),
+    concurrency_key: ep.compiled.recipe.concurrency ? ep.recipe : null, title: ep.compiled.title ? await jobTitle(ep.compiled, ev.trigger) : null,
   });
   if (ev.dedupKey && !seen) await rememberKeys(deps.store, ep.recipe, [ev.dedupKey], res.id);
   deps.metrics.inc('hookflow_events_accepted_total', { recipe: ep.recipe, duplicate: String(res.duplicate) });

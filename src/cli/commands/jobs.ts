@@ -11,6 +11,7 @@ import { CliError, EXIT } from '../client/api.js';
 interface JobView {
   id: string; number: number; recipe: string; recipe_version: number; status: string; title?: string | null; created_at: string; started_at: string | null;
   finished_at: string | null; repeat_of: string | null; error?: unknown; trigger?: unknown;
+  repeat_of_job?: { id: string; number: number } | null; repeats?: Array<{ number: number; status: string }>;
   steps?: Array<{ id: string; status: string; attempts: number; started_at: string | null; finished_at: string | null; error?: unknown; input?: unknown; output?: unknown }>;
 }
 
@@ -33,7 +34,8 @@ function printJob(job: JobView): void {
   out(fields([
     ['Job', `${job.number} (${job.id})`], ...(job.title ? [['Title', job.title] as [string, unknown]] : []), ['Recipe', `${job.recipe} version ${job.recipe_version}`], ['Status', job.status],
     ['Created', job.created_at], ['Started', job.started_at], ['Finished', job.finished_at],
-    ...(job.repeat_of ? [['Repeat of', job.repeat_of] as [string, unknown]] : []),
+    ...(job.repeat_of ? [['Repeat of', job.repeat_of_job ? `${job.repeat_of_job.number} (${job.repeat_of})` : job.repeat_of] as [string, unknown]] : []),
+    ...(job.repeats?.length ? [['Repeated as', job.repeats.map((r) => `${r.number} (${r.status})`).join(', ')] as [string, unknown]] : []),
     ...(job.error ? [['Error', errorText(job.error)] as [string, unknown]] : []),
   ]));
   if (job.steps?.length) {
