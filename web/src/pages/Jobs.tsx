@@ -11,6 +11,8 @@ import { JobsBulk, count } from './JobsBulk';
 export interface JobRow { id: string; number: number; recipe: string; recipe_version: number; status: string; title: string | null; repeat_of: string | null; created_at: string; started_at: string | null; finished_at: string | null }
 interface List { items: JobRow[]; next_cursor: string | null; total: number; scanned?: number; truncated: boolean }
 const LIMIT = 50;
+const COLUMNS = ['#', 'Title', 'Recipe', 'Version', 'Status', 'Created', 'Duration'];
+const CUT = '(the newest 10,000 that the other filters leave; narrow them to search further)';
 
 export default function Jobs() {
   const { query } = useLocation();
@@ -87,14 +89,16 @@ export default function Jobs() {
       {meta && (
         <div className="job-totals">
           <p data-testid="jobs-total" aria-live="polite"><strong>{count(meta.total)}</strong>
-            {meta.scanned !== undefined && <span className="muted"> among {count(meta.scanned)} scanned{meta.truncated ? ' (the newest 10,000 that the other filters leave; narrow them to search further)' : ''}</span>}
+            {meta.scanned !== undefined && (
+              <span className="muted"> among {count(meta.scanned)} scanned{meta.truncated ? ` ${CUT}` : ''}</span>
+            )}
           </p>
           {editor && <JobsBulk key={qs} filter={filter} total={meta.total} truncated={meta.truncated} onDone={reload} />}
         </div>
       )}
       <div className="table-wrap">
         <table aria-label="Jobs" aria-busy={loading}>
-          <thead><tr><th scope="col">#</th><th scope="col">Title</th><th scope="col">Recipe</th><th scope="col">Version</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Duration</th></tr></thead>
+          <thead><tr>{COLUMNS.map((c) => <th key={c} scope="col">{c}</th>)}</tr></thead>
           <tbody>
             {rows.map((j) => (
               <tr key={j.id} data-job={j.number}>
@@ -107,7 +111,7 @@ export default function Jobs() {
                 <td>{duration(j.started_at ?? j.created_at, j.finished_at)}</td>
               </tr>
             ))}
-            {!loading && rows.length === 0 && <tr><td colSpan={7} className="muted">No jobs{searching(query) ? ' match this search' : ' yet'}.</td></tr>}
+            {!loading && rows.length === 0 && <tr><td colSpan={COLUMNS.length} className="muted">No jobs{searching(query) ? ' match this search' : ' yet'}.</td></tr>}
           </tbody>
         </table>
       </div>
