@@ -27,6 +27,8 @@ export interface ProcessRef {
   trigger: OperationTrigger;
   enabled: boolean;
   concurrency: number | null;
+  /** The recipe's job title template (recipes/title.ts). */
+  title?: string;
 }
 
 export const isOperation = (r: Recipe): boolean => r.trigger.type === 'operation';
@@ -99,7 +101,7 @@ export class OpsProcesses {
     const s = await this.recipes.summary(recipe);
     return {
       id: await this.idFor(recipe, version), recipe, version, processName: processName(def), processVersion: t.process_version ?? version,
-      trigger: t, enabled: s.enabled, concurrency: def.concurrency ?? null,
+      trigger: t, enabled: s.enabled, concurrency: def.concurrency ?? null, ...(def.title ? { title: def.title } : {}),
     };
   }
 }

@@ -48,6 +48,14 @@ for (const dialect of DIALECTS) {
       expect((await call('bob', 'POST', `/actions/${r.body.number}---1/unassign`)).body.action.assignee).toBeNull();
     });
 
+    it('titles a request\'s job from its trigger, request number included', async () => {
+      await e.t.rt.recipes.apply({ name: 'titled-op', title: 'Request {{ trigger.request.number }} by {{ trigger.user.username }}', trigger: { type: 'operation' }, steps: [{ id: 'x', action: 'transform', with: {} }] } as never);
+      const r = await e.op('alice', 'createRequest', { processName: 'titled-op' });
+      expect(r.status).toBe(200);
+      const j = await e.t.rt.jobs.show(String(r.body.number));
+      expect(j.title).toBe(`Request ${r.body.number} by ${(j.trigger as { user: { username: string } }).user.username}`);
+    });
+
     it('an action of a job canceled through the jobs API answers that the request is closed', async () => {
       const a = await createPurchase(e);
       await e.t.rt.jobs.cancel(String(a.number));

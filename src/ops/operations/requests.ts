@@ -5,6 +5,7 @@
  * worker can see it), and answers only after that committed.
  */
 import { toNewJob } from '../../queue/index.js';
+import { titleOf } from '../../recipes/title.js';
 import type { User } from '../../services/users.js';
 import { HookflowError } from '../../errors.js';
 import { denied, hasSystemAccess, isManager, isSupervisor, mayCreate } from '../access.js';
@@ -28,6 +29,7 @@ export async function createRequest({ deps, operation, input, actor }: OpCall): 
   });
   const now = Date.now();
   const job = toNewJob({ recipe: proc.recipe, recipe_version: proc.version, trigger: null, concurrency_key: proc.concurrency ? proc.recipe : null }, now);
+  let made: unknown;
   const number = await deps.store.tx(async (trx) => {
     const row = await trx.insertInto('jobs').values({ ...job, status: 'queued', claims: 0 }).returning('number').executeTakeFirstOrThrow();
     const n = Number(row.number);
@@ -36,8 +38,12 @@ export async function createRequest({ deps, operation, input, actor }: OpCall): 
       user: person(actor.viewer), on_behalf_of: actor.delegated ? person(actor.user) : null,
     };
     await trx.updateTable('jobs').set({ trigger: JSON.stringify(trigger) }).where('id', '=', job.id).execute();
+    made = trigger;
     return n;
   });
+  // The trigger holds the request number, known only inside the insert; the title follows the commit (a failure only costs it).
+  const title = proc.title ? await titleOf({ name: proc.recipe, title: proc.title }, made) : null;
+  if (title) await deps.store.db.updateTable('jobs').set({ title }).where('id', '=', job.id).execute().catch(() => undefined);
   deps.notify();
   return { processName: proc.processName, processVersion: proc.processVersion, requestId: globalId('Request', number), number };
 }
