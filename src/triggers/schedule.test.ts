@@ -41,6 +41,15 @@ for (const dialect of DIALECTS) {
       expect(JSON.parse(jobs[0]!.trigger)).toMatchObject({ scheduled_at: '2026-01-01T00:01:00.000Z' });
     });
 
+    it('titles each run from its trigger when the recipe has a title', async () => {
+      const now = Date.parse('2026-03-01T00:00:30Z');
+      await t.rt.recipes.apply({ name: 'titled-run', title: 'Run of {{ trigger.scheduled_at }}', trigger: { type: 'schedule', cron: '* * * * *' }, steps: [{ id: 's', action: 'transform', with: {} }] });
+      await t.rt.store.db.updateTable('schedules').set({ last_fire_at: now }).where('recipe', '=', 'titled-run').execute();
+      await new Scheduler(t.rt.store, t.rt.queue, t.rt.recipes, { now: () => now + 60_000 }).tick();
+      const jobs = await t.rt.store.db.selectFrom('jobs').select('title').where('recipe', '=', 'titled-run').execute();
+      expect(jobs).toEqual([{ title: 'Run of 2026-03-01T00:01:00.000Z' }]);
+    });
+
     it('after a stop, catch_up makes one job for the missed runs and skip makes none', async () => {
       const start = Date.parse('2026-02-01T00:00:00Z');
       for (const missed of ['skip', 'catch_up'] as const) {
