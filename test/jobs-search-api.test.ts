@@ -186,6 +186,13 @@ for (const dialect of DIALECTS) {
       expect(await waitJob(t.rt, (await hook(typeErr, { v: 3 })).job_id)).toMatchObject({ status: 'succeeded', title: null });
     });
 
+    it('titles a called recipe\'s job from its input', async () => {
+      await api.putRecipe({ name: 'callee', title: 'Lookup {{ trigger.input.who }}', trigger: { type: 'callable' }, steps: [{ id: 'x', action: 'transform', with: {} }], result: '{{ trigger.input.who }}' });
+      const r = await api.call('POST', '/api/v1/recipes/callee/call', { who: 'bea' });
+      expect(r.status).toBe(200);
+      expect((await api.call('GET', `/api/v1/jobs/${r.body.job_id}`)).body.title).toBe('Lookup bea');
+    });
+
     it('checks the title when the recipe is saved', async () => {
       const syntax = await api.call('PUT', '/api/v1/recipes/badtitle', recipe('badtitle', { title: 'Order {{ trigger.body. }}' }));
       expect(syntax.status).toBe(422);
