@@ -11,7 +11,7 @@ import { RawJson } from '../queue/index.js';
 /** Longest stored title; a longer text is cut with an ellipsis. */
 export const TITLE_MAX = 200;
 /** A title is made while the sender waits: a short budget. */
-export const TITLE_LIMITS = { timeoutMs: 250, maxOutputBytes: 64 * 1024 };
+export const TITLE_LIMITS = { timeoutMs: 500, maxOutputBytes: 64 * 1024 };
 
 export async function jobTitle(compiled: { readonly title?: CompiledTemplate }, trigger: unknown): Promise<string | null> {
   const tpl = compiled.title;

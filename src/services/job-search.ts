@@ -84,7 +84,7 @@ export function compileFilter(text: string): CompiledTemplate {
   const t = text.trim();
   const body = t.startsWith('{{') && t.endsWith('}}') ? t.slice(2, -2) : t;
   if (body.includes('{{') || body.includes('}}')) throw bad('the filter is one expression; leave out {{ }} inside it');
-  return compileTemplate(`{{ ${body} }}`, 'the jobs filter', { timeoutMs: 100, maxDepth: 100, maxOutputBytes: 1024 * 1024, maxSequence: 100_000 });
+  return compileTemplate(`{{ ${body} }}`, 'the jobs filter', { timeoutMs: 500, maxDepth: 100, maxOutputBytes: 1024 * 1024, maxSequence: 100_000 });
 }
 
 /** The SQL part of a filter, for `where`. */

@@ -1,7 +1,8 @@
 // One job as a timeline of its steps; repeat and cancel.
 import { api, enc } from '../api';
+import { FormError } from '../formError';
 import { Link, navigate } from '../router';
-import { ErrorBox, Json, Page, Status, duration, time, useAction, useCan, useJobStream, useLoad } from '../ui';
+import { Json, Page, Status, duration, time, useAction, useCan, useJobStream, useLoad } from '../ui';
 import { StepList, stepTree, type JobLink, type Step } from './JobSteps';
 
 interface JobDetail {
@@ -34,7 +35,7 @@ export default function Job({ id }: { id: string }) {
         <button type="button" className="danger" onClick={cancel} disabled={!editor || act.busy || !ACTIVE.has(j.status)}>Cancel</button>
       </>
     )}>
-      <ErrorBox error={job.error ?? act.error} />
+      <FormError error={job.error ?? act.error} labels={{}} />
       {j && (
         <>
           {j.title && <p className="job-heading-title" data-testid="job-title">{j.title}</p>}

@@ -1,6 +1,6 @@
 // The jobs search form. Every field lives in the URL query (so a search can be linked and survives
 // a reload); recipe and status apply at once, the text fields on "Search".
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { navigate } from '../router';
 
 export const STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'];
@@ -38,17 +38,21 @@ export function filterQuery(query: URLSearchParams): string {
 
 export const searching = (query: URLSearchParams) => ['recipe', 'status', ...TEXT_KEYS].some((k) => query.get(k));
 
-function go(p: URLSearchParams) {
-  navigate(`/jobs${p.toString() ? `?${p}` : ''}`, true);
-}
 
 export function JobSearch({ query, recipes, live, setLive, streaming }: {
   query: URLSearchParams; recipes: string[]; live: boolean; setLive: (v: boolean) => void; streaming: boolean;
 }) {
   const key = query.toString();
-  const [text, setText] = useState<Record<TextKey, string>>(() => Object.fromEntries(TEXT_KEYS.map((k) => [k, query.get(k) ?? ''])) as Record<TextKey, string>);
-  // Back/forward or a link changes the URL: the fields follow it.
-  useEffect(() => setText(Object.fromEntries(TEXT_KEYS.map((k) => [k, query.get(k) ?? ''])) as Record<TextKey, string>), [key]);
+  const fromUrl = () => Object.fromEntries(TEXT_KEYS.map((k) => [k, query.get(k) ?? ''])) as Record<TextKey, string>;
+  const [text, setText] = useState(fromUrl);
+  // Back/forward or a link changes the URL: the fields follow it. The form's own changes do not
+  // reset them (that would wipe what was typed meanwhile).
+  const pushed = useRef(key);
+  useEffect(() => { if (key !== pushed.current) { pushed.current = key; setText(fromUrl()); } }, [key]);
+  const go = (p: URLSearchParams) => {
+    pushed.current = p.toString();
+    navigate(`/jobs${p.toString() ? `?${p}` : ''}`, true);
+  };
   const statuses = (query.get('status') ?? '').split(',').filter(Boolean);
 
   const set = (k: string, v: string) => {
@@ -62,7 +66,10 @@ export function JobSearch({ query, recipes, live, setLive, streaming }: {
     for (const k of TEXT_KEYS) { if (text[k].trim()) p.set(k, text[k].trim()); else p.delete(k); }
     go(p);
   };
-  const clear = () => go(new URLSearchParams());
+  const clear = () => {
+    setText(Object.fromEntries(TEXT_KEYS.map((k) => [k, ''])) as Record<TextKey, string>);
+    go(new URLSearchParams());
+  };
   const field = (k: TextKey) => ({ value: text[k], onChange: (e: { target: { value: string } }) => setText((t) => ({ ...t, [k]: e.target.value })) });
 
   return (
