@@ -74,15 +74,21 @@ function labelOf(labels: FieldLabels, path: string): string | undefined {
 
 /** One line of text: find the field it starts with (a label key, longest first), say the rest plainly. */
 function lineProblem(text: string, labels: FieldLabels): FieldProblem {
-  let t = plainText(text.trim());
+  let t = plainText(text.replace(/\s+/g, ' ').trim());
   const req = /^(?:(\S+) )?missing required field "([^"]+)"$/.exec(t);
   if (req) t = `${req[1] ? `${req[1]}.` : ''}${req[2]} is required`;
   const unknown = /^(?:(\S+) )?unknown field "([^"]+)"$/.exec(t);
   if (unknown) t = `${unknown[1] ? `${unknown[1]}.` : ''}${unknown[2]} is not a field this form sends`;
+  t = t.replace(/^secret (\S+) /, 'secret.$1 ');
+  const needs = /^(\S+) auth needs the secrets? (.+?)( \(or .*\))?$/.exec(t);
+  if (needs) {
+    const names = needs[2]!.split(/, /).map((k) => labelOf(labels, `secret.${k}`) ?? k);
+    return { field: `secret.${needs[2]!.split(/, /)[0]}`, sentence: sentence(`${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} required for this authentication`) };
+  }
   const keys = Object.keys(labels).sort((a, b) => b.length - a.length);
   const key = keys.find((k) => t.toLowerCase().startsWith(`${k.toLowerCase()} `));
   const first = key ?? t.split(/\s/)[0] ?? '';
-  const l = key ? labels[key] : labelOf(labels, first.replace(/^secret$/, ''));
+  const l = key ? labels[key] : labelOf(labels, first);
   if (l) return { field: key ?? first, label: l, sentence: sentence(`${l} ${t.slice(first.length).trim()}`) };
   return { sentence: sentence(t) };
 }

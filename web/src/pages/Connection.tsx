@@ -24,6 +24,8 @@ const FOURME_AUTH: AuthSpec = {
   personal_access_token: { label: 'Personal access token', config: [], secrets: [['token', 'Token']] },
 };
 const authOf = (type: string) => (type === '4me' ? FOURME_AUTH : HTTP_AUTH);
+/** The request's field keys and the catalog's paths, as this page labels them. */
+const LABELS = { 'connection name': 'Name', name: 'Name', type: 'Type', 'config.account': 'Account', account: 'Account', 'config.domain': 'Domain', domain: 'Domain', 'config.base_url': 'Base URL', base_url: 'Base URL', 'config.auth': 'Authentication', 'config.auth.type': 'Authentication', 'config.auth.username': 'User name', 'config.auth.header': 'Header name', 'config.auth.param': 'Parameter name', 'config.auth.token_url': 'Token URL', 'config.auth.authorization_url': 'Authorization URL', 'config.auth.client_id': 'Client ID', 'config.auth.scopes': 'Scopes', 'config.test': 'Test request path', 'secret.password': 'Password', 'secret.token': 'Token', 'secret.client_id': 'Client ID', 'secret.client_secret': 'Client secret', url: 'URL', method: 'Method', headers: 'Headers', body: 'Body', 'apply.step_id': 'Step id', recipe: 'Recipe', step_id: 'Step id' };
 const TYPES: Array<[string, string]> = [['http', 'HTTP API'], ['4me', '4me / Xurrent']];
 
 export default function Connection({ name }: { name?: string }) {
@@ -97,7 +99,7 @@ export default function Connection({ name }: { name?: string }) {
         <button type="button" className="danger" onClick={remove} disabled={act.busy}>Delete</button>
       </>
     )}>
-      <ErrorBox error={conn.error ?? act.error ?? test.error} />
+      <ErrorBox error={conn.error ?? act.error ?? test.error} labels={LABELS} />
       {oauth === 'authorized' && <p role="status" className="ok">Connected: the provider granted access and the token is stored.</p>}
       {oauthError && <div role="alert" className="error">Connect failed: {oauthError}</div>}
       {testResult && (
@@ -182,7 +184,7 @@ function Wizard({ connection }: { connection: ConnectionView }) {
     <section className="panel wizard" aria-labelledby="wizard-title">
       <h2 id="wizard-title">Test request</h2>
       <ol className="stepper">{steps.map((s, i) => <li key={s} aria-current={step === i + 1 ? 'step' : undefined}>{i + 1}. {s}</li>)}</ol>
-      <ErrorBox error={act.error} />
+      <ErrorBox error={act.error} labels={LABELS} />
       {step === 1 && (
         <form className="form" onSubmit={send} aria-label="Method and URL">
           <div className="row">
