@@ -67,7 +67,7 @@ export function AlertPanel({ alert, onChange }: { alert: AlertDetail; onChange: 
         </form>
       )}
       {editor && (
-        <form className="form" onSubmit={addComment} aria-label="Comment">
+        <form className="form" onSubmit={addComment} aria-label="Add a comment">
           <label>Comment<textarea rows={2} value={comment} onChange={(e) => setComment(e.target.value)} /></label>
           <div><button type="submit" className="small" disabled={act.busy || !comment.trim()}>Add comment</button></div>
         </form>

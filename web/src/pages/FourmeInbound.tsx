@@ -54,7 +54,7 @@ export function FourmeInbound({ name }: { name: string }) {
                     <td>{w.last_error ?? <span className="muted">—</span>}</td>
                     <td>{time(w.verified_at)}</td>
                     <td>{editor && <button type="button" className="small" disabled={act.busy} onClick={() => void verify(w.webhook_id)} aria-label={`Verify webhook ${w.webhook_id} again`}>Verify again</button>}
-                      <span role="status" data-testid={`verify-outcome-${w.webhook_id}`}>{outcomes[w.webhook_id] && <VerifyOutcome o={outcomes[w.webhook_id]!} />}</span></td>
+                      {' '}<span role="status" data-testid={`verify-outcome-${w.webhook_id}`}>{outcomes[w.webhook_id] && <VerifyOutcome o={outcomes[w.webhook_id]!} />}</span></td>
                   </tr>
                 ))}
                 {d.webhooks.length === 0 && <tr><td colSpan={6} className="muted">No webhook.verify received yet: create the webhook in 4me with the URL above.</td></tr>}
@@ -87,9 +87,9 @@ export function FourmeInbound({ name }: { name: string }) {
 }
 
 function VerifyOutcome({ o }: { o: Outcome | 'sending' }) {
-  if (o === 'sending') return <span className="muted"> Opening the verification callback…</span>;
-  if (o.ok) return <span className="st-ok"> Verified: 4me accepted the verification callback.</span>;
-  if (o.status === 'verified') return <span className="muted"> Still verified; opening the callback again failed: {o.error}</span>;
-  if (o.status === 'pending') return <span className="muted"> Pending: 4me has not confirmed the verification yet.</span>;
-  return <span className="st-failed"> Verification failed: {o.error ?? 'no reason given'}</span>;
+  if (o === 'sending') return <span className="muted">Opening the verification callback…</span>;
+  if (o.ok) return <span className="st-ok">Verified: 4me accepted the verification callback.</span>;
+  if (o.status === 'verified') return <span className="muted">Still verified; opening the callback again failed: {o.error}</span>;
+  if (o.status === 'pending') return <span className="muted">Pending: 4me has not confirmed the verification yet.</span>;
+  return <span className="st-failed">Verification failed: {o.error ?? 'no reason given'}</span>;
 }
