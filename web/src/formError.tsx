@@ -112,6 +112,15 @@ export function fieldProblems(error: unknown, labels: FieldLabels): FieldProblem
   }
   const lines = details.filter((d): d is string => typeof d === 'string');
   if (lines.length > 0) return lines.map((d) => lineProblem(d, labels));
+  // A recipe's problems: where (path, line) and what, each its own sentence.
+  const located = details.filter((d): d is { path?: string; line?: number; message: string } => !!d && typeof d === 'object' && typeof (d as { message?: unknown }).message === 'string');
+  if (located.length > 0) {
+    return located.map((d) => {
+      const l = d.path ? label(d.path) : undefined;
+      const where = l ?? [d.path, d.line ? `line ${d.line}` : ''].filter(Boolean).join(', ');
+      return { field: d.path, label: l, sentence: sentence(l ? `${l} ${plainText(d.message)}` : `${where ? `${where}: ` : ''}${plainText(d.message)}`) };
+    });
+  }
   // The services' own reasons start with the field's key ("username may hold …"): name it plainly.
   return [lineProblem((e.message ?? String(error)).replace(/^Invalid request: /, ''), labels)];
 }
