@@ -1,5 +1,5 @@
 /**
- * The UI's error sentences (web/src/formError.tsx) over the server's real answers: schema failures
+ * The UI's error sentences (web/src/errorWords.ts) over the server's real answers: schema failures
  * (Fastify's validator entries), the catalog's connection lines with patterns, the services' own
  * reasons and recipe problems each read as a sentence naming the field, without regexes or JSON.
  */
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { testRuntime, type TestRuntime } from './runtime-helpers.js';
 import { buildApp } from '../src/server/app.js';
-import { fieldProblems, plainText } from '../web/src/formError.js';
+import { fieldProblems, plainText } from '../web/src/errorWords.js';
 
 const ADMIN = 'hf_test_admin_token';
 

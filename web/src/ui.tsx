@@ -1,7 +1,7 @@
 // Small shared pieces: status badges, JSON views, copy buttons, errors, and the session context.
 import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from './api';
-import { fieldProblems, type FieldLabels } from './formError';
+import { fieldProblems, type FieldLabels } from './errorWords';
 
 export type Role = 'admin' | 'editor' | 'viewer';
 export interface Me { user: { username: string; display_name: string }; role: Role }
