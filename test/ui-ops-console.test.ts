@@ -114,10 +114,14 @@ describe.skipIf(!hasChromium)('web UI: operations console', () => {
         await viewerCtx.close();
       }
 
-      // Delete: asked first, then gone from the list and the API.
+      // Delete: asked first, then gone from the list and the API. At a narrow width (200% zoom of
+      // 1280px) the page with its form and the confirmation does not scroll sideways.
       await page.getByRole('group', { name: 'Subscription actions' }).getByRole('button', { name: 'Delete' }).click();
       const del = page.getByRole('alertdialog', { name: 'Delete this subscription?' });
       await del.getByText(`${base}/second`).waitFor();
+      await page.setViewportSize({ width: 640, height: 450 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(1);
+      await page.setViewportSize({ width: 1280, height: 900 });
       await del.getByRole('button', { name: 'Delete subscription' }).click();
       await page.getByRole('heading', { name: 'Outbound webhooks' }).waitFor();
       await page.getByRole('table', { name: 'Webhooks' }).getByText('No subscriptions.').waitFor();

@@ -123,3 +123,12 @@ export function fieldProblems(error: unknown, labels: FieldLabels): FieldProblem
   // The services' own reasons start with the field's key ("username may hold …"): name it plainly.
   return [lineProblem((e.message ?? String(error)).replace(/^Invalid request: /, ''), labels)];
 }
+
+/** A form's JSON text parsed, or an error that names the field: "Other configuration is not valid JSON (…)". */
+export function jsonField(text: string, label: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${label} is not valid JSON (${(e as Error).message.replace(/^JSON\.parse: /, '')})`);
+  }
+}

@@ -6,6 +6,7 @@ import { Link, navigate, useLocation } from '../router';
 import { ErrorBox, Json, Page, useAction, useCan, useLoad } from '../ui';
 import type { ConnectionView } from './Connections';
 import { FourmeInbound } from './FourmeInbound';
+import { jsonField } from '../errorWords';
 
 type AuthSpec = Record<string, { label: string; config: Array<[string, string]>; secrets: Array<[string, string]> }>;
 const HTTP_AUTH: AuthSpec = {
@@ -61,7 +62,7 @@ export default function Connection({ name }: { name?: string }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void act.run(async () => {
-      const extra = form.extra.trim() ? JSON.parse(form.extra) : {};
+      const extra = form.extra.trim() ? jsonField(form.extra, 'Other configuration') as Record<string, unknown> : {};
       const auth: Record<string, unknown> = { type: form.auth };
       for (const [k] of spec.config) {
         const v = form.authCfg[k]?.trim();
@@ -72,7 +73,7 @@ export default function Connection({ name }: { name?: string }) {
         : { ...extra, ...(form.base_url ? { base_url: form.base_url } : {}), ...(form.auth !== 'none' ? { auth } : {}), ...(form.privateNet ? { private_network: true } : {}), ...(form.testPath ? { test: { path: form.testPath } } : {}) };
       const secrets: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(form.secrets)) if (v) secrets[k] = v;
-      if (form.auth === 'custom' && form.customHeaders.trim()) secrets.headers = JSON.parse(form.customHeaders);
+      if (form.auth === 'custom' && form.customHeaders.trim()) secrets.headers = jsonField(form.customHeaders, 'Secret headers');
       const body = { ...(isNew ? { name: form.name, type: form.type } : {}), config, ...(Object.keys(secrets).length ? { secrets } : {}) };
       const saved = isNew ? await api<ConnectionView>('/connections', { body }) : await api<ConnectionView>(`/connections/${enc(name!)}`, { method: 'PATCH', body });
       set({ secrets: {} });
@@ -161,8 +162,8 @@ function Wizard({ connection }: { connection: ConnectionView }) {
   const act = useAction();
   const body = () => ({
     url: req.url, method: req.method, ...(req.name ? { name: req.name } : {}),
-    ...(req.headers.trim() ? { headers: JSON.parse(req.headers) } : {}),
-    ...(req.body.trim() ? { body: JSON.parse(req.body) } : {}),
+    ...(req.headers.trim() ? { headers: jsonField(req.headers, 'Headers') } : {}),
+    ...(req.body.trim() ? { body: jsonField(req.body, 'Body') } : {}),
   });
   const send = (e: FormEvent) => {
     e.preventDefault();

@@ -10,9 +10,9 @@ export interface Hook { id: string; event: string; uri: string; description: str
 interface Delivery { id: string; event_type: string; status: string; attempts: number; last_status: number | null; last_error: string | null }
 interface Attempt { status_code: number | null; duration_ms: number; error: string | null }
 
-export const HOOK_LABELS = { event: 'Event', uri: 'URI', description: 'Description', recipe: 'Only for recipe', private_network: 'Allow a private network address', mail_exceptions_to: 'Mail failures to', max_concurrency: 'Concurrent deliveries at most', rate_limit: 'Deliveries per minute at most' };
+export const HOOK_LABELS = { event: 'Event', uri: 'URI', description: 'Description', recipe: 'Only for recipe', private_network: 'Allow a private network address', mail_exceptions_to: 'Mail failures to', max_concurrency: 'Concurrent deliveries at most', rate_limit: 'Deliveries per minute at most', verify: 'Receiver must confirm a verification link' };
 
-const formOf = (h: Hook) => ({ event: h.event, uri: h.uri, description: h.description ?? '', recipe: h.recipe ?? '', private_network: h.private_network, mail: h.mail_exceptions_to.join(', '), max_concurrency: h.max_concurrency?.toString() ?? '', rate_limit: h.rate_limit?.toString() ?? '' });
+const formOf = (h: Hook) => ({ event: h.event, uri: h.uri, description: h.description ?? '', recipe: h.recipe ?? '', private_network: h.private_network, mail: h.mail_exceptions_to.join(', '), max_concurrency: h.max_concurrency?.toString() ?? '', rate_limit: h.rate_limit?.toString() ?? '', verify: h.verify });
 const num = (s: string) => (s.trim() ? Number(s) : null);
 
 export function WebhookEdit({ hook, onSaved }: { hook: Hook; onSaved: (h: Hook) => void }) {
@@ -27,7 +27,7 @@ export function WebhookEdit({ hook, onSaved }: { hook: Hook; onSaved: (h: Hook) 
       const body = {
         event: f.event, description: f.description || null, recipe: f.recipe || null, private_network: f.private_network,
         ...(f.uri !== hook.uri ? { uri: f.uri } : {}),
-        mail_exceptions_to: f.mail.split(/[\s,]+/).filter(Boolean), max_concurrency: num(f.max_concurrency), rate_limit: num(f.rate_limit),
+        mail_exceptions_to: f.mail.split(/[\s,]+/).filter(Boolean), max_concurrency: num(f.max_concurrency), rate_limit: num(f.rate_limit), verify: f.verify,
       };
       onSaved(await api<Hook>(`/webhooks/${enc(hook.id)}`, { method: 'PATCH', body }));
       setSaved(true);
@@ -50,6 +50,8 @@ export function WebhookEdit({ hook, onSaved }: { hook: Hook; onSaved: (h: Hook) 
         <label>Deliveries per minute at most<input type="number" min={1} value={f.rate_limit} onChange={(e) => set({ rate_limit: e.target.value })} /></label>
       </div>
       <label className="check"><input type="checkbox" checked={f.private_network} onChange={(e) => set({ private_network: e.target.checked })} /> Allow a private network address</label>
+      <label className="check"><input type="checkbox" checked={f.verify} onChange={(e) => set({ verify: e.target.checked })} /> Receiver must confirm a verification link before deliveries</label>
+      {hook.verify && <p className="muted">Verification: {hook.verified_at ? `confirmed ${time(hook.verified_at)}` : 'waiting for the receiver to open the link'}.</p>}
       <ErrorBox error={act.error} labels={HOOK_LABELS} />
       <div><button type="submit" disabled={act.busy}>Save subscription</button></div>
       {saved && <p role="status" className="ok">Subscription saved.</p>}
