@@ -58,7 +58,8 @@ export function ErrorBox({ error, labels = {} }: { error: unknown; labels?: Fiel
 
 /**
  * An inline confirmation: what will happen (and what will be sent), then Confirm or Cancel.
- * Shown in place of a browser `confirm()` so the details can be read and the keyboard stays in the page.
+ * Shown in place of a browser `confirm()` so the details can be read and the keyboard stays in the page;
+ * focus goes to Confirm, or to Cancel when the change is destructive (`danger`).
  */
 export function Confirm({ title, children, confirm, onConfirm, onCancel, busy, danger }: { title: string; children?: ReactNode; confirm: string; onConfirm: () => void; onCancel: () => void; busy?: boolean; danger?: boolean }) {
   const first = useRef<HTMLButtonElement>(null);
@@ -69,8 +70,8 @@ export function Confirm({ title, children, confirm, onConfirm, onCancel, busy, d
       <h3>{title}</h3>
       <div id={id}>{children}</div>
       <div className="actions">
-        <button type="button" ref={first} className={danger ? 'danger' : undefined} disabled={busy} onClick={onConfirm}>{confirm}</button>
-        <button type="button" className="secondary" disabled={busy} onClick={onCancel}>Cancel</button>
+        <button type="button" ref={danger ? undefined : first} className={danger ? 'danger' : undefined} disabled={busy} onClick={onConfirm}>{confirm}</button>
+        <button type="button" ref={danger ? first : undefined} className="secondary" disabled={busy} onClick={onCancel}>Cancel</button>
       </div>
     </div>
   );

@@ -103,7 +103,7 @@ export function WebhookTest({ hook, onSettled }: { hook: Hook; onSettled: () => 
   const [state, setState] = useState<TestState | null>(null);
   const act = useAction();
   const alive = useRef(true);
-  useEffect(() => () => { alive.current = false; }, []);
+  useEffect(() => { alive.current = true; return () => { alive.current = false; }; }, []);
   const list = () => api<{ items: Delivery[] }>(`/webhooks/${enc(hook.id)}/deliveries${q({ limit: 20 })}`).then((r) => r.items);
   const send = () => act.run(async () => {
     setState({ phase: 'sending' });
