@@ -190,7 +190,8 @@ describe.skipIf(!hasChromium)('web UI', () => {
     await item.getByLabel('DECISION (required)').fill('approved');
     await item.getByLabel('LIMIT').fill('250');
     await shot(page, 'actions');
-    await item.getByRole('button', { name: 'Complete' }).click();
+    await item.getByRole('button', { name: 'Complete', exact: true }).click();
+    await item.getByRole('alertdialog', { name: 'Complete Approve purchase?' }).getByRole('button', { name: 'Confirm and complete' }).click();
     await page.getByText('Nothing waiting for you.').waitFor();
     await page.goto(`${server.url}/jobs/${job_id}`);
     await page.locator('.facts').getByText('succeeded').waitFor();

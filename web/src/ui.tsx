@@ -1,6 +1,7 @@
 // Small shared pieces: status badges, JSON views, copy buttons, errors, and the session context.
-import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from './api';
+import { fieldProblems, type FieldLabels } from './errorWords';
 
 export type Role = 'admin' | 'editor' | 'viewer';
 export interface Me { user: { username: string; display_name: string }; role: Role }
@@ -42,15 +43,36 @@ export function Json({ value, label, download }: { value: unknown; label?: strin
   return <pre className="json" aria-label={label} tabIndex={0}>{JSON.stringify(value, null, 2)}</pre>;
 }
 
-export function ErrorBox({ error }: { error: unknown }) {
-  if (!error) return null;
-  const e = error as ApiError;
+/** An API error as sentences (fields named by `labels`), with its code in small print for support. */
+export function ErrorBox({ error, labels = {} }: { error: unknown; labels?: FieldLabels }) {
+  const problems = fieldProblems(error, labels);
+  if (problems.length === 0) return null;
+  const code = (error as ApiError).code;
   return (
     <div role="alert" className="error">
-      <strong>{e.code ?? 'Error'}</strong> {e.message ?? String(error)}
-      {Array.isArray(e.details) && e.details.length > 0 && (
-        <ul>{(e.details as unknown[]).slice(0, 10).map((d, i) => <li key={i}>{typeof d === 'string' ? d : JSON.stringify(d)}</li>)}</ul>
-      )}
+      {problems.length === 1 ? <p>{problems[0]!.sentence}</p> : <ul>{problems.slice(0, 10).map((p, i) => <li key={i}>{p.sentence}</li>)}</ul>}
+      {code && <small className="muted"> ({code})</small>}
+    </div>
+  );
+}
+
+/**
+ * An inline confirmation: what will happen (and what will be sent), then Confirm or Cancel.
+ * Shown in place of a browser `confirm()` so the details can be read and the keyboard stays in the page;
+ * focus goes to Confirm, or to Cancel when the change is destructive (`danger`).
+ */
+export function Confirm({ title, children, confirm, onConfirm, onCancel, busy, danger }: { title: string; children?: ReactNode; confirm: string; onConfirm: () => void; onCancel: () => void; busy?: boolean; danger?: boolean }) {
+  const first = useRef<HTMLButtonElement>(null);
+  const id = useId();
+  useEffect(() => { first.current?.focus(); }, []);
+  return (
+    <div className="panel confirm" role="alertdialog" aria-label={title} aria-describedby={id}>
+      <h3>{title}</h3>
+      <div id={id}>{children}</div>
+      <div className="actions">
+        <button type="button" ref={danger ? undefined : first} className={danger ? 'danger' : undefined} disabled={busy} onClick={onConfirm}>{confirm}</button>
+        <button type="button" ref={danger ? first : undefined} className="secondary" disabled={busy} onClick={onCancel}>Cancel</button>
+      </div>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 // The alert lifecycle in the UI: the open alert's panel with its buttons (accept, un-accept, snooze
-// until, reassign, resolve, reopen) and its log, and under each alert source its maintenance
+// until, reassign, resolve, reopen), a comment box and its log, and under each alert source its maintenance
 // windows and heartbeats. Uses /api/v1/alerts/{id}/*, /alert-sources/{name}/maintenance and
 // /heartbeats as they are; the server refuses what the alert's status does not allow.
 import { useState, type FormEvent } from 'react';
@@ -16,6 +16,7 @@ interface Beat { name: string; status: string; interval_minutes: number; grace_m
 /** `datetime-local` gives local time without a zone; the API wants an instant. */
 const instant = (local: string) => new Date(local).toISOString();
 const inAnHour = () => { const d = new Date(Date.now() + 3_600_000); d.setSeconds(0, 0); return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16); };
+const LABELS = { text: 'Comment', until: 'Snooze until', target: 'Reassign to', 'target.username': 'User name', 'target.team': 'Team', 'target.name': 'Schedule' };
 const who = (t: Record<string, string>) => `${t.type} ${t.username ?? t.team ?? t.schedule ?? ''}`;
 
 export function AlertPanel({ alert, onChange }: { alert: AlertDetail; onChange: (a: AlertDetail) => void }) {
@@ -23,11 +24,16 @@ export function AlertPanel({ alert, onChange }: { alert: AlertDetail; onChange: 
   const act = useAction();
   const [until, setUntil] = useState(inAnHour);
   const [target, setTarget] = useState({ type: 'user', name: '' });
+  const [comment, setComment] = useState('');
   const post = (verb: string, body: Record<string, unknown> = {}) => act.run(async () => onChange(await api<AlertDetail>(`/alerts/${alert.id}/${verb}`, { body })));
   const reassign = (e: FormEvent) => {
     e.preventDefault();
     const key = target.type === 'user' ? 'username' : target.type === 'schedule' ? 'name' : target.type;
     void post('reassign', { target: { type: target.type, [key]: target.name } });
+  };
+  const addComment = (e: FormEvent) => {
+    e.preventDefault();
+    void act.run(async () => { onChange(await api<AlertDetail>(`/alerts/${alert.id}/comment`, { body: { text: comment.trim() } })); setComment(''); });
   };
   const s = alert.status;
   return (
@@ -38,7 +44,7 @@ export function AlertPanel({ alert, onChange }: { alert: AlertDetail; onChange: 
         {alert.assignee && <span className="muted"> assigned to {who(alert.assignee)}</span>}
       </p>
       {alert.details && <p>{alert.details}</p>}
-      <ErrorBox error={act.error} />
+      <ErrorBox error={act.error} labels={LABELS} />
       {editor && (
         <div className="row" role="group" aria-label="Alert actions">
           {s === 'pending' && <button type="button" className="small" disabled={act.busy} onClick={() => void post('accept')}>Accept</button>}
@@ -58,6 +64,12 @@ export function AlertPanel({ alert, onChange }: { alert: AlertDetail; onChange: 
           <label>Reassign to<select value={target.type} onChange={(e) => setTarget({ ...target, type: e.target.value })}><option value="user">User</option><option value="team">Team</option><option value="schedule">Schedule</option></select></label>
           <label>Name<input required value={target.name} onChange={(e) => setTarget({ ...target, name: e.target.value })} /></label>
           <button type="submit" className="small secondary" disabled={act.busy}>Reassign</button>
+        </form>
+      )}
+      {editor && (
+        <form className="form" onSubmit={addComment} aria-label="Add a comment">
+          <label>Comment<textarea rows={2} value={comment} onChange={(e) => setComment(e.target.value)} /></label>
+          <div><button type="submit" className="small" disabled={act.busy || !comment.trim()}>Add comment</button></div>
         </form>
       )}
       <ol className="log" aria-label="Alert log">
@@ -95,7 +107,7 @@ export function SourceExtras({ source }: { source: string }) {
   };
   return (
     <div className="panel" role="region" aria-label={`Source ${source}: maintenance and heartbeats`}>
-      <ErrorBox error={windows.error ?? beats.error ?? act.error} />
+      <ErrorBox error={windows.error ?? beats.error ?? act.error} labels={{ from: 'From', to: 'To', reason: 'Reason', interval_minutes: 'Interval (min)', grace_minutes: 'Grace (min)', source: 'Source' }} />
       <h4>Maintenance windows</h4>
       <div className="table-wrap"><table aria-label={`Maintenance windows of ${source}`}>
         <thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Reason</th><th scope="col">Absorbed events</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>

@@ -128,7 +128,7 @@ function Sources({ policies }: { policies: Policy[] }) {
       {admin && (
         <form className="form panel" onSubmit={submit} aria-label="New alert source">
           <h3>New alert source</h3>
-          <ErrorBox error={act.error} />
+          <ErrorBox error={act.error} labels={{ name: 'Source name', kind: 'Kind', escalation_policy: 'Escalation policy', priority: 'Priority', account: '4me account' }} />
           <div className="row">
             <label>Source name<input required pattern="[A-Za-z0-9][A-Za-z0-9_-]*" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
             <label>Kind<select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value })}><option value="events">Events API (ilert-compatible)</option><option value="4me">4me webhook</option></select></label>
@@ -184,7 +184,7 @@ function Policies({ list }: { list: ReturnType<typeof useLoad<{ items: Policy[] 
       {admin && (
         <form className="form panel" onSubmit={submit} aria-label="New escalation policy">
           <h3>New or changed escalation policy</h3>
-          <ErrorBox error={act.error} />
+          <ErrorBox error={act.error} labels={{ name: 'Policy name', levels: 'Levels', repeat: 'Repeat', ack_timeout_minutes: 'Acknowledgement timeout', timeout_minutes: 'Level timeout', targets: 'Level targets' }} />
           <div className="row">
             <label>Policy name<input required pattern="[A-Za-z0-9][A-Za-z0-9_-]*" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
             <label>Repeat<input type="number" min={0} max={9} value={form.repeat} onChange={(e) => setForm({ ...form, repeat: Number(e.target.value) })} /></label>

@@ -6,6 +6,7 @@ import { Link, navigate, useLocation } from '../router';
 import { ErrorBox, Json, Page, useAction, useCan, useLoad } from '../ui';
 import type { ConnectionView } from './Connections';
 import { FourmeInbound } from './FourmeInbound';
+import { jsonField } from '../errorWords';
 
 type AuthSpec = Record<string, { label: string; config: Array<[string, string]>; secrets: Array<[string, string]> }>;
 const HTTP_AUTH: AuthSpec = {
@@ -24,6 +25,8 @@ const FOURME_AUTH: AuthSpec = {
   personal_access_token: { label: 'Personal access token', config: [], secrets: [['token', 'Token']] },
 };
 const authOf = (type: string) => (type === '4me' ? FOURME_AUTH : HTTP_AUTH);
+/** The request's field keys and the catalog's paths, as this page labels them. */
+const LABELS = { 'connection name': 'Name', name: 'Name', type: 'Type', 'config.account': 'Account', account: 'Account', 'config.domain': 'Domain', domain: 'Domain', 'config.base_url': 'Base URL', base_url: 'Base URL', 'config.auth': 'Authentication', 'config.auth.type': 'Authentication', 'config.auth.username': 'User name', 'config.auth.header': 'Header name', 'config.auth.param': 'Parameter name', 'config.auth.token_url': 'Token URL', 'config.auth.authorization_url': 'Authorization URL', 'config.auth.client_id': 'Client ID', 'config.auth.scopes': 'Scopes', 'config.test': 'Test request path', 'secret.password': 'Password', 'secret.token': 'Token', 'secret.client_id': 'Client ID', 'secret.client_secret': 'Client secret', url: 'URL', method: 'Method', headers: 'Headers', body: 'Body', 'apply.step_id': 'Step id', recipe: 'Recipe', step_id: 'Step id' };
 const TYPES: Array<[string, string]> = [['http', 'HTTP API'], ['4me', '4me / Xurrent']];
 
 export default function Connection({ name }: { name?: string }) {
@@ -59,7 +62,7 @@ export default function Connection({ name }: { name?: string }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void act.run(async () => {
-      const extra = form.extra.trim() ? JSON.parse(form.extra) : {};
+      const extra = form.extra.trim() ? jsonField(form.extra, 'Other configuration') as Record<string, unknown> : {};
       const auth: Record<string, unknown> = { type: form.auth };
       for (const [k] of spec.config) {
         const v = form.authCfg[k]?.trim();
@@ -70,7 +73,7 @@ export default function Connection({ name }: { name?: string }) {
         : { ...extra, ...(form.base_url ? { base_url: form.base_url } : {}), ...(form.auth !== 'none' ? { auth } : {}), ...(form.privateNet ? { private_network: true } : {}), ...(form.testPath ? { test: { path: form.testPath } } : {}) };
       const secrets: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(form.secrets)) if (v) secrets[k] = v;
-      if (form.auth === 'custom' && form.customHeaders.trim()) secrets.headers = JSON.parse(form.customHeaders);
+      if (form.auth === 'custom' && form.customHeaders.trim()) secrets.headers = jsonField(form.customHeaders, 'Secret headers');
       const body = { ...(isNew ? { name: form.name, type: form.type } : {}), config, ...(Object.keys(secrets).length ? { secrets } : {}) };
       const saved = isNew ? await api<ConnectionView>('/connections', { body }) : await api<ConnectionView>(`/connections/${enc(name!)}`, { method: 'PATCH', body });
       set({ secrets: {} });
@@ -97,7 +100,7 @@ export default function Connection({ name }: { name?: string }) {
         <button type="button" className="danger" onClick={remove} disabled={act.busy}>Delete</button>
       </>
     )}>
-      <ErrorBox error={conn.error ?? act.error ?? test.error} />
+      <ErrorBox error={conn.error ?? act.error ?? test.error} labels={LABELS} />
       {oauth === 'authorized' && <p role="status" className="ok">Connected: the provider granted access and the token is stored.</p>}
       {oauthError && <div role="alert" className="error">Connect failed: {oauthError}</div>}
       {testResult && (
@@ -159,8 +162,8 @@ function Wizard({ connection }: { connection: ConnectionView }) {
   const act = useAction();
   const body = () => ({
     url: req.url, method: req.method, ...(req.name ? { name: req.name } : {}),
-    ...(req.headers.trim() ? { headers: JSON.parse(req.headers) } : {}),
-    ...(req.body.trim() ? { body: JSON.parse(req.body) } : {}),
+    ...(req.headers.trim() ? { headers: jsonField(req.headers, 'Headers') } : {}),
+    ...(req.body.trim() ? { body: jsonField(req.body, 'Body') } : {}),
   });
   const send = (e: FormEvent) => {
     e.preventDefault();
@@ -182,7 +185,7 @@ function Wizard({ connection }: { connection: ConnectionView }) {
     <section className="panel wizard" aria-labelledby="wizard-title">
       <h2 id="wizard-title">Test request</h2>
       <ol className="stepper">{steps.map((s, i) => <li key={s} aria-current={step === i + 1 ? 'step' : undefined}>{i + 1}. {s}</li>)}</ol>
-      <ErrorBox error={act.error} />
+      <ErrorBox error={act.error} labels={LABELS} />
       {step === 1 && (
         <form className="form" onSubmit={send} aria-label="Method and URL">
           <div className="row">

@@ -26,7 +26,7 @@ export default function OpsApps() {
   });
   return (
     <Page title="Operations applications">
-      <ErrorBox error={list.error ?? act.error} />
+      <ErrorBox error={list.error ?? act.error} labels={{ name: 'Name', description: 'Description', impersonate_user: 'Impersonated user', enabled: 'Enabled' }} />
       <div className="table-wrap">
         <table aria-label="Operations applications">
           <thead><tr><th scope="col">Name</th><th scope="col">URL</th><th scope="col">Acts as</th><th scope="col">Status</th><th scope="col">Updated</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>

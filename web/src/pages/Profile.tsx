@@ -8,6 +8,8 @@ interface Rule { priority: 'high' | 'low'; channel: 'email' | 'webhook' | 'chat'
 interface Outcome { rule: number; ok: boolean; status: number | null; error: string | null }
 const EMPTY = { priority: 'high', channel: 'email', delay_minutes: 0, target: '', template: 'slack', private_network: false };
 
+const LABELS = { rules: 'Rule', priority: 'Priority', channel: 'Channel', delay_minutes: 'Delay (minutes)', target: 'Email address or URL', template: 'Chat format', private_network: 'Allow private network addresses' };
+
 export default function Profile() {
   const { me } = useSession();
   const admin = useCan('admin');
@@ -28,7 +30,7 @@ export default function Profile() {
   return (
     <Page title="My notification rules">
       <p>When an escalation reaches you, each rule for the alert's priority is sent after its delay, until the alert is accepted. Without any rule you get an email.</p>
-      <ErrorBox error={rules.error ?? act.error} />
+      <ErrorBox error={rules.error ?? act.error} labels={LABELS} />
       <div className="table-wrap">
         <table aria-label="Notification rules">
           <thead><tr><th scope="col">#</th><th scope="col">Priority</th><th scope="col">Channel</th><th scope="col">After</th><th scope="col">Target</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>

@@ -83,7 +83,7 @@ function Detail({ name }: { name: string }) {
       </ul>
       {editor && (
         <form className="form" onSubmit={add} aria-label="Add an override">
-          <ErrorBox error={act.error} />
+          <ErrorBox error={act.error} labels={{ user: 'Person', from: 'From', to: 'To', note: 'Note' }} />
           <div className="row">
             <label>Person<input required list="schedule-people" value={ov.user} onChange={(e) => setOv({ ...ov, user: e.target.value })} /></label>
             <datalist id="schedule-people">{[...new Set(s.data?.layers.flatMap((l) => (l.users as string[]) ?? []))].map((u) => <option key={u} value={u} />)}</datalist>
@@ -140,7 +140,7 @@ export default function Schedules({ name }: { name?: string }) {
       {editor && (
         <form className="form panel" onSubmit={save} aria-label="New or changed schedule">
           <h2>New or changed schedule</h2>
-          <ErrorBox error={act.error} />
+          <ErrorBox error={act.error} labels={{ name: 'Schedule name', time_zone: 'Time zone', layers: 'Layers', users: 'Layer users', handoff: 'Layer handoff', start: 'Layer start', restrictions: 'Layer restrictions' }} />
           <div className="row">
             <label>Schedule name<input required pattern="[A-Za-z0-9][A-Za-z0-9_-]*" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
             <label>Time zone<input required value={form.time_zone} onChange={(e) => setForm({ ...form, time_zone: e.target.value })} /></label>

@@ -52,7 +52,7 @@ function TableList() {
           <label>Columns <span className="muted">(name or name:type — string, number, boolean, json; the first is the key)</span>
             <input required value={f.columns} onChange={(e) => setF({ ...f, columns: e.target.value })} /></label>
           <label>Description<input value={f.description} onChange={(e) => setF({ ...f, description: e.target.value })} /></label>
-          <ErrorBox error={act.error} />
+          <ErrorBox error={act.error} labels={{ name: 'Table name', columns: 'Columns', description: 'Description', key: 'Key column' }} />
           <div><button type="submit" disabled={act.busy}>Create table</button></div>
         </form>
       )}
@@ -127,14 +127,14 @@ function TableRows({ name }: { name: string }) {
                   required={c.name === t.key} disabled={c.name === t.key && editing.key !== null} />}
             </label>
           ))}
-          <ErrorBox error={act.error} />
+          <ErrorBox error={act.error} labels={{ values: 'Row', key: 'Key' }} />
           <div className="row">
             <button type="submit" disabled={act.busy}>Save row</button>
             <button type="button" className="secondary" onClick={() => setEditing(null)}>Cancel</button>
           </div>
         </form>
       )}
-      {!editing && <ErrorBox error={act.error} />}
+      {!editing && <ErrorBox error={act.error} labels={{ values: 'Row', key: 'Key' }} />}
       {imported && <p role="status" className="ok">{imported}</p>}
       <div className="table-wrap">
         <table aria-label={`Rows of ${name}`} aria-busy={rows.loading}>

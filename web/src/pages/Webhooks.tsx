@@ -1,11 +1,12 @@
 // Outbound webhooks: subscriptions with their last delivery; per subscription the delivery log,
-// each delivery's attempts, and resend.
+// each delivery's attempts, and resend; its edit form, admin controls and "Send test" are in
+// WebhookManage.tsx.
 import { useState, type FormEvent } from 'react';
 import { api, enc, q } from '../api';
 import { Link } from '../router';
 import { CopyButton, ErrorBox, Json, Page, Status, time, useAction, useCan, useLoad } from '../ui';
+import { HOOK_LABELS, WebhookAdmin, WebhookEdit, WebhookTest, type Hook } from './WebhookManage';
 
-interface Hook { id: string; event: string; uri: string; description: string | null; recipe: string | null; disabled: boolean; status: string; disabled_reason: string | null; verify: boolean; verified_at: string | null; last_delivery_at: string | null; last_delivery_status: number | null; last_error: string | null; consecutive_failures: number }
 interface Delivery { id: string; event_type: string; status: string; attempts: number; next_attempt_at: string | null; last_status: number | null; last_error: string | null; payload: unknown; created_at: string }
 interface Attempt { id: number; attempt: number; at: string; status_code: number | null; response: string | null; duration_ms: number; error: string | null; trigger: string }
 
@@ -54,7 +55,7 @@ function WebhookList() {
           <label>URI<input required type="url" value={f.uri} onChange={(e) => setF({ ...f, uri: e.target.value })} /></label>
           <label>Only for recipe (optional)<input value={f.recipe} onChange={(e) => setF({ ...f, recipe: e.target.value })} /></label>
           <label className="check"><input type="checkbox" checked={f.private_network} onChange={(e) => setF({ ...f, private_network: e.target.checked })} /> Allow a private network address</label>
-          <ErrorBox error={act.error} />
+          <ErrorBox error={act.error} labels={HOOK_LABELS} />
           <div><button type="submit" disabled={act.busy}>Subscribe</button></div>
           {secret && <p role="status" className="ok">Signing secret (shown once): <code>{secret}</code> <CopyButton text={secret} label="Copy secret" /></p>}
         </form>
@@ -71,19 +72,24 @@ function WebhookDetail({ id }: { id: string }) {
   const [open, setOpen] = useState<string | null>(null);
   const attempts = useLoad(async () => (open ? api<{ items: Attempt[] }>(`/webhooks/${enc(id)}/attempts${q({ delivery: open })}`) : { items: [] }), [id, open]);
   const editor = useCan('editor');
+  const admin = useCan('admin');
   const act = useAction();
   const h = hook.data;
   const resend = (d: string) => act.run(async () => { await api(`/webhooks/${enc(id)}/deliveries/${enc(d)}/resend`, { method: 'POST' }); deliveries.reload(); });
-  const test = () => act.run(async () => { await api(`/webhooks/${enc(id)}/test`, { method: 'POST' }); deliveries.reload(); });
   return (
-    <Page title={h ? `Webhook ${h.event}` : 'Webhook'} actions={editor && <button type="button" className="secondary" onClick={test} disabled={act.busy}>Send test</button>}>
+    <Page title={h ? `Webhook ${h.event}` : 'Webhook'}>
       <ErrorBox error={hook.error ?? deliveries.error ?? act.error} />
       {h && <dl className="facts">
-        <div><dt>URI</dt><dd><code>{h.uri}</code></dd></div>
-        <div><dt>Status</dt><dd><Status status={h.status} /></dd></div>
+        <div><dt>URI</dt><dd><code data-testid="hook-uri">{h.uri}</code></dd></div>
+        {h.description && <div><dt>Description</dt><dd data-testid="hook-description">{h.description}</dd></div>}
+        {h.recipe && <div><dt>Only for recipe</dt><dd>{h.recipe}</dd></div>}
+        <div><dt>Status</dt><dd><Status status={h.status} />{h.disabled_reason && <span className="muted"> {h.disabled_reason}</span>}</dd></div>
         <div><dt>Failures in a row</dt><dd>{h.consecutive_failures}</dd></div>
         {h.last_error && <div><dt>Last error</dt><dd>{h.last_error}</dd></div>}
       </dl>}
+      {h && <WebhookTest hook={h} onSettled={deliveries.reload} />}
+      {h && admin && <WebhookAdmin hook={h} onChange={hook.set} />}
+      {h && admin && <WebhookEdit hook={h} onSaved={hook.set} />}
       <h2>Deliveries</h2>
       <label>Status<select value={status} onChange={(e) => { setStatus(e.target.value); setCursor(null); }}>{['', 'pending', 'succeeded', 'failed', 'canceled'].map((s) => <option key={s} value={s}>{s || 'any'}</option>)}</select></label>
       <div className="table-wrap">
