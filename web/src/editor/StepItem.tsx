@@ -62,13 +62,14 @@ export function StepItem({ tree, step: st, path, count, parent }: { tree: Tree; 
     <li data-step-path={pathKey(path)} data-step-index={path.length === 2 ? i : undefined} tabIndex={-1} aria-label={`Step ${id}`}
       className={hint ? `drop-${hint}` : undefined}
       onFocusCapture={() => tree.focusStep(path)} onKeyDown={onKey}
-      onDragOver={(e) => { if (!canDrop(path)) return; e.preventDefault(); e.stopPropagation(); setHint(where(e)); }}
+      onDragOver={(e) => { if (dragging === null) return; e.stopPropagation(); if (!canDrop(path)) return; e.preventDefault(); setHint(where(e)); }}
       onDragLeave={() => setHint(null)}
       onDrop={(e) => {
         setHint(null);
+        if (dragging === null) return;
+        e.stopPropagation(); // over the dragged step itself: no drop, and not onto the block around it either
         if (!canDrop(path)) return;
         e.preventDefault();
-        e.stopPropagation();
         const from = dragging!;
         dragging = null;
         const to = dropPlace(from, path, where(e));

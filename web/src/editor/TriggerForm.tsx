@@ -37,7 +37,7 @@ export default function TriggerForm({ trigger, triggers, editor, edit, onFieldFo
   });
   return (
     <div className="trigger-form">
-      <label>Trigger<select value={type} onChange={(e) => changeType(e.target.value)} disabled={!editor}>
+      <label>Trigger<select aria-label="Trigger" value={type} onChange={(e) => changeType(e.target.value)} disabled={!editor}>
         {!def && <option value={type}>{type}</option>}
         {triggers.map((t) => <option key={t.type} value={t.type}>{t.type}</option>)}
       </select></label>
