@@ -123,7 +123,7 @@ describe.skipIf(!hasChromium)('step tree', () => {
     expect(await ids(['steps', 0, 'else'])).toEqual(['step_2']);
   });
 
-  it('adds switch cases, a default and an on_error handler with ids unique across the recipe', async () => {
+  it('adds switch cases, a default and an on_error handler with ids unique across the recipe, and aims datapills at nested fields', async () => {
     await page.goto(`${server.url}/recipes/new`);
     await page.getByRole('heading', { name: 'New recipe' }).waitFor();
     await page.getByLabel('Kind of step to add', { exact: true }).selectOption('switch');
@@ -133,10 +133,13 @@ describe.skipIf(!hasChromium)('step tree', () => {
     await page.getByRole('button', { name: 'Add default to switch_1' }).click();
     await page.getByRole('button', { name: 'Add step to case incident of switch_1' }).click();
     await page.getByRole('button', { name: 'Add step to default of switch_1' }).click();
+    // A datapill goes into the nested step's field it was aimed at.
+    await page.getByLabel('step_1 value', { exact: true }).focus();
+    await page.getByRole('button', { name: 'Insert trigger.body', exact: true }).click();
     await page.getByRole('button', { name: 'Add on_error handler to first' }).click();
     await page.getByRole('button', { name: 'Add step to on error of first' }).click();
     const d = await doc();
-    expect(d.steps[1]).toEqual({ id: 'switch_1', action: 'switch', with: { value: '' }, cases: { incident: [{ id: 'step_1', action: 'transform', with: { value: '' } }] }, default: [{ id: 'step_2', action: 'transform', with: { value: '' } }] });
+    expect(d.steps[1]).toEqual({ id: 'switch_1', action: 'switch', with: { value: '' }, cases: { incident: [{ id: 'step_1', action: 'transform', with: { value: '{{ trigger.body }}' } }] }, default: [{ id: 'step_2', action: 'transform', with: { value: '' } }] });
     expect(d.steps[0].on_error).toEqual([{ id: 'step_3', action: 'transform', with: { value: '' } }]);
   });
 
