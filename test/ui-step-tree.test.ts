@@ -138,6 +138,16 @@ describe.skipIf(!hasChromium)('step tree', () => {
     await page.getByRole('button', { name: 'Insert trigger.body', exact: true }).click();
     await page.getByRole('button', { name: 'Add on_error handler to first' }).click();
     await page.getByRole('button', { name: 'Add step to on error of first' }).click();
+    // An empty case can go again; a step whose action becomes a block gets the block's list.
+    await page.getByLabel('New case of switch_1', { exact: true }).fill('rfc');
+    await page.getByLabel('New case of switch_1', { exact: true }).press('Enter');
+    await expect.poll(async () => Object.keys((await doc()).steps[1].cases)).toEqual(['incident', 'rfc']);
+    await page.getByRole('button', { name: 'Remove case rfc of switch_1' }).click();
+    await expect.poll(async () => Object.keys((await doc()).steps[1].cases)).toEqual(['incident']);
+    await page.getByLabel('Kind of step to add', { exact: true }).selectOption('action');
+    await page.getByRole('button', { name: 'Add step', exact: true }).click();
+    await step('steps.2').getByLabel('Action', { exact: true }).selectOption('foreach');
+    await expect.poll(async () => (await doc()).steps[2]).toEqual({ id: 'step_4', action: 'foreach', steps: [] });
     const d = await doc();
     expect(d.steps[1]).toEqual({ id: 'switch_1', action: 'switch', with: { value: '' }, cases: { incident: [{ id: 'step_1', action: 'transform', with: { value: '{{ trigger.body }}' } }] }, default: [{ id: 'step_2', action: 'transform', with: { value: '' } }] });
     expect(d.steps[0].on_error).toEqual([{ id: 'step_3', action: 'transform', with: { value: '' } }]);
