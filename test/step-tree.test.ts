@@ -2,7 +2,7 @@
 // moves of step nodes between lists of a parsed YAML document (comments travel with the step).
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { afterRemoval, allIds, appendStep, childLists, dropPlace, moveStep, newStep, stepAt, uniqueId } from '../web/src/editor/step-tree.js';
+import { afterRemoval, allIds, at, appendStep, childLists, dropPlace, moveStep, newStep, stepAt, uniqueId } from '../web/src/editor/step-tree.js';
 
 const YAML = `name: t
 trigger: { type: webhook }
@@ -83,5 +83,18 @@ describe('step tree', () => {
     const p = dropPlace(['steps', 2, 'cases', 'incident', 0], ['steps', 0], 'before');
     expect(moveStep(d, ['steps', 2, 'cases', 'incident', 0], p.list, p.index)).toEqual(['steps', 0]);
     expect(ids(d, ['steps'])).toEqual(['c', 'a', 'check', 'route']);
+  });
+});
+
+describe('step tree paths', () => {
+  it('spells a numeric case key as the document does, so edits land in the existing case', () => {
+    const d = parseDocument('steps:\n  - id: route\n    action: switch\n    cases:\n      1:\n        - id: p1\n          action: transform\n      2: []\n');
+    const js = d.toJS() as any;
+    expect(Object.keys(js.steps[0].cases)).toEqual(['1', '2']); // plain data: text keys
+    expect(at(d, ['steps', 0, 'cases', '1', 0, 'id'])).toEqual(['steps', 0, 'cases', 1, 0, 'id']);
+    expect(at(d, ['steps', 0, 'cases', 'new'])).toEqual(['steps', 0, 'cases', 'new']);
+    expect(moveStep(d, ['steps', 0, 'cases', '1', 0], ['steps', 0, 'cases', '2'], 0)).toEqual(['steps', 0, 'cases', '2', 0]);
+    expect((d.toJS() as any).steps[0].cases).toEqual({ 1: [], 2: [{ id: 'p1', action: 'transform' }] });
+    expect(d.toString()).not.toContain('"2"');
   });
 });

@@ -6,7 +6,7 @@ import type { parseDocument } from 'yaml';
 import type { ConnectionView } from '../pages/Connections';
 import { SchemaForm } from './SchemaForm';
 import { ActionPicker, ConnectionPicker, type CatalogAction } from './Pickers';
-import { childLists, dropPlace, isWithin, pathKey, type BlockKind, type Path } from './step-tree';
+import { at, childLists, dropPlace, isWithin, pathKey, type BlockKind, type Path } from './step-tree';
 import { AddRow } from './AddRow';
 import type { Step } from './StepList';
 
@@ -41,7 +41,7 @@ export function StepItem({ tree, step: st, path, count, parent }: { tree: Tree; 
   const def = tree.actionsByName.get(st.action ?? '');
   const nested = childLists(st);
   const [hint, setHint] = useState<'before' | 'after' | null>(null);
-  const setIn = (p: Path, value: unknown, dropEmpty = true) => tree.edit((d) => ((dropEmpty && value === '') || value === undefined ? d.deleteIn(p) : d.setIn(p, value)));
+  const setIn = (p: Path, value: unknown, dropEmpty = true) => tree.edit((d) => ((dropEmpty && value === '') || value === undefined ? d.deleteIn(at(d, p)) : d.setIn(at(d, p), value)));
   const intoTargets = tree.lists.filter((l) => !isWithin(l.path, path) && pathKey(l.path) !== pathKey(list));
 
   const onKey = (e: React.KeyboardEvent) => {
@@ -99,7 +99,7 @@ export function StepItem({ tree, step: st, path, count, parent }: { tree: Tree; 
                 {intoTargets.map((l, n) => <option key={pathKey(l.path)} value={n}>{l.label}</option>)}
               </select>
             )}
-            <button type="button" className="small danger" onClick={() => tree.edit((d) => d.deleteIn(path))} aria-label={`Remove ${id}`}>Remove</button>
+            <button type="button" className="small danger" onClick={() => tree.edit((d) => d.deleteIn(at(d, path)))} aria-label={`Remove ${id}`}>Remove</button>
           </span>
         )}
       </div>
@@ -148,7 +148,7 @@ function Block({ tree, owner, step, keyPath, label, list }: { tree: Tree; owner:
       {tree.editor && (
         <div className="row">
           <AddRow tree={tree} list={lp} name={name} />
-          {removable && <button type="button" className="small danger" aria-label={`Remove ${name}`} onClick={() => tree.edit((d) => d.deleteIn(lp))}>Remove</button>}
+          {removable && <button type="button" className="small danger" aria-label={`Remove ${name}`} onClick={() => tree.edit((d) => d.deleteIn(at(d, lp)))}>Remove</button>}
         </div>
       )}
     </div>
@@ -162,7 +162,7 @@ function BlockAdds({ tree, step: st, path, id }: { tree: Tree; step: Step; path:
   const addCase = () => {
     const v = value.trim();
     if (!v || cases[v] !== undefined) return;
-    tree.edit((d) => d.setIn([...path, 'cases', v], d.createNode([])));
+    tree.edit((d) => d.setIn([...at(d, path), 'cases', v], d.createNode([])));
     setValue('');
   };
   return (
@@ -172,10 +172,10 @@ function BlockAdds({ tree, step: st, path, id }: { tree: Tree; step: Step; path:
           <label>New case of {id}<input value={value} onChange={(e) => setValue(e.target.value)} placeholder="value"
             onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); addCase(); } }} /></label>
           <button type="button" className="small" disabled={!value.trim() || cases[value.trim()] !== undefined} onClick={addCase} aria-label={`Add case to ${id}`}>Add case</button>
-          {st.default === undefined && <button type="button" className="small secondary" onClick={() => tree.edit((d) => d.setIn([...path, 'default'], d.createNode([])))} aria-label={`Add default to ${id}`}>Add default</button>}
+          {st.default === undefined && <button type="button" className="small secondary" onClick={() => tree.edit((d) => d.setIn([...at(d, path), 'default'], d.createNode([])))} aria-label={`Add default to ${id}`}>Add default</button>}
         </>
       )}
-      {st.on_error === undefined && <button type="button" className="small secondary" onClick={() => tree.edit((d) => d.setIn([...path, 'on_error'], d.createNode([])))} aria-label={`Add on_error handler to ${id}`}>Add on_error handler</button>}
+      {st.on_error === undefined && <button type="button" className="small secondary" onClick={() => tree.edit((d) => d.setIn([...at(d, path), 'on_error'], d.createNode([])))} aria-label={`Add on_error handler to ${id}`}>Add on_error handler</button>}
     </div>
   );
 }

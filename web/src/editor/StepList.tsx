@@ -7,7 +7,7 @@ import type { parseDocument } from 'yaml';
 import type { ConnectionView } from '../pages/Connections';
 import type { CatalogAction } from './Pickers';
 import { keepInputs } from './schema-form';
-import { allIds, appendStep, blockLists, childLists, moveStep, newStep, pathKey, stepAt, type BlockKind, type Path } from './step-tree';
+import { allIds, appendStep, at, blockLists, childLists, moveStep, newStep, pathKey, stepAt, type BlockKind, type Path } from './step-tree';
 import { StepItem, type Tree } from './StepItem';
 import { AddRow } from './AddRow';
 
@@ -75,8 +75,9 @@ export default function StepList({ steps, edit, actions, connections, editor, on
   });
   // A new action keeps only the inputs its schema names, a connection only of a type it accepts,
   // and a block action gets its lists (nested steps already there are never dropped).
-  const changeAction = (path: Path, next: string) => edit((d) => {
-    const st = stepAt<Step>(steps, path);
+  const changeAction = (jsPath: Path, next: string) => edit((d) => {
+    const st = stepAt<Step>(steps, jsPath);
+    const path = at(d, jsPath);
     const def = actionsByName.get(next);
     d.setIn([...path, 'action'], next);
     if (!def) return; // not in the catalog (yet): leave the rest for the validator to judge

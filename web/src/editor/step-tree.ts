@@ -1,7 +1,7 @@
 // Pure helpers behind the step tree: where a step's nested lists are, unique ids across the whole
 // recipe, and moving step nodes between lists of the parsed YAML document (the nodes themselves
 // move, so their comments go with them). No React here; the tree's rules can be tested apart.
-import { isMap, isSeq, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 
 /** A step's (or a list's) place in the YAML: ['steps', 1, 'cases', 'incident', 0]. */
 export type Path = (string | number)[];
@@ -83,8 +83,28 @@ export function afterRemoval(p: Path, removed: Path): Path {
   return out;
 }
 
+/**
+ * The path as the document spells it: plain data turns a key like `cases: { 1: [...] }` into the
+ * text "1", while the YAML map's key is the number 1. Segments that match no key stay as they are.
+ */
+export function at(d: Document, p: Path): Path {
+  const out: Path = [];
+  let node: unknown = d.contents;
+  for (const k of p) {
+    let key: unknown = k;
+    if (isMap(node) && typeof k === 'string' && !node.has(k)) {
+      const pair = node.items.find((it) => isScalar(it.key) && String(it.key.value) === k);
+      if (pair) key = (pair.key as { value: unknown }).value;
+    }
+    out.push(key as string | number);
+    node = isMap(node) || isSeq(node) ? node.get(key, true) : undefined;
+  }
+  return out;
+}
+
 /** The YAML sequence at a list path, created (empty) when missing. */
-function seqAt(d: Document, list: Path): { items: unknown[] } {
+function seqAt(d: Document, path: Path): { items: unknown[] } {
+  const list = at(d, path);
   let node = d.getIn(list, true);
   if (!isSeq(node)) {
     d.setIn(list, d.createNode([]));
@@ -101,15 +121,15 @@ function seqAt(d: Document, list: Path): { items: unknown[] } {
  */
 export function moveStep(d: Document, from: Path, list: Path, index: number): Path | null {
   if (isWithin(list, from)) return null;
-  const src = d.getIn(from.slice(0, -1), true);
+  const src = d.getIn(at(d, from.slice(0, -1)), true);
   const i = from[from.length - 1] as number;
   if (!isSeq(src) || i < 0 || i >= src.items.length) return null;
   const to = afterRemoval(list, from);
   const [node] = src.items.splice(i, 1);
   const dst = seqAt(d, to);
-  const at = Math.max(0, Math.min(index, dst.items.length));
-  dst.items.splice(at, 0, node);
-  return [...to, at];
+  const pos = Math.max(0, Math.min(index, dst.items.length));
+  dst.items.splice(pos, 0, node);
+  return [...to, pos];
 }
 
 /** Inserts a new step (plain data) at the end of a list, creating the list; answers its path. */
@@ -136,4 +156,4 @@ export function stepAt<T = Record<string, unknown>>(steps: unknown[], path: Path
 }
 
 /** Is there a map at the path (e.g. a switch's `cases`)? */
-export const hasMap = (d: Document, p: Path): boolean => isMap(d.getIn(p, true));
+export const hasMap = (d: Document, p: Path): boolean => isMap(d.getIn(at(d, p), true));

@@ -18,6 +18,7 @@ import SampleCapture from '../editor/SampleCapture';
 import TestRun from '../editor/TestRun';
 import Versions from '../editor/Versions';
 import { readLoose } from '../editor/schema-form';
+import { at } from '../editor/step-tree';
 
 const TEMPLATE = `name: my-recipe
 trigger:
@@ -99,7 +100,7 @@ export default function RecipeEditor({ name }: { name?: string }) {
     const start = el.selectionStart ?? el.value.length;
     const end = el.selectionEnd ?? start;
     const next = el.value.slice(0, start) + text + el.value.slice(end);
-    setIn(t.path, readLoose(next), false);
+    edit((d) => d.setIn(at(d, t.path), readLoose(next))); // at: a case key like 1 is a number in the YAML
     requestAnimationFrame(() => {
       el.focus();
       el.setSelectionRange(start + text.length, start + text.length);
