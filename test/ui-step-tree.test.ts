@@ -171,6 +171,12 @@ describe.skipIf(!hasChromium)('step tree', () => {
     await fillYaml(page, 'name: s\ntrigger: { type: webhook }\nsteps:\n  - id: first\n    action: custom.thing\n');
     const select = step('steps.0').getByLabel('Action', { exact: true });
     await select.locator('option[value="http.request"]').waitFor({ state: 'attached' });
+    // Typing a step id keeps the focus in its field, key by key.
+    await step('steps.0').getByLabel('Step id', { exact: true }).click();
+    await page.keyboard.press('End');
+    await page.keyboard.type('_two');
+    await expect.poll(async () => (await doc()).steps[0].id).toBe('first_two');
+    await fillYaml(page, 'name: s\ntrigger: { type: webhook }\nsteps:\n  - id: first\n    action: custom.thing\n');
     await page.getByLabel('Search actions for first', { exact: true }).fill('graphql');
     await expect.poll(() => select.locator('option[value="http.request"]').count()).toBe(0);
     expect(await select.locator('option[value="4me.graphql"]').count()).toBe(1);

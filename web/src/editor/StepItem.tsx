@@ -127,7 +127,7 @@ function Block({ tree, owner, step, keyPath, label, list }: { tree: Tree; owner:
     <div className="block" data-list-path={pathKey(lp)}>
       <div className="block-label">{label}</div>
       <ol className="steps-list nested" aria-label={name}>
-        {list.map((s, j) => <StepItem key={s.id ?? `#${j}`} tree={tree} step={s} path={[...lp, j]} count={list.length} parent={step} />)}
+        {list.map((s, j) => <StepItem key={j} tree={tree} step={s} path={[...lp, j]} count={list.length} parent={step} />)}
         {list.length === 0 && (
           <li className={`drop-empty${hint ? ' drop-here' : ''}`} data-empty-list={pathKey(lp)}
             onDragOver={(e) => { if (!canDrop(lp)) return; e.preventDefault(); e.stopPropagation(); setHint(true); }}

@@ -47,7 +47,8 @@ export default function StepList({ steps, edit, actions, connections, editor, on
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [said, setSaid] = useState('');
   const root = useRef<HTMLDivElement>(null);
-  // After a move, focus goes to the moved step (the same control when it is still there).
+  // Steps are keyed by place, not id (typing an id must not remount its step and lose the focus);
+  // so after a move, focus goes to the moved step's new place (the same control when it is there).
   const pending = useRef<{ path: Path; label: string | null } | null>(null);
   useEffect(() => {
     const p = pending.current;
@@ -97,7 +98,7 @@ export default function StepList({ steps, edit, actions, connections, editor, on
   return (
     <div ref={root} className="step-tree">
       <ol className="steps-list" aria-label="Step list">
-        {steps.map((st, i) => <StepItem key={st.id ?? `#${i}`} tree={tree} step={st} path={['steps', i]} count={steps.length} parent={null} />)}
+        {steps.map((st, i) => <StepItem key={i} tree={tree} step={st} path={['steps', i]} count={steps.length} parent={null} />)}
       </ol>
       {editor && <AddRow tree={tree} list={['steps']} name={null} />}
       <p className="sr-only" role="status" aria-live="polite">{said}</p>
