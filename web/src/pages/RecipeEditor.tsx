@@ -13,10 +13,12 @@ import YamlPane from '../editor/YamlPane';
 import type { ConnectionView } from './Connections';
 import type { CatalogAction } from '../editor/Pickers';
 import StepList, { type Step } from '../editor/StepList';
+import TriggerForm, { type CatalogTrigger } from '../editor/TriggerForm';
 import SampleCapture from '../editor/SampleCapture';
 import TestRun from '../editor/TestRun';
 import Versions from '../editor/Versions';
 import { readLoose } from '../editor/schema-form';
+import { at } from '../editor/step-tree';
 
 const TEMPLATE = `name: my-recipe
 trigger:
@@ -29,10 +31,10 @@ steps:
 `;
 // Until the catalog answers, the trigger types Hookflow always has; action names come only from it.
 const TRIGGERS = ['webhook', '4me.webhook', 'http.poll', 'schedule', 'operation'];
-interface CatalogNames { actions: CatalogAction[]; triggers: Array<{ type: string }> }
+interface CatalogNames { actions: CatalogAction[]; triggers: CatalogTrigger[] }
 
 interface Problem { path: string; line?: number; message: string }
-type Target = { kind: 'field'; step: number; key: string; el: HTMLInputElement } | { kind: 'yaml'; insert: (text: string) => void };
+type Target = { kind: 'field'; path: (string | number)[]; el: HTMLInputElement } | { kind: 'yaml'; insert: (text: string) => void };
 
 export default function RecipeEditor({ name }: { name?: string }) {
   const isNew = !name;
@@ -48,7 +50,7 @@ export default function RecipeEditor({ name }: { name?: string }) {
   const catalog = useLoad(async () => api<CatalogNames>('/catalog'), []);
   const actionList = catalog.data?.actions ?? [];
   const connections = useLoad(async () => api<{ items: ConnectionView[] }>('/connections').catch(() => ({ items: [] as ConnectionView[] })), []);
-  const triggerTypes = catalog.data?.triggers.map((t) => t.type) ?? TRIGGERS;
+  const triggers = catalog.data?.triggers ?? TRIGGERS.map((type) => ({ type }));
   const schemas = useLoad(async () => (isNew ? { items: [] } : api<{ items: Array<{ step_id: string; schema: any }> }>(`/recipes/${enc(name!)}/schemas`)), [name]);
 
   useEffect(() => {
@@ -70,6 +72,10 @@ export default function RecipeEditor({ name }: { name?: string }) {
 
   const doc = useMemo(() => parseDocument(yaml), [yaml]);
   const parsed = doc.errors.length === 0 ? (doc.toJS() as { name?: string; trigger?: { type?: string }; steps?: Step[] } | null) : null;
+  // A broken YAML keeps the last good step list on screen (read-only) beside the parser's error.
+  const lastGood = useRef<Step[]>([]);
+  if (parsed && Array.isArray(parsed.steps)) lastGood.current = parsed.steps;
+  const yamlError = doc.errors[0];
   const steps: Step[] = Array.isArray(parsed?.steps) ? parsed!.steps! : [];
   const triggerType = parsed?.trigger?.type ?? 'webhook';
 
@@ -94,7 +100,7 @@ export default function RecipeEditor({ name }: { name?: string }) {
     const start = el.selectionStart ?? el.value.length;
     const end = el.selectionEnd ?? start;
     const next = el.value.slice(0, start) + text + el.value.slice(end);
-    setIn(['steps', t.step, 'with', t.key], readLoose(next), false);
+    edit((d) => d.setIn(at(d, t.path), readLoose(next))); // at: a case key like 1 is a number in the YAML
     requestAnimationFrame(() => {
       el.focus();
       el.setSelectionRange(start + text.length, start + text.length);
@@ -143,14 +149,23 @@ export default function RecipeEditor({ name }: { name?: string }) {
       <div className="grid2">
         <section className="panel" aria-labelledby="visual-title">
           <h2 id="visual-title">Steps</h2>
-          {!parsed ? <p className="muted">Fix the YAML to edit visually.</p> : (
+          {!parsed ? (
+            <>
+              <p className="error" role="alert">The YAML does not parse{yamlError?.linePos ? ` (line ${yamlError.linePos[0].line})` : ''}: {yamlError?.message.split('\n')[0] ?? 'it is not a mapping'}. The steps below are the last good version, read-only until it is fixed.</p>
+              <div className="stale" aria-disabled="true">
+                <StepList steps={lastGood.current} edit={() => undefined} actions={actionList} connections={connections.data?.items} editor={false}
+                  onStepFocus={() => undefined} onFieldFocus={() => undefined} />
+              </div>
+            </>
+          ) : (
             <>
               <div className="row">
                 <label>Name<input value={parsed.name ?? ''} onChange={(e) => setIn(['name'], e.target.value)} disabled={!editor} /></label>
-                <label>Trigger<select value={triggerType} onChange={(e) => setIn(['trigger', 'type'], e.target.value)} disabled={!editor}>{triggerTypes.map((t) => <option key={t}>{t}</option>)}</select></label>
               </div>
+              <TriggerForm trigger={parsed.trigger} triggers={triggers} editor={editor} edit={edit}
+                onFieldFocus={(key, el) => { target.current = { kind: 'field', path: ['trigger', key], el }; }} />
               <StepList steps={steps} edit={edit} actions={actionList} connections={connections.data?.items} editor={editor}
-                onStepFocus={setFocusStep} onFieldFocus={(step, key, el) => { target.current = { kind: 'field', step, key, el }; }} />
+                onStepFocus={setFocusStep} onFieldFocus={(step, key, el) => { target.current = { kind: 'field', path: [...step, 'with', key], el }; }} />
             </>
           )}
         </section>
