@@ -7,6 +7,7 @@ import type { ConnectionView } from '../pages/Connections';
 import { SchemaForm } from './SchemaForm';
 import { ActionPicker, ConnectionPicker, type CatalogAction } from './Pickers';
 import { keepInputs } from './schema-form';
+import type { Path, PillGroup } from '../pills';
 
 export interface Step { id?: string; name?: string; action?: string; connection?: string; with?: Record<string, unknown>; then?: unknown[]; else?: unknown[] }
 type Doc = ReturnType<typeof parseDocument>;
@@ -19,9 +20,11 @@ interface Props {
   editor: boolean;
   onStepFocus: (index: number) => void;
   onFieldFocus: (step: number, key: string, el: HTMLInputElement) => void;
+  /** Datapills in scope for the step at a YAML path (e.g. ['steps', 2]), for each field's popover. */
+  pillsFor?: (path: Path) => PillGroup[];
 }
 
-export default function StepList({ steps, edit, actions: actionList, connections, editor, onStepFocus, onFieldFocus }: Props) {
+export default function StepList({ steps, edit, actions: actionList, connections, editor, onStepFocus, onFieldFocus, pillsFor }: Props) {
   const actionsByName = useMemo(() => new Map(actionList.map((a) => [a.name, a])), [actionList]);
   const setIn = (path: (string | number)[], value: unknown, dropEmpty = true) => edit((d) => ((dropEmpty && value === '') || value === undefined ? d.deleteIn(path) : d.setIn(path, value)));
   const addStep = () => edit((d) => {
@@ -75,7 +78,7 @@ export default function StepList({ steps, edit, actions: actionList, connections
           {def?.description && <p className="muted action-help">{def.description}</p>}
           <SchemaForm stepId={st.id ?? String(i)} schema={def?.input} values={st.with ?? {}} disabled={!editor}
             onChange={(k, v) => setIn(['steps', i, 'with', k], v, false)}
-            onFocus={(k, el) => onFieldFocus(i, k, el)} />
+            onFocus={(k, el) => onFieldFocus(i, k, el)} pills={pillsFor && (() => pillsFor(['steps', i]))} />
           {(st.then || st.else) && <p className="muted">{(st.then?.length ?? 0) + (st.else?.length ?? 0)} nested steps: edit them in the YAML.</p>}
         </li>
         );
