@@ -19,7 +19,10 @@ export function PillPopover({ label, pills, onPick }: PillPopoverProps) {
   return (
     <span className="pill-anchor">
       <button type="button" ref={button} className="small secondary" aria-haspopup="dialog" aria-expanded={open}
-        aria-label={`Insert datapill into ${label}`} title="Insert datapill" onClick={() => setOpen(!open)}>{'{}'}</button>
+        title="Insert datapill" onClick={() => setOpen(!open)}>
+        {/* Named by its content, not aria-label: getByLabel('<field>') should find the field alone. */}
+        <span aria-hidden="true">{'{}'}</span><span className="sr-only">Insert datapill into {label}</span>
+      </button>
       {open && <PillDialog label={label} groups={pills()} onClose={() => close(true)} onPick={(p) => { close(false); onPick(p); }} />}
     </span>
   );
