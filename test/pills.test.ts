@@ -48,6 +48,11 @@ describe('pillsAt', () => {
     const after = exprs(pillsAt(def, ['steps', 2], { catalog }));
     expect(after).toEqual(expect.arrayContaining(['steps.check.branch', 'steps.yes1.a', 'steps.no1.b']));
     expect(after.some((e) => e.startsWith('steps.after'))).toBe(false);
+    // Switch cases are branches too: one case does not see another's steps.
+    const sw = { ...def, steps: [def.steps[0], { id: 'route', action: 'switch', with: { value: 'x' }, cases: { a: [{ id: 'ca', action: 'transform', with: { a: 1 } }], b: [{ id: 'cb', action: 'transform', with: {} }] }, default: [{ id: 'cd', action: 'transform', with: {} }] }] };
+    const inB = exprs(pillsAt(sw, ['steps', 1, 'cases', 'b', 0], { catalog }));
+    expect(inB).toContain('steps.lookup.status');
+    expect(inB.some((e) => /^steps\.(ca|cd|route)/.test(e))).toBe(false);
     // An inferred schema (from a real response) wins over the catalog's.
     const inferred = exprs(pillsAt(def, ['steps', 2], { catalog, schemas: { lookup: { type: 'object', properties: { body: { type: 'object', properties: { total: { type: 'integer' } } } } } } }));
     expect(inferred).toContain('steps.lookup.body.total');

@@ -117,4 +117,20 @@ describe.skipIf(!hasChromium)('datapill popovers', () => {
     const stored = await apiCall(server, 'GET', '/recipes/pill-demo');
     expect(stored.definition.steps[1].with).toEqual({ url: '/items/{{ trigger.body.customer.name }}/x?x=1', timeout_seconds: '{{ trigger.body.lines[0].sku }}' });
   });
+
+  it('offers a viewer no datapill buttons', async () => {
+    const { token } = await apiCall<{ token: string }>(server, 'POST', '/tokens', { role: 'viewer', name: 'pills viewer' });
+    const ctx = await browser.newContext();
+    try {
+      const vp = await ctx.newPage();
+      await signIn(vp, server, token);
+      await vp.goto(`${server.url}/recipes/pill-demo`);
+      await vp.getByLabel('call url', { exact: true }).waitFor();
+      expect(await vp.getByRole('button', { name: /^Insert datapill/ }).count()).toBe(0);
+      // The editor does show them: the count above is not zero for want of a rendered form.
+      expect(await page.getByRole('button', { name: /^Insert datapill/ }).count()).toBeGreaterThan(2);
+    } finally {
+      await ctx.close();
+    }
+  });
 });
