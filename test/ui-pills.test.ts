@@ -97,6 +97,14 @@ describe.skipIf(!hasChromium)('datapill popovers', () => {
     await dialog.waitFor({ state: 'detached' });
     await expect(opener.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
     await expect(url.inputValue()).resolves.toBe('/items/{{ trigger.body.customer.name }}/x?x=1');
+    // The button toggles it, and tabbing out of it closes it.
+    await opener.click();
+    await dialog.waitFor();
+    await opener.click();
+    await dialog.waitFor({ state: 'detached' });
+    await opener.click();
+    await dialog.getByRole('combobox', { name: 'Search datapills' }).press('Tab');
+    await dialog.waitFor({ state: 'detached' });
   });
 
   it('switches a literal control to an expression holding the pill, and saves it', async () => {

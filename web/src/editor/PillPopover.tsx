@@ -13,27 +13,32 @@ export interface PillPopoverProps {
 }
 
 export function PillPopover({ label, pills, onPick }: PillPopoverProps) {
-  const [open, setOpen] = useState(false);
+  const [groups, setGroups] = useState<PillGroup[] | null>(null); // null: closed
+  const anchor = useRef<HTMLSpanElement>(null);
   const button = useRef<HTMLButtonElement>(null);
-  const close = (refocus: boolean) => { setOpen(false); if (refocus) button.current?.focus(); };
+  const close = (refocus: boolean) => { setGroups(null); if (refocus) button.current?.focus(); };
   return (
-    <span className="pill-anchor">
-      <button type="button" ref={button} className="small secondary" aria-haspopup="dialog" aria-expanded={open}
-        title="Insert datapill" onClick={() => setOpen(!open)}>
+    <span className="pill-anchor" ref={anchor} onKeyDown={(e) => { if (e.key === 'Escape' && groups) { e.preventDefault(); close(true); } }}>
+      <button type="button" ref={button} className="small secondary" aria-haspopup="dialog" aria-expanded={groups !== null}
+        title="Insert datapill" onClick={() => setGroups(groups ? null : pills())}>
         {/* Named by its content, not aria-label: getByLabel('<field>') should find the field alone. */}
         <span aria-hidden="true">{'{}'}</span><span className="sr-only">Insert datapill into {label}</span>
       </button>
-      {open && <PillDialog label={label} groups={pills()} onClose={() => close(true)} onPick={(p) => { close(false); onPick(p); }} />}
+      {groups && <PillDialog label={label} groups={groups} anchor={anchor} onClose={(refocus = true) => close(refocus)} onPick={(p) => { close(false); onPick(p); }} />}
     </span>
   );
 }
 
-function PillDialog({ label, groups, onClose, onPick }: { label: string; groups: PillGroup[]; onClose: () => void; onPick: (p: Pill) => void }) {
+function PillDialog({ label, groups, anchor, onClose, onPick }: {
+  label: string; groups: PillGroup[]; anchor: React.RefObject<HTMLElement | null>; onClose: (refocus?: boolean) => void; onPick: (p: Pill) => void;
+}) {
   const [q, setQ] = useState('');
   const [active, setActive] = useState(0);
   const id = useId();
   const search = useRef<HTMLInputElement>(null);
   const root = useRef<HTMLDivElement>(null);
+  // Outside means outside the anchor too: its button toggles the popover itself.
+  const outside = (n: EventTarget | null) => !!n && !anchor.current?.contains(n as Node);
   const shown = useMemo(() => filterPills(groups, q), [groups, q]);
   const flat = shown.flatMap((g) => g.pills);
   const current = flat[Math.min(active, flat.length - 1)];
@@ -41,9 +46,9 @@ function PillDialog({ label, groups, onClose, onPick }: { label: string; groups:
   useEffect(() => { search.current?.focus(); }, []);
   useEffect(() => { setActive(0); }, [q]);
   useEffect(() => { if (current) document.getElementById(optId(current))?.scrollIntoView({ block: 'nearest' }); });
-  // A click outside closes without moving focus (the person is going elsewhere).
+  // A click outside, or Tab out of it, closes without moving focus (the person is going elsewhere).
   useEffect(() => {
-    const down = (e: MouseEvent) => { if (root.current && !root.current.contains(e.target as Node)) onClose(); };
+    const down = (e: MouseEvent) => { if (outside(e.target)) onClose(false); };
     document.addEventListener('mousedown', down);
     return () => document.removeEventListener('mousedown', down);
   }, [onClose]);
@@ -57,18 +62,19 @@ function PillDialog({ label, groups, onClose, onPick }: { label: string; groups:
     else if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); onClose(); }
   };
   return (
-    <div ref={root} className="pill-popover" role="dialog" aria-label={`Datapills for ${label}`} onKeyDown={key}>
+    <div ref={root} className="pill-popover" role="dialog" aria-label={`Datapills for ${label}`} onKeyDown={key}
+      onBlur={(e) => { if (outside(e.relatedTarget)) onClose(false); }}>
       <input ref={search} type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Search fields"
         aria-label="Search datapills" role="combobox" aria-expanded="true" aria-controls={`${id}-list`} aria-autocomplete="list"
         aria-activedescendant={current ? optId(current) : undefined} />
       {flat.length === 0 ? <p className="muted">No field matches.</p> : (
-        <div id={`${id}-list`} role="listbox" aria-label="Datapills" className="pill-list">
+        <div id={`${id}-list`} role="listbox" aria-label="Datapills" className="pill-list" tabIndex={-1}>
           {shown.map((g) => (
             <div key={g.group} role="group" aria-label={g.group}>
               <div className="pill-group" aria-hidden="true">{g.group}</div>
               {g.pills.map((p) => (
                 <div key={p.expr} id={optId(p)} role="option" aria-selected={p === current} className="pill-option"
-                  onMouseDown={(e) => e.preventDefault()} onClick={() => onPick(p)}>
+                  onMouseDown={(e) => e.preventDefault()} onMouseMove={() => setActive(flat.indexOf(p))} onClick={() => onPick(p)}>
                   <code>{p.label}</code>
                   {p.type && <span className="muted pill-type">{p.type}</span>}
                   {p.sample !== undefined && <span className="pill-sample" title={p.sample}>{p.sample}</span>}
