@@ -20,7 +20,7 @@ describe('pillsAt', () => {
     const g = pillsAt(def, ['steps', 0], { sample, catalog });
     expect(g[0]!.group).toBe('Trigger');
     expect(find(g, 'trigger.body.customer.name')).toMatchObject({ type: 'string', sample: 'Ann Example', group: 'Trigger' });
-    expect(find(g, 'trigger.body.lines[0].qty')).toMatchObject({ type: 'number', sample: '2' });
+    expect(find(g, 'trigger.body.lines[0].qty')).toMatchObject({ type: 'integer', sample: '2' });
     expect(find(g, 'trigger.headers.`content-type`')?.sample).toBe('application/json');
     // No sample yet: the catalog's output schema names the fields, with types and no values.
     const bare = pillsAt(def, ['steps', 0], { catalog });

@@ -43,7 +43,10 @@ export function sampleText(v: unknown): string {
 }
 
 function typeOf(src: Src): string | undefined {
-  if (src.has) return src.value === null ? 'null' : Array.isArray(src.value) ? 'array' : typeof src.value;
+  if (src.has) {
+    const v = src.value;
+    return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v;
+  }
   const t = src.schema?.type;
   return Array.isArray(t) ? t.join(' | ') : t;
 }
