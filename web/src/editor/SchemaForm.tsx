@@ -1,7 +1,10 @@
 // A step's inputs as a form generated from its action's input schema: one control per named
 // input (by type), each switchable to an expression; inputs the schema does not name stay visible,
-// marked, so nothing in the YAML is hidden from the form.
+// marked, so nothing in the YAML is hidden from the form. With `pills`, each field has a datapill
+// popover that writes `{{ expr }}` at the field's cursor (switching a literal control to expression).
 import { useState } from 'react';
+import type { Pill, PillGroup } from '../pills';
+import { PillPopover } from './PillPopover';
 import { display, fieldsOf, isExpression, isOpen, parseLiteral, readLoose, type Field, type FieldKind, type JsonSchema } from './schema-form';
 
 type Control = HTMLInputElement | HTMLSelectElement;
@@ -15,9 +18,11 @@ export interface SchemaFormProps {
   onChange: (key: string, value: unknown) => void;
   /** A text control got focus: the page remembers it for datapill insertion. */
   onFocus: (key: string, el: HTMLInputElement) => void;
+  /** The datapills in scope for this step, read when a field's popover opens. */
+  pills?: () => PillGroup[];
 }
 
-export function SchemaForm({ stepId, schema, values, disabled, onChange, onFocus }: SchemaFormProps) {
+export function SchemaForm({ stepId, schema, values, disabled, onChange, onFocus, pills }: SchemaFormProps) {
   const fields = fieldsOf(schema);
   const named = new Set(fields.map((f) => f.key));
   const open = isOpen(schema);
@@ -25,16 +30,16 @@ export function SchemaForm({ stepId, schema, values, disabled, onChange, onFocus
   const extra: Field[] = Object.keys(values).filter((k) => !named.has(k)).map((k) => ({ key: k, title: k, required: false, kind: 'json' as FieldKind }));
   return (
     <div className="schema-form" role="group" aria-label={`Inputs of ${stepId}`}>
-      {fields.map((f) => <FieldControl key={f.key} stepId={stepId} field={f} value={values[f.key]} disabled={disabled} onChange={onChange} onFocus={onFocus} />)}
-      {extra.map((f) => <FieldControl key={f.key} stepId={stepId} field={f} value={values[f.key]} disabled={disabled} onChange={onChange} onFocus={onFocus} unknown={!open} free={open} />)}
+      {fields.map((f) => <FieldControl key={f.key} stepId={stepId} field={f} value={values[f.key]} disabled={disabled} onChange={onChange} onFocus={onFocus} pills={pills} />)}
+      {extra.map((f) => <FieldControl key={f.key} stepId={stepId} field={f} value={values[f.key]} disabled={disabled} onChange={onChange} onFocus={onFocus} pills={pills} unknown={!open} free={open} />)}
       {!disabled && open && <AddInput stepId={stepId} onAdd={(k) => onChange(k, '')} />}
     </div>
   );
 }
 
-function FieldControl({ stepId, field, value, disabled, onChange, onFocus, unknown, free }: {
+function FieldControl({ stepId, field, value, disabled, onChange, onFocus, pills, unknown, free }: {
   stepId: string; field: Field; value: unknown; disabled: boolean; unknown?: boolean; free?: boolean;
-  onChange: (key: string, value: unknown) => void; onFocus: (key: string, el: HTMLInputElement) => void;
+  onChange: (key: string, value: unknown) => void; onFocus: (key: string, el: HTMLInputElement) => void; pills?: () => PillGroup[];
 }) {
   // Expression mode starts on when the YAML already holds one; the toggle is the person's choice after.
   const [expr, setExpr] = useState(isExpression(value));
@@ -46,6 +51,27 @@ function FieldControl({ stepId, field, value, disabled, onChange, onFocus, unkno
   // Free fields (transform) keep the old behaviour: text, JSON-looking text kept typed.
   const kind: FieldKind = free ? 'json' : field.kind;
   const common = { id, 'aria-label': label, 'aria-describedby': field.description ? helpId : undefined, disabled, onFocus: focus };
+  // A pill goes in at the text control's cursor (or over its selection); a literal control of another
+  // kind (number, select, checkbox, JSON) becomes an expression holding just the pill.
+  const insert = (p: Pill) => {
+    const text = `{{ ${p.expr} }}`;
+    const el = document.getElementById(id);
+    const asText = expr || kind === 'text' || free;
+    let next = text;
+    let at = text.length;
+    if (asText && el instanceof HTMLInputElement) {
+      const start = el.selectionStart ?? el.value.length;
+      const end = el.selectionEnd ?? start;
+      next = el.value.slice(0, start) + text + el.value.slice(end);
+      at = start + text.length;
+    }
+    if (!asText) setExpr(true);
+    onChange(field.key, free ? readLoose(next) : next);
+    requestAnimationFrame(() => {
+      const now = document.getElementById(id);
+      if (now instanceof HTMLInputElement) { now.focus(); now.setSelectionRange(at, at); }
+    });
+  };
   let control: React.ReactNode;
   if (expr || kind === 'text') {
     control = <input {...common} type="text" value={display(value, kind)} placeholder={expr ? '{{ expression }}' : placeholder} onSelect={focus}
@@ -74,6 +100,7 @@ function FieldControl({ stepId, field, value, disabled, onChange, onFocus, unkno
       </label>
       <div className="row">
         {control}
+        {!disabled && pills && <PillPopover label={label} pills={pills} onPick={insert} />}
         {!disabled && !free && kind !== 'text' && (
           <button type="button" className="small secondary" aria-pressed={expr} aria-label={`${label}: ${expr ? 'use a literal value' : 'use an expression'}`}
             onClick={() => { setExpr(!expr); if (expr && isExpression(value)) onChange(field.key, undefined); }}>

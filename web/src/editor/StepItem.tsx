@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { parseDocument } from 'yaml';
 import type { ConnectionView } from '../pages/Connections';
 import { SchemaForm } from './SchemaForm';
+import type { PillGroup } from '../pills';
 import { ActionPicker, ConnectionPicker, type CatalogAction } from './Pickers';
 import { at, childLists, dropPlace, isWithin, pathKey, type BlockKind, type Path } from './step-tree';
 import { AddRow } from './AddRow';
@@ -23,6 +24,8 @@ export interface Tree {
   add: (list: Path, kind: BlockKind) => void;
   changeAction: (path: Path, next: string) => void;
   onFieldFocus: (step: Path, key: string, el: HTMLInputElement) => void;
+  /** Datapills in scope for the step at a path, for each field's popover. */
+  pillsFor?: (path: Path) => PillGroup[];
   toggle: (key: string) => void;
   focusStep: (path: Path) => void;
 }
@@ -108,7 +111,7 @@ export function StepItem({ tree, step: st, path, count, parent }: { tree: Tree; 
           {def?.description && <p className="muted action-help">{def.description}</p>}
           <SchemaForm stepId={id} schema={def?.input} values={st.with ?? {}} disabled={!editor}
             onChange={(k, v) => setIn([...path, 'with', k], v, false)}
-            onFocus={(k, el) => tree.onFieldFocus(path, k, el)} />
+            onFocus={(k, el) => tree.onFieldFocus(path, k, el)} pills={tree.pillsFor && (() => tree.pillsFor!(path))} />
           {nested.map((c) => <Block key={pathKey(c.key)} tree={tree} owner={id} step={path} keyPath={c.key} label={c.label} list={c.list as Step[]} />)}
           {editor && <BlockAdds tree={tree} step={st} path={path} id={id} />}
         </>

@@ -10,6 +10,7 @@ import { keepInputs } from './schema-form';
 import { allIds, appendStep, at, blockLists, childLists, moveStep, newStep, pathKey, stepAt, type BlockKind, type Path } from './step-tree';
 import { StepItem, type Tree } from './StepItem';
 import { AddRow } from './AddRow';
+import type { PillGroup } from '../pills';
 
 export interface Step { id?: string; name?: string; action?: string; connection?: string; with?: Record<string, unknown>; [k: string]: unknown }
 type Doc = ReturnType<typeof parseDocument>;
@@ -24,6 +25,8 @@ interface Props {
   onStepFocus: (index: number) => void;
   /** A step's text field got focus: the step's YAML path, the input key and the control. */
   onFieldFocus: (step: Path, key: string, el: HTMLInputElement) => void;
+  /** Datapills in scope for the step at a YAML path, for each field's popover. */
+  pillsFor?: (path: Path) => PillGroup[];
 }
 
 /** Every list of the tree with a label a person reads ("then of check"), for "Move into" and announcements. */
@@ -41,7 +44,7 @@ function listLabels(steps: Step[]): Array<{ path: Path; label: string }> {
   return out;
 }
 
-export default function StepList({ steps, edit, actions, connections, editor, onStepFocus, onFieldFocus }: Props) {
+export default function StepList({ steps, edit, actions, connections, editor, onStepFocus, onFieldFocus, pillsFor }: Props) {
   const actionsByName = useMemo(() => new Map(actions.map((a) => [a.name, a])), [actions]);
   const lists = useMemo(() => listLabels(steps), [steps]);
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
@@ -91,7 +94,7 @@ export default function StepList({ steps, edit, actions, connections, editor, on
   });
 
   const tree: Tree = {
-    editor, actions, actionsByName, connections, lists, collapsed, edit, move, add, changeAction, onFieldFocus,
+    editor, actions, actionsByName, connections, lists, collapsed, edit, move, add, changeAction, onFieldFocus, pillsFor,
     toggle: (key) => setCollapsed((c) => { const n = new Set(c); if (n.has(key)) n.delete(key); else n.add(key); return n; }),
     focusStep: (path) => onStepFocus(path[1] as number),
   };

@@ -6,7 +6,7 @@ import { SchemaForm } from './SchemaForm';
 import { keepInputs, type JsonSchema } from './schema-form';
 
 type Doc = ReturnType<typeof parseDocument>;
-export interface CatalogTrigger { type: string; title?: string; description?: string; config?: JsonSchema }
+export interface CatalogTrigger { type: string; title?: string; description?: string; config?: JsonSchema; output?: any }
 
 /** The config schema without `type`, which the select above the form sets. */
 export function configSchema(t: CatalogTrigger | undefined): JsonSchema | undefined {

@@ -6,7 +6,7 @@ import { parseDocument, stringify } from 'yaml';
 import { api, enc } from '../api';
 import { Link, navigate } from '../router';
 import { CopyButton, ErrorBox, Page, Status, useAction, useCan, useLoad } from '../ui';
-import { stepPills, triggerPills, type Pill } from '../pills';
+import { pillsAt, type Path, type Pill, type PillSources } from '../pills';
 import type { RecipeSummary } from './Recipes';
 import { useUnsavedPrompt } from '../editor/unsaved';
 import YamlPane from '../editor/YamlPane';
@@ -86,10 +86,12 @@ export default function RecipeEditor({ name }: { name?: string }) {
     setYaml(d.toString());
   };
   const setIn = (path: (string | number)[], value: unknown, dropEmpty = true) => edit((d) => ((dropEmpty && value === '') || value === undefined ? d.deleteIn(path) : d.setIn(path, value)));
-  const pills: Pill[] = useMemo(() => {
-    const sch = Object.fromEntries((schemas.data?.items ?? []).map((s) => [s.step_id, s.schema]));
-    return [...triggerPills(triggerType, sample.data?.schema), ...stepPills(steps, focusStep, sch)];
-  }, [triggerType, sample.data, schemas.data, steps, focusStep]);
+  // Datapills: what is in scope at a step's path, from the sample, inferred step schemas and the catalog.
+  const pillSources: PillSources = useMemo(() => ({
+    sample: sample.data, catalog: catalog.data, schemas: Object.fromEntries((schemas.data?.items ?? []).map((s) => [s.step_id, s.schema])),
+  }), [sample.data, catalog.data, schemas.data]);
+  const pillsFor = (path: Path) => pillsAt(parsed, path, pillSources);
+  const pills: Pill[] = useMemo(() => pillsAt(parsed, ['steps', focusStep], pillSources).flatMap((g) => g.pills), [parsed, pillSources, focusStep]);
 
   const insertPill = (p: Pill) => {
     const t = target.current;
@@ -165,7 +167,7 @@ export default function RecipeEditor({ name }: { name?: string }) {
               <TriggerForm trigger={parsed.trigger} triggers={triggers} editor={editor} edit={edit}
                 onFieldFocus={(key, el) => { target.current = { kind: 'field', path: ['trigger', key], el }; }} />
               <StepList steps={steps} edit={edit} actions={actionList} connections={connections.data?.items} editor={editor}
-                onStepFocus={setFocusStep} onFieldFocus={(step, key, el) => { target.current = { kind: 'field', path: [...step, 'with', key], el }; }} />
+                onStepFocus={setFocusStep} onFieldFocus={(step, key, el) => { target.current = { kind: 'field', path: [...step, 'with', key], el }; }} pillsFor={pillsFor} />
             </>
           )}
         </section>
@@ -177,10 +179,10 @@ export default function RecipeEditor({ name }: { name?: string }) {
       </div>
       <section className="panel" aria-labelledby="pills-title">
         <h2 id="pills-title">Datapills</h2>
-        <p className="muted">Focus an input above, then pick a field to insert it as an expression. Offered for step {steps[focusStep]?.id ?? '—'}: the trigger and earlier steps.</p>
+        <p className="muted">Use a field's <code>{'{}'}</code> button to search these with their sample values, or focus an input or the YAML, then pick one here to insert it as an expression. Offered for step {steps[focusStep]?.id ?? '—'}: the trigger and earlier steps.</p>
         {!isNew && triggerType === 'webhook' && editor && <SampleCapture name={name!} sample={sample.data} onCaptured={sample.reload} />}
         <div className="pills" role="group" aria-label="Datapills">
-          {pills.map((p) => <button type="button" key={p.expr} className="pill small" onMouseDown={(e) => e.preventDefault()} onClick={() => insertPill(p)} title={p.group} aria-label={`Insert ${p.expr}`}>{p.label}</button>)}
+          {pills.map((p) => <button type="button" key={`${p.group}:${p.expr}`} className="pill small" onMouseDown={(e) => e.preventDefault()} onClick={() => insertPill(p)} title={p.sample === undefined ? p.group : `${p.group}: ${p.sample}`} aria-label={`Insert ${p.expr}`}>{p.label}</button>)}
         </div>
       </section>
       {!isNew && s && <TestRun recipe={s} sampleBody={sample.data?.sample?.body} dirty={dirty} save={save} />}
