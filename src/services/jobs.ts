@@ -15,6 +15,8 @@ export interface JobView {
   number: number;
   recipe: string;
   recipe_version: number;
+  /** A test run of a draft (POST /recipes/{name}/draft/test): its version is a negative snapshot. */
+  test: boolean;
   status: string;
   trigger: unknown;
   error: unknown;
@@ -46,7 +48,7 @@ type SizedJobRow = Omit<JobRow, 'trigger'> & { trigger: string | null; trigger_b
 
 function jobView(r: SizedJobRow, limits: ValueLimits): JobView {
   return {
-    id: r.id, number: Number(r.number), recipe: r.recipe, recipe_version: r.recipe_version, status: r.status,
+    id: r.id, number: Number(r.number), recipe: r.recipe, recipe_version: r.recipe_version, test: r.recipe_version < 0, status: r.status,
     trigger: capped(r.trigger, r.trigger_bytes, limits), error: json(r.error), repeat_of: r.repeat_of,
     created_at: iso(r.created_at)!, started_at: iso(r.started_at), finished_at: iso(r.finished_at),
   };

@@ -50,6 +50,14 @@ export interface RecipesTable {
   deleted_at: Generated<number | null>;
 }
 
+/** A recipe's unpublished definition (migration 0019): saved, not run until published. */
+export interface RecipeDraftsTable {
+  recipe: string;
+  definition: string;
+  hash: string;
+  updated_at: number;
+}
+
 export interface RecipeVersionsTable {
   recipe: string;
   version: number;
@@ -596,6 +604,7 @@ export interface DB {
   api_tokens: ApiTokensTable;
   recipes: RecipesTable;
   recipe_versions: RecipeVersionsTable;
+  recipe_drafts: RecipeDraftsTable;
   endpoints: EndpointsTable;
   jobs: JobsTable;
   job_steps: JobStepsTable;
