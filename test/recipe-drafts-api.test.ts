@@ -65,6 +65,9 @@ for (const dialect of DIALECTS) {
       expect((await req('PUT', '/recipes/greet/draft', recipe('greet', 'thrown-away'))).status).toBe(200);
       expect((await req('DELETE', '/recipes/greet/draft')).status).toBe(204);
       expect((await req('GET', '/recipes/greet')).body).toMatchObject({ version: 2, draft: null });
+      // A draft equal to the published version is no draft.
+      await req('PUT', '/recipes/greet/draft', recipe('greet', 'another'));
+      expect((await req('PUT', '/recipes/greet/draft', { ...recipe('greet', 'v2-draft'), steps: [{ id: 'x', action: 'transform', with: { label: 'v2-draft' } }] })).body.draft).toBeNull();
       expect(await runs(url, 3)).toBe('v2-draft');
       expect(await req('DELETE', '/recipes/greet/draft')).toMatchObject({ status: 404, body: { error: { code: 'HF_ERR_DRAFT_NOT_FOUND' } } });
     });

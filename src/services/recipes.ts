@@ -177,6 +177,7 @@ export class RecipeService implements RecipeSource {
   /**
    * Saves a draft: checked as a save is, stored, not run. A name with no recipe gets a row that is
    * never published (version 0, stopped, no trigger rows, no URL) until its draft is published.
+   * A draft equal to the published version removes the draft (nothing is left to publish).
    */
   async saveDraft(name: string, body: string | Record<string, unknown>): Promise<RecipeSummary & { created: boolean }> {
     const recipe = await this.#checkFor(name, body);
@@ -189,6 +190,13 @@ export class RecipeService implements RecipeSource {
         await trx.updateTable('recipes').set({ current_version: 0, enabled: 0, deleted_at: null, trigger_type: recipe.trigger.type, created_at: now, updated_at: now }).where('name', '=', name).execute();
       }
       const row = { definition: JSON.stringify(this.#seal(recipe)), hash: this.#hash(recipe), updated_at: now };
+      // A draft equal to the published version is no unpublished change: there is no draft then.
+      const live = await trx.selectFrom('recipes').innerJoin('recipe_versions', (j) => j.onRef('recipe_versions.recipe', '=', 'recipes.name').onRef('recipe_versions.version', '=', 'recipes.current_version'))
+        .select('recipe_versions.hash').where('recipes.name', '=', name).executeTakeFirst();
+      if (live?.hash === row.hash) {
+        await trx.deleteFrom('recipe_drafts').where('recipe', '=', name).execute();
+        return false;
+      }
       const had = await trx.selectFrom('recipe_drafts').select('recipe').where('recipe', '=', name).executeTakeFirst();
       if (had) await trx.updateTable('recipe_drafts').set(row).where('recipe', '=', name).execute();
       else await trx.insertInto('recipe_drafts').values({ recipe: name, ...row }).execute();
