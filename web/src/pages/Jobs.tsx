@@ -4,7 +4,7 @@ import { api, q } from '../api';
 import { Link, navigate, useLocation } from '../router';
 import { ErrorBox, Page, Status, duration, time, useJobStream, useLoad } from '../ui';
 
-export interface JobRow { id: string; number: number; recipe: string; recipe_version: number; status: string; repeat_of: string | null; created_at: string; started_at: string | null; finished_at: string | null }
+export interface JobRow { id: string; number: number; recipe: string; recipe_version: number; test?: boolean; status: string; repeat_of: string | null; created_at: string; started_at: string | null; finished_at: string | null }
 interface List { items: JobRow[]; next_cursor: string | null }
 const STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'];
 const LIMIT = 50;
@@ -100,7 +100,7 @@ export default function Jobs() {
               <tr key={j.id} data-job={j.number}>
                 <td><Link to={`/jobs/${j.number}`}>#{j.number}</Link>{j.repeat_of && <span className="muted" title="a repeat"> ↻</span>}</td>
                 <td><Link to={`/recipes/${encodeURIComponent(j.recipe)}`}>{j.recipe}</Link></td>
-                <td>v{j.recipe_version}</td>
+                <td>{j.test ? 'draft test' : `v${j.recipe_version}`}</td>
                 <td><Status status={j.status} /></td>
                 <td>{time(j.created_at)}</td>
                 <td>{duration(j.started_at ?? j.created_at, j.finished_at)}</td>
