@@ -106,7 +106,10 @@ describe.skipIf(!hasChromium)('web UI', () => {
     await page.getByRole('button', { name: 'Insert trigger.body.name' }).click();
     await expect(field.inputValue()).resolves.toBe('Hello {{ trigger.body.name }}');
     await expect(readYaml(page)).resolves.toContain('Hello {{ trigger.body.name }}');
+    // Save keeps a draft of an existing recipe; Publish makes it the running version.
     await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.facts').getByText(/Draft \(unpublished/).waitFor();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await page.locator('.facts').getByText('v2').waitFor();
     await shot(page, 'recipe-editor');
     await expect(page.getByLabel('Sample event body (JSON)').inputValue()).resolves.toContain('Ann');

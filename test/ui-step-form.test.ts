@@ -89,6 +89,8 @@ describe.skipIf(!hasChromium)('step form from the catalog', () => {
     await saved.getByLabel('first note', { exact: true }).fill('done');
     await page.getByText('The recipe is valid.').waitFor();
     await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.facts').getByText(/Draft \(unpublished/).waitFor();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await page.locator('.facts').getByText('v2').waitFor();
     const after = await apiCall(server, 'GET', '/recipes/form-built');
     expect(after.definition.steps[0]).toEqual({ id: 'first', action: 'transform', with: { note: 'done' } });
