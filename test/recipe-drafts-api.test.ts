@@ -79,6 +79,9 @@ for (const dialect of DIALECTS) {
       const other = await req('PUT', '/recipes/strict/draft', recipe('elsewhere', 'x'));
       expect(other).toMatchObject({ status: 422, body: { error: { code: 'HF_ERR_RECIPE_INVALID' } } });
       expect((await req('GET', '/recipes/strict')).body.draft).toBeNull();
+      // PUT with another name in the body stores nothing under either name.
+      expect(await req('PUT', '/recipes/strict', recipe('copy-of-strict', 'x'))).toMatchObject({ status: 422, body: { error: { code: 'HF_ERR_RECIPE_INVALID' } } });
+      expect(await req('GET', '/recipes/copy-of-strict')).toMatchObject({ status: 404 });
     });
 
     it('a new recipe saved as a draft is listed as never published, has no URL and cannot start until published', async () => {

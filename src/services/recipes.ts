@@ -122,8 +122,10 @@ export class RecipeService implements RecipeSource {
   }
 
   /** Saves and publishes at once (PUT /recipes/{name}, `recipes apply`); a draft, if any, stays. */
-  async apply(input: string | object, format: 'yaml' | 'json' | 'auto' = 'auto'): Promise<ApplyResult> {
+  async apply(input: string | object, format: 'yaml' | 'json' | 'auto' = 'auto', name?: string): Promise<ApplyResult> {
     const recipe = await this.check(input, format);
+    // PUT /recipes/{name}: a body naming another recipe is refused before anything is stored.
+    if (name !== undefined && recipe.name !== name) throw new HookflowError('HF_ERR_RECIPE_INVALID', { reason: `the body names recipe ${recipe.name}, the URL ${name}; rename with POST /api/v1/recipes/${name}/rename` });
     const result = await this.store.tx((trx) => this.#applyIn(trx, recipe, Date.now()));
     this.#applied();
     return { ...(await this.summary(recipe.name)), changed: result.changed };

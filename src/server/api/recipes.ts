@@ -56,8 +56,7 @@ export async function recipeRoutes(app: FastifyInstance, { rt }: { rt: Runtime }
     const { name } = req.params as { name: string };
     const body = req.body as string | Record<string, unknown>;
     const existed = await rt.recipes.summary(name).then(() => true, () => false);
-    const res = typeof body === 'string' ? await rt.recipes.apply(body, 'yaml') : await rt.recipes.apply({ name, ...body }, 'json');
-    if (res.name !== name) throw new HookflowError('HF_ERR_RECIPE_INVALID', { reason: `the body names recipe ${res.name}, the URL ${name}` });
+    const res = typeof body === 'string' ? await rt.recipes.apply(body, 'yaml', name) : await rt.recipes.apply({ name, ...body }, 'json', name);
     return reply.code(existed ? 200 : 201).send(res);
   });
 
