@@ -155,5 +155,35 @@ for (const dialect of DIALECTS) {
       expect(again.status).toBe(201);
       expect(again.body.trigger_url).not.toBe(url);
     });
+
+    it('keeps a verification secret through a draft (sent back as {"set": true}), publish and rename', async () => {
+      const verify = { type: 'header_token', header: 'X-Token', token: 'drafts-S3cret-token' };
+      const url = (await req('PUT', '/recipes/guarded', { name: 'guarded', trigger: { type: 'webhook', verify }, steps: [{ id: 'x', action: 'transform', with: { label: 'a' } }] })).body.trigger_url as string;
+      const send = (token: string) => fetch(url.replace(/^https?:\/\/[^/]+/, base), { method: 'POST', headers: { 'content-type': 'application/json', 'x-token': token }, body: '{}' }).then((r) => r.status);
+      const shown = (await req('GET', '/recipes/guarded')).body.definition;
+      expect(shown.trigger.verify.token).toEqual({ set: true });
+      expect((await req('PUT', '/recipes/guarded/draft', { ...shown, steps: [{ id: 'x', action: 'transform', with: { label: 'b' } }] })).status).toBe(200);
+      expect((await req('GET', '/recipes/guarded/draft')).body.definition.trigger.verify.token).toEqual({ set: true });
+      expect(JSON.stringify(await t.rt.store.db.selectFrom('recipe_drafts').selectAll().execute())).not.toContain('drafts-S3cret-token');
+      expect((await req('POST', '/recipes/guarded/rename', { name: 'guarded-two' })).status).toBe(200);
+      expect((await req('POST', '/recipes/guarded-two/publish')).body.version).toBe(2);
+      expect(await send('drafts-S3cret-token')).toBe(200);
+      expect(await send('wrong')).toBe(401);
+      const v1 = (await t.rt.recipes.definition('guarded-two', 1)).recipe.trigger as { verify: { token: string } };
+      expect(v1.verify.token).toBe('drafts-S3cret-token');
+    });
+
+    it('rename moves the schedule row; a never-published recipe renames too', async () => {
+      await req('PUT', '/recipes/ticking', { name: 'ticking', trigger: { type: 'schedule', cron: '0 8 * * *' }, steps: [{ id: 'x', action: 'transform', with: {} }] });
+      const before = await t.rt.store.db.selectFrom('schedules').select('recipe').where('recipe', '=', 'ticking').execute();
+      expect(before).toHaveLength(1);
+      expect((await req('POST', '/recipes/ticking/rename', { name: 'tocking' })).status).toBe(200);
+      expect(await t.rt.store.db.selectFrom('schedules').select('recipe').where('recipe', 'in', ['ticking', 'tocking']).execute()).toEqual([{ recipe: 'tocking' }]);
+
+      await req('PUT', '/recipes/sketch/draft', recipe('sketch', 's'));
+      const r = await req('POST', '/recipes/sketch/rename', { name: 'sketch-two' });
+      expect(r.body).toMatchObject({ name: 'sketch-two', published: false, version: 0 });
+      expect((await req('GET', '/recipes/sketch-two/draft')).body.definition.name).toBe('sketch-two');
+    });
   });
 }
