@@ -100,6 +100,21 @@ describe.skipIf(!hasChromium)('web UI: recipe drafts, publish and rename', () =>
     await apiCall(server, 'DELETE', '/recipes/drafty/draft');
   });
 
+  it('a recipe saved only as a draft shows as never published, without Start or a URL, until Publish', async () => {
+    await apiCall(server, 'PUT', '/recipes/sketch/draft', { ...recipe, steps: [{ id: 'hello', action: 'transform', with: { message: 'sketched' } }] });
+    await page.goto(`${server.url}/recipes/sketch`);
+    await facts().getByText('Never published').waitFor();
+    await facts().getByText(/Draft \(unpublished/).waitFor();
+    await expect.poll(() => page.getByLabel('hello message', { exact: true }).inputValue()).toBe('sketched');
+    expect(await page.getByRole('button', { name: 'Start', exact: true }).count()).toBe(0);
+    expect(await facts().locator('code').count()).toBe(0);
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await facts().getByText('Published v1').waitFor();
+    const url = (await facts().locator('code').textContent())!;
+    expect((await event(url)).message).toBe('sketched');
+    await apiCall(server, 'DELETE', '/recipes/sketch');
+  });
+
   it('a changed Name renames after asking: the trigger URL, versions and jobs stay', async () => {
     await page.goto(`${server.url}/recipes/drafty`);
     await facts().getByText('Published v2').waitFor();
