@@ -149,6 +149,12 @@ for (const dialect of DIALECTS) {
       expect(second.status).toBe(200);
       await waitJob(t.rt, second.body.job_id as string);
       expect((await req('GET', `/jobs/${second.body.job_id}`)).body).toMatchObject({ recipe: 'new-name', recipe_version: 2, status: 'succeeded' });
+      // A job another process made under the old name while its caches still held it runs, under the new name.
+      const stray = await t.rt.queue.enqueue({ recipe: 'old-name', recipe_version: 2, trigger: { body: { v: 3 } } });
+      t.rt.worker?.notify();
+      expect(await waitJob(t.rt, stray.id)).toMatchObject({ status: 'succeeded' });
+      expect((await req('GET', `/jobs/${stray.id}`)).body).toMatchObject({ recipe: 'new-name', recipe_version: 2 });
+      expect((await req('GET', `/jobs/${stray.id}`)).body.steps[0].output).toEqual({ label: 'b', v: 3 });
       // The draft publishes under the new name; the old name is free for a new recipe with its own URL.
       expect((await req('POST', '/recipes/new-name/publish')).body).toMatchObject({ version: 3, trigger_url: url });
       const again = await req('PUT', '/recipes/old-name', recipe('old-name', 'z'));

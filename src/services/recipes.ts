@@ -6,7 +6,7 @@
  * a test run of it runs a snapshot kept as a negative version. Rename moves every row in one go.
  */
 import type { Store } from '../store/types.js';
-import { HookflowError } from '../errors.js';
+import { HookflowError, isHookflowError } from '../errors.js';
 import { compileRecipe, hideSecrets, isMarker, mapSecrets, pathText, recipeHash, restoreMarkers, secretPaths, type CompiledRecipe } from '../recipes/index.js';
 import { readRecipe, type ReadRecipe } from '../recipes/parse.js';
 import { finishRecipe, recipeProblems } from '../recipes/validate.js';
@@ -20,7 +20,7 @@ import { tableProblems } from '../tables/check.js';
 import { allSteps } from '../recipes/blocks.js';
 import { callProblems } from '../engine/call.js';
 import { PATTERNS } from '../recipes/schema.js';
-import { moveRecipeRows } from './recipe-rename.js';
+import { moveRecipeRows, moveStrayJobs, renamedTo } from './recipe-rename.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../store/schema.js';
 import type { JobQueue } from '../queue/index.js';
@@ -315,11 +315,14 @@ export class RecipeService implements RecipeSource {
       if (d) await trx.updateTable('recipe_drafts').set({ recipe: to, ...move(d.definition) }).where('recipe', '=', from).execute();
       await moveRecipeRows(trx, from, to);
       await trx.deleteFrom('recipes').where('name', '=', from).execute();
+      await trx.insertInto('recipe_renames').values({ from_name: from, to_name: to, renamed_at: now }).execute();
       await trx.insertInto('outbox').values({ type: 'recipe.renamed', recipe: to, created_at: now, payload: JSON.stringify({ name: to, from, version: cur.current_version, at: new Date(now).toISOString() }) }).execute();
     });
     for (const k of [...this.#compiled.keys()]) if (k.startsWith(`${from}@`)) this.#compiled.delete(k);
     this.#applied();
     for (const l of this.#tokenListeners) l();
+    // Once other processes' caches (2 s) have expired, jobs they made under the old name move too.
+    setTimeout(() => void moveStrayJobs(this.store.db, from, to).catch(() => undefined), 3 * ENDPOINT_TTL_MS).unref();
     return this.summary(to);
   }
 
@@ -463,7 +466,13 @@ export class RecipeService implements RecipeSource {
   }
 
   async compiled(name: string, version: number): Promise<CompiledSteps> {
-    const c = await this.compiledVersion(name, version);
+    const c = await this.compiledVersion(name, version).catch(async (e: unknown) => {
+      // A job made under a name just renamed (another process's cache): it belongs to the new name.
+      const to = isHookflowError(e) && e.code === 'HF_ERR_NOT_FOUND' ? await renamedTo(this.store.db, name) : null;
+      if (!to) throw e;
+      await moveStrayJobs(this.store.db, name, to);
+      return this.compiledVersion(to, version);
+    });
     const result = c.result;
     return { recipe: c.recipe, input: (step, ctx) => c.step(step.id).with.evaluate(ctx as never), ...(result ? { result: (ctx) => result.evaluate(ctx as never) } : {}) };
   }

@@ -58,6 +58,13 @@ export interface RecipeDraftsTable {
   updated_at: number;
 }
 
+/** A rename (migration 0019): where a job made under the old name by a stale cache belongs. */
+export interface RecipeRenamesTable {
+  from_name: string;
+  to_name: string;
+  renamed_at: number;
+}
+
 export interface RecipeVersionsTable {
   recipe: string;
   version: number;
@@ -605,6 +612,7 @@ export interface DB {
   recipes: RecipesTable;
   recipe_versions: RecipeVersionsTable;
   recipe_drafts: RecipeDraftsTable;
+  recipe_renames: RecipeRenamesTable;
   endpoints: EndpointsTable;
   jobs: JobsTable;
   job_steps: JobStepsTable;

@@ -5,6 +5,8 @@
  * draft has a `recipes` row with `current_version` 0 and `enabled` 0: listed as never published,
  * no trigger rows, no URL. Test runs of a draft run a snapshot kept in `recipe_versions` with a
  * negative version number (never listed as a version, never current), so the job page can show it.
+ * `recipe_renames` remembers renames, so a job another process made under the old name in the
+ * moments its caches still held it (2 s) is run and moved to the new name, not lost.
  */
 import { Kysely } from 'kysely';
 import { columnTypes, type MigrationFactory } from './types.js';
@@ -17,5 +19,11 @@ export const recipeDrafts: MigrationFactory = (dialect) => ({
       .addColumn('hash', 'text', (c) => c.notNull())
       .addColumn('updated_at', columnTypes(dialect).time, (c) => c.notNull())
       .execute();
+    await db.schema.createTable('recipe_renames')
+      .addColumn('from_name', 'text', (c) => c.notNull())
+      .addColumn('to_name', 'text', (c) => c.notNull())
+      .addColumn('renamed_at', columnTypes(dialect).time, (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('recipe_renames_from').on('recipe_renames').columns(['from_name', 'renamed_at']).execute();
   },
 });
