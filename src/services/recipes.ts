@@ -3,7 +3,8 @@
  * Recipes and their versions in the store. A changed definition becomes a new version; jobs
  * keep the version they started with. Compiled versions are cached: a version never changes.
  * A draft (migration 0019) is saved and checked like a version but does not run until published;
- * a test run of it runs a snapshot kept as a negative version. Rename moves every row in one go.
+ * a test run of it runs a snapshot kept as a negative version (pruned once no job refers to it,
+ * services/recipe-snapshots). Rename moves every row in one go.
  */
 import type { Store } from '../store/types.js';
 import { HookflowError, isHookflowError } from '../errors.js';
@@ -21,6 +22,7 @@ import { allSteps } from '../recipes/blocks.js';
 import { callProblems } from '../engine/call.js';
 import { PATTERNS } from '../recipes/schema.js';
 import { moveRecipeRows, moveStrayJobs, renamedTo } from './recipe-rename.js';
+import { pruneSnapshots, SNAPSHOT_GRACE_MS } from './recipe-snapshots.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../store/schema.js';
 import type { JobQueue } from '../queue/index.js';
@@ -220,11 +222,18 @@ export class RecipeService implements RecipeSource {
     return { name, updated_at: new Date(Number(row.updated_at)).toISOString(), hash: row.hash, definition: hideSecrets(JSON.parse(row.definition) as Recipe) };
   }
 
+  /** What the editor holds: the draft (secrets open) when there is one, else the published definition. */
+  async working(name: string): Promise<Recipe> {
+    const row = await this.#draftRow(name).catch(() => null);
+    return row ? this.#open(JSON.parse(row.definition) as Recipe) : (await this.definition(name)).recipe;
+  }
+
   /** Discards the draft; a recipe that was never published goes with it (it has nothing else). */
   async discardDraft(name: string): Promise<void> {
     await this.store.tx(async (trx) => {
       await this.#draftRow(name, trx);
       await trx.deleteFrom('recipe_drafts').where('recipe', '=', name).execute();
+      await pruneSnapshots(trx, Date.now() - SNAPSHOT_GRACE_MS, name);
       const cur = await trx.selectFrom('recipes').select('current_version').where('name', '=', name).executeTakeFirstOrThrow();
       if (cur.current_version === 0 && !(await trx.selectFrom('recipe_versions').select('version').where('recipe', '=', name).executeTakeFirst())) {
         await trx.deleteFrom('recipes').where('name', '=', name).execute();
@@ -250,6 +259,7 @@ export class RecipeService implements RecipeSource {
       const r = await this.#applyIn(trx, recipe, now);
       // Only the draft that was checked goes: a draft saved meanwhile stays for the next publish.
       await trx.deleteFrom('recipe_drafts').where('recipe', '=', name).where('hash', '=', row.hash).execute();
+      await pruneSnapshots(trx, now - SNAPSHOT_GRACE_MS, name);
       await trx.insertInto('outbox').values({ type: 'recipe.published', recipe: name, created_at: now, payload: JSON.stringify({ name, version: r.version, at: new Date(now).toISOString() }) }).execute();
       return r;
     });
@@ -269,7 +279,9 @@ export class RecipeService implements RecipeSource {
     const now = Date.now();
     const version = !row ? summary.version : await this.store.tx(async (trx) => {
       const same = await trx.selectFrom('recipe_versions').select('version').where('recipe', '=', name).where('version', '<', 0).where('hash', '=', row.hash).executeTakeFirst();
-      if (same) return same.version;
+      // Reused: its time is renewed, so no prune (recipe-snapshots) takes it before the job is in.
+      const touched = same && await trx.updateTable('recipe_versions').set({ created_at: now }).where('recipe', '=', name).where('version', '=', same.version).executeTakeFirst();
+      if (same && Number(touched?.numUpdatedRows) > 0) return same.version;
       const low = await trx.selectFrom('recipe_versions').select((eb) => eb.fn.min('version').as('m')).where('recipe', '=', name).executeTakeFirst();
       const v = Math.min(Number(low?.m ?? 0), 0) - 1;
       await trx.insertInto('recipe_versions').values({ recipe: name, version: v, definition: row.definition, hash: row.hash, created_at: now }).execute();
