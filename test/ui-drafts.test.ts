@@ -1,12 +1,12 @@
 /**
  * The recipe editor's drafts in a real browser: Save keeps a draft while the published version
  * still runs, the facts say so, the draft diffs against the published version and test-runs,
- * Publish makes it the next version; a changed Name renames (after asking) and keeps the URL.
- * A viewer sees the draft but no Publish or Discard.
+ * Publish makes it the next version; a new recipe's Save makes a never-published recipe; a
+ * changed Name renames (after asking) and keeps the URL. A viewer sees the draft but no Publish or Discard.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { apiCall, hasChromium, launch, signIn, startServer, type Server } from './ui-harness.js';
+import { apiCall, fillYaml, hasChromium, launch, signIn, startServer, type Server } from './ui-harness.js';
 
 const recipe = { trigger: { type: 'webhook' }, steps: [{ id: 'hello', action: 'transform', with: { message: 'one' } }] };
 
@@ -100,9 +100,23 @@ describe.skipIf(!hasChromium)('web UI: recipe drafts, publish and rename', () =>
     await apiCall(server, 'DELETE', '/recipes/drafty/draft');
   });
 
-  it('a recipe saved only as a draft shows as never published, without Start or a URL, until Publish', async () => {
-    await apiCall(server, 'PUT', '/recipes/sketch/draft', { ...recipe, steps: [{ id: 'hello', action: 'transform', with: { message: 'sketched' } }] });
-    await page.goto(`${server.url}/recipes/sketch`);
+  it('a new recipe\'s Save keeps only a draft: never published, without Start or a URL, until Publish', async () => {
+    await page.goto(`${server.url}/recipes/new`);
+    await page.getByRole('heading', { name: 'New recipe', level: 1 }).waitFor();
+    const text = (n: string) => `name: ${n}\ntrigger: { type: webhook }\nsteps:\n  - id: hello\n    action: transform\n    with: { message: sketched }\n`;
+    // A name in use is not overwritten from the new-recipe page.
+    await fillYaml(page, text('drafty'));
+    await page.getByText('The recipe is valid.').waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('A recipe named drafty already exists').waitFor();
+    expect((await apiCall(server, 'GET', '/recipes/drafty')).draft).toBeNull();
+
+    await fillYaml(page, text('sketch'));
+    await page.getByText('The recipe is valid.').waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('heading', { name: 'Recipe sketch', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/recipes/sketch');
+    expect(await apiCall(server, 'GET', '/recipes/sketch')).toMatchObject({ published: false, version: 0, enabled: false, trigger_url: null });
     await facts().getByText('Never published').waitFor();
     await facts().getByText(/Draft \(unpublished/).waitFor();
     await expect.poll(() => page.getByLabel('hello message', { exact: true }).inputValue()).toBe('sketched');

@@ -1,11 +1,11 @@
 // The recipe editor: a visual step list and the YAML kept in sync (the YAML is the source of
 // truth; visual edits are applied to its parsed document, so comments survive), validation as you
 // type, datapills that insert {{ }} expressions, test runs, versions with diff and restore.
-// Saving an existing recipe keeps a draft that does not run; Publish makes it the running version.
-// A new recipe's first Save creates and publishes it. A changed name renames (after asking).
+// Saving keeps a draft that does not run (a new recipe is created never published); Publish makes
+// it the running version. A changed name renames (after asking).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { parseDocument, stringify } from 'yaml';
-import { api, enc } from '../api';
+import { api, ApiError, enc } from '../api';
 import { Link, navigate } from '../router';
 import { CopyButton, ErrorBox, Page, Status, time, useAction, useCan, useLoad } from '../ui';
 import { stepPills, triggerPills, type Pill } from '../pills';
@@ -115,7 +115,10 @@ export default function RecipeEditor({ name }: { name?: string }) {
     const n = parsed?.name;
     if (!n) throw new Error('The recipe needs a name');
     if (isNew) {
-      await api<RecipeSummary & { changed: boolean }>(`/recipes/${enc(n)}`, { method: 'PUT', body: yaml, yaml: true });
+      // A new recipe never overwrites one of the same name: that one is edited on its own page.
+      const taken = await api(`/recipes/${enc(n)}`).then(() => true, (e: unknown) => { if (e instanceof ApiError && e.status === 404) return false; throw e; });
+      if (taken) throw new Error(`A recipe named ${n} already exists: open it from Recipes to change it, or pick another name`);
+      await api<RecipeSummary>(`/recipes/${enc(n)}/draft`, { method: 'PUT', body: yaml, yaml: true });
       setSaved(yaml);
       navigate(`/recipes/${enc(n)}`, true, true); // just saved: nothing to lose
       return n;
@@ -154,7 +157,7 @@ export default function RecipeEditor({ name }: { name?: string }) {
         {s && editor && s.published !== false && <button type="button" className="secondary" disabled={act.busy} onClick={() => act.run(async () => { await api(`/recipes/${enc(s.name)}/${s.enabled ? 'stop' : 'start'}`, { method: 'POST' }); summary.reload(); })}>{s.enabled ? 'Stop' : 'Start'}</button>}
         {s?.draft && editor && <button type="button" className="secondary" disabled={act.busy} onClick={() => discard(s)}>Discard draft</button>}
         {s && editor && <button type="button" className="danger" disabled={act.busy} onClick={() => confirm(`Delete recipe ${s.name}? It stops, its trigger URL stops working, and its jobs are kept until retention.`) && void act.run(async () => { await api(`/recipes/${enc(s.name)}`, { method: 'DELETE' }); navigate('/recipes', false, true); })}>Delete</button>}
-        {editor && <button type="button" onClick={save} disabled={!canSave} title={isNew ? 'Create and publish the recipe' : 'Save as a draft; it does not run until published'}>{dirty ? 'Save' : 'Saved'}</button>}
+        {editor && <button type="button" onClick={save} disabled={!canSave} title={isNew ? 'Create the recipe as a draft; it does not run until published' : 'Save as a draft; it does not run until published'}>{dirty ? 'Save' : 'Saved'}</button>}
         {s && editor && (s.draft || dirty) && <button type="button" onClick={publish} disabled={act.busy || !!problems?.length} title="Make the draft the running version">Publish</button>}
       </>
     }>
