@@ -31,6 +31,10 @@ export const CATALOGUE = {
   // recipes and expressions
   HF_ERR_RECIPE_INVALID: [422, 'Recipe is invalid: {reason}'],
   HF_ERR_RECIPE_STOPPED: [409, 'Recipe {name} is stopped'],
+  HF_ERR_RECIPE_EXISTS: [409, 'Recipe {name} already exists{reason}; pick another name'],
+  HF_ERR_RECIPE_UNPUBLISHED: [409, 'Recipe {name} has never been published; publish its draft first'],
+  HF_ERR_DRAFT_NOT_FOUND: [404, 'Recipe {name} has no draft'],
+  HF_ERR_NOTHING_TO_PUBLISH: [409, 'Recipe {name} has no draft to publish; save a draft first'],
   HF_ERR_EXPRESSION_SYNTAX: [422, 'Expression {expression} in {where} does not compile: {reason}'],
   HF_ERR_EXPRESSION_EVAL: [422, 'Expression {expression} in {where} failed: {reason}'],
   HF_ERR_EXPRESSION_LIMIT: [422, 'Expression {expression} in {where} exceeded its {limit} limit'],

@@ -82,6 +82,17 @@ for (const dialect of DIALECTS) {
       expect(def.steps.map((s: { id: string }) => s.id)).toEqual(['start', 'create_venue']);
       const schemas = (await inject('GET', '/api/v1/recipes/venues/schemas')).json().items;
       expect(schemas).toEqual([expect.objectContaining({ step_id: 'create_venue' })]);
+
+      // With draft: true (the web wizard) the step goes to the draft; the published version stays.
+      const d = (await inject('POST', '/api/v1/connections/events/test-request', { name: 'Create venue', method: 'POST', url: `${api.url}/v1/venues`, body: venue, apply: { recipe: 'venues', draft: true } })).json();
+      expect(d.applied).toEqual({ recipe: 'venues', version: 2, step_id: 'create_venue_2', draft: true });
+      expect((await inject('GET', '/api/v1/recipes/venues')).json()).toMatchObject({ version: 2, draft: expect.objectContaining({ hash: expect.any(String) }) });
+      // A second one builds on the draft, not on the published version.
+      const again = (await inject('POST', '/api/v1/connections/events/test-request', { name: 'Create venue', method: 'POST', url: `${api.url}/v1/venues`, body: venue, apply: { recipe: 'venues', draft: true } })).json();
+      expect(again.applied.step_id).toBe('create_venue_3');
+      const draft = (await inject('GET', '/api/v1/recipes/venues/draft')).json().definition;
+      expect(draft.steps.map((s: { id: string }) => s.id)).toEqual(['start', 'create_venue', 'create_venue_2', 'create_venue_3']);
+      expect((await inject('GET', '/api/v1/recipes/venues')).json().definition.steps).toHaveLength(2);
     });
 
     it('stores a binary response as a blob, records the step schema, retries a 429 after Retry-After', async () => {

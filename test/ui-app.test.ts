@@ -92,8 +92,13 @@ describe.skipIf(!hasChromium)('web UI', () => {
     await page.getByRole('list', { name: 'Problems' }).getByText('line 7').waitFor();
     await fillYaml(page, yaml);
     await page.getByText('The recipe is valid.').waitFor();
+    // A new recipe's Save keeps a draft only: never published, no URL, until Publish.
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: 'Recipe greeter' }).waitFor();
+    await page.locator('.facts').getByText('Never published').waitFor();
+    expect(await page.locator('.facts code').count()).toBe(0);
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.locator('.facts').getByText('Published v1').waitFor();
     const url = await page.locator('.facts code').textContent();
     await page.getByRole('button', { name: 'Capture sample' }).click();
     await page.getByText('Waiting for the next event').waitFor();
@@ -106,7 +111,10 @@ describe.skipIf(!hasChromium)('web UI', () => {
     await page.getByRole('button', { name: 'Insert trigger.body.name' }).click();
     await expect(field.inputValue()).resolves.toBe('Hello {{ trigger.body.name }}');
     await expect(readYaml(page)).resolves.toContain('Hello {{ trigger.body.name }}');
+    // Save keeps a draft of an existing recipe; Publish makes it the running version.
     await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.facts').getByText(/Draft \(unpublished/).waitFor();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await page.locator('.facts').getByText('v2').waitFor();
     await shot(page, 'recipe-editor');
     await expect(page.getByLabel('Sample event body (JSON)').inputValue()).resolves.toContain('Ann');
@@ -160,7 +168,16 @@ describe.skipIf(!hasChromium)('web UI', () => {
       await page.getByRole('combobox', { name: /^Recipe/ }).selectOption('live-one');
       await page.getByLabel('Step id (optional)').fill('lookup');
       await page.getByRole('button', { name: 'Apply as a step' }).click();
-      await page.getByText('Added step lookup to live-one as version 2.').waitFor();
+      // Added to the draft only: the running version is unchanged until Publish in the editor.
+      const added = page.getByRole('status').filter({ hasText: 'Added step lookup to the draft of live-one — publish it in the editor.' });
+      await added.waitFor();
+      expect((await apiCall(server, 'GET', '/recipes/live-one')).version).toBe(1);
+      expect((await apiCall(server, 'GET', '/recipes/live-one/draft')).definition.steps.map((st: { id: string }) => st.id)).toContain('lookup');
+      await added.getByRole('link', { name: 'live-one' }).click();
+      await page.getByRole('heading', { name: 'Recipe live-one' }).waitFor();
+      await page.locator('.facts').getByText(/Draft \(unpublished/).waitFor();
+      await page.getByRole('button', { name: 'Publish', exact: true }).click();
+      await page.locator('.facts').getByText('Published v2').waitFor();
       const hook = await apiCall(server, 'GET', '/recipes/live-one');
       const res = await fetch(hook.trigger_url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"again"}' });
       const { job_id } = await res.json();

@@ -70,6 +70,9 @@ describe.skipIf(!hasChromium)('step form from the catalog', () => {
     await page.getByText('The recipe is valid.').waitFor();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: 'Recipe form-built' }).waitFor();
+    await page.locator('.facts').getByText('Never published').waitFor();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.locator('.facts').getByText('Published v1').waitFor();
 
     const stored = await apiCall(server, 'GET', '/recipes/form-built');
     expect(stored.definition.steps[0]).toEqual({
@@ -89,6 +92,8 @@ describe.skipIf(!hasChromium)('step form from the catalog', () => {
     await saved.getByLabel('first note', { exact: true }).fill('done');
     await page.getByText('The recipe is valid.').waitFor();
     await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.facts').getByText(/Draft \(unpublished/).waitFor();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await page.locator('.facts').getByText('v2').waitFor();
     const after = await apiCall(server, 'GET', '/recipes/form-built');
     expect(after.definition.steps[0]).toEqual({ id: 'first', action: 'transform', with: { note: 'done' } });

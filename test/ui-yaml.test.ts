@@ -72,9 +72,9 @@ describe.skipIf(!hasChromium)('YAML pane', () => {
     await yamlEditor(page).focus();
     await page.keyboard.press('Control+s');
     await page.getByRole('button', { name: 'Saved' }).waitFor();
-    const r = await apiCall(server, 'GET', '/recipes/yaml-pane');
-    expect(r.version).toBe(2);
-    expect(r.definition.steps[0].with.message).toBe('Hello {{ trigger.body }}');
+    // Saved as the draft; the published version is unchanged until Publish.
+    expect((await apiCall(server, 'GET', '/recipes/yaml-pane')).version).toBe(1);
+    expect((await apiCall(server, 'GET', '/recipes/yaml-pane/draft')).definition.steps[0].with.message).toBe('Hello {{ trigger.body }}');
   });
 
   it('is read-only for a viewer', async () => {

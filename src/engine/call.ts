@@ -105,7 +105,7 @@ export async function callProblems(store: Store, recipe: { name: string; trigger
     if (typeof r === 'string' && !r.includes('{{') && r !== recipe.name) names.add(r);
   }
   if (names.size === 0) return [];
-  const rows = await store.db.selectFrom('recipes').select(['name', 'trigger_type']).where('name', 'in', [...names]).where('deleted_at', 'is', null).execute();
+  const rows = await store.db.selectFrom('recipes').select(['name', 'trigger_type']).where('name', 'in', [...names]).where('deleted_at', 'is', null).where('current_version', '>', 0).execute();
   return rows.filter((r) => r.trigger_type !== 'callable').map((r) => ({ path, message: `recipe.call names recipe ${r.name}, whose trigger is ${r.trigger_type}, not callable` }));
 }
 

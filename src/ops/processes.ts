@@ -51,7 +51,7 @@ export class OpsProcesses {
     const name = input.processName;
     const summaries = await this.recipes.list();
     let recipe: string | undefined;
-    for (const s of summaries.filter((x) => x.trigger_type === 'operation')) {
+    for (const s of summaries.filter((x) => x.trigger_type === 'operation' && x.published)) {
       if (processName((await this.recipes.definition(s.name, s.version)).recipe) === name) recipe = s.name;
     }
     if (!recipe) {

@@ -8,7 +8,7 @@ import { HookflowError } from '../errors.js';
 
 export const EVENTS = [
   'job.succeeded', 'job.failed', 'job.waiting',
-  'recipe.stopped', 'recipe.started', 'recipe.deleted',
+  'recipe.stopped', 'recipe.started', 'recipe.deleted', 'recipe.published', 'recipe.renamed',
   'webhook.failing', 'webhook.disabled',
 ] as const;
 

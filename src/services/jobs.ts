@@ -17,6 +17,8 @@ export interface JobView {
   number: number;
   recipe: string;
   recipe_version: number;
+  /** A test run of a draft (POST /recipes/{name}/draft/test): its version is a negative snapshot. */
+  test: boolean;
   status: string;
   /** The recipe's title template's text for this job (recipes/title.ts), or null. */
   title: string | null;
@@ -55,7 +57,7 @@ type SizedJobRow = Omit<JobRow, 'trigger'> & { trigger: string | null; trigger_b
 
 function jobView(r: SizedJobRow, limits: ValueLimits): JobView {
   return {
-    id: r.id, number: Number(r.number), recipe: r.recipe, recipe_version: r.recipe_version, status: r.status, title: r.title ?? null,
+    id: r.id, number: Number(r.number), recipe: r.recipe, recipe_version: r.recipe_version, test: r.recipe_version < 0, status: r.status, title: r.title ?? null,
     trigger: capped(r.trigger, r.trigger_bytes, limits), error: json(r.error), repeat_of: r.repeat_of,
     created_at: iso(r.created_at)!, started_at: iso(r.started_at), finished_at: iso(r.finished_at),
   };

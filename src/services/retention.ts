@@ -1,7 +1,8 @@
 /**
  * @module services/retention
  * What `HOOKFLOW_RETENTION_DAYS` removes: finished jobs with their steps, outbox events already
- * fanned out to their subscriptions, and finished webhook deliveries with their attempt log.
+ * fanned out to their subscriptions, finished webhook deliveries with their attempt log, and
+ * test-run snapshots of drafts (negative versions) last used before the cutoff that no job runs.
  * Unfinished work (queued, running or waiting jobs, pending deliveries, undispatched events) is
  * never touched, whatever its age. Deletes go in batches, each in its own transaction, so a
  * large backlog never holds the store in one long transaction.
@@ -9,8 +10,9 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../store/schema.js';
 import type { Store } from '../store/types.js';
+import { pruneSnapshots } from './recipe-snapshots.js';
 
-export interface Pruned { jobs: number; outbox: number; deliveries: number }
+export interface Pruned { jobs: number; outbox: number; deliveries: number; snapshots: number }
 
 /** Deletes what `next` selects, one batch at a time, until it selects nothing; returns how many. */
 async function inBatches<K>(store: Store, next: () => Promise<K[]>, remove: (trx: Transaction<DB>, keys: K[]) => Promise<void>): Promise<number> {
@@ -33,7 +35,7 @@ export async function pruneJobs(store: Store, cutoff: number, batch = 1000): Pro
     });
 }
 
-export async function pruneOutbound(store: Store, cutoff: number, batch = 1000): Promise<Omit<Pruned, 'jobs'>> {
+export async function pruneOutbound(store: Store, cutoff: number, batch = 1000): Promise<Omit<Pruned, 'jobs' | 'snapshots'>> {
   const deliveries = await inBatches(store,
     async () => (await store.db.selectFrom('webhook_deliveries').select('id').where('status', '<>', 'pending')
       .where('updated_at', '<', cutoff).limit(batch).execute()).map((r) => r.id),
@@ -52,5 +54,7 @@ export async function pruneOutbound(store: Store, cutoff: number, batch = 1000):
 export async function prune(store: Store, olderThanMs: number, now = Date.now()): Promise<Pruned> {
   const cutoff = now - olderThanMs;
   const jobs = await pruneJobs(store, cutoff);
-  return { jobs, ...(await pruneOutbound(store, cutoff)) };
+  // After the jobs: a snapshot whose test-run jobs just went goes with them.
+  const snapshots = await pruneSnapshots(store.db, cutoff);
+  return { jobs, ...(await pruneOutbound(store, cutoff)), snapshots };
 }

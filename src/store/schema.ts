@@ -50,6 +50,21 @@ export interface RecipesTable {
   deleted_at: Generated<number | null>;
 }
 
+/** A recipe's unpublished definition (migration 0019): saved, not run until published. */
+export interface RecipeDraftsTable {
+  recipe: string;
+  definition: string;
+  hash: string;
+  updated_at: number;
+}
+
+/** A rename (migration 0019): where a job made under the old name by a stale cache belongs. */
+export interface RecipeRenamesTable {
+  from_name: string;
+  to_name: string;
+  renamed_at: number;
+}
+
 export interface RecipeVersionsTable {
   recipe: string;
   version: number;
@@ -598,6 +613,8 @@ export interface DB {
   api_tokens: ApiTokensTable;
   recipes: RecipesTable;
   recipe_versions: RecipeVersionsTable;
+  recipe_drafts: RecipeDraftsTable;
+  recipe_renames: RecipeRenamesTable;
   endpoints: EndpointsTable;
   jobs: JobsTable;
   job_steps: JobStepsTable;

@@ -1,6 +1,7 @@
 /**
  * @module cli/commands/recipes
- * `hookflow recipes apply|list|show|versions|rollback|call|start|stop|delete`, through /api/v1/recipes.
+ * `hookflow recipes apply [--draft]|publish|rename|list|show|versions|rollback|call|start|stop|delete`,
+ * through /api/v1/recipes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,7 +21,10 @@ interface RecipeFile {
 
 interface Summary {
   name: string; version: number; enabled: boolean; trigger_type: string; trigger_url: string | null; updated_at: string; changed?: boolean;
+  published?: boolean; draft?: { updated_at: string } | null;
 }
+
+const draftText = (r: Summary) => (r.draft ? `draft saved ${r.draft.updated_at}` : '');
 
 /** A file as given, or every .yaml/.yml/.json file directly in a directory, sorted by name. */
 function readRecipeFiles(target: string): RecipeFile[] {
@@ -66,14 +70,32 @@ export function registerRecipeCommands(program: Command): void {
   const recipes = program.command('recipes').description('Create, inspect, version, start and stop recipes');
 
   sub(recipes, 'apply <path>', 'Create recipes or add a version when they changed, from a YAML/JSON file or a directory of them')
-    .action(async (target: string, opts: JsonOpt) => {
+    .option('--draft', 'save each as its recipe\'s draft, which does not run until `recipes publish`')
+    .action(async (target: string, opts: JsonOpt & { draft?: boolean }) => {
       const files = readRecipeFiles(target);
       const call = api(opts);
       const names = await checkAll(call, files);
       const results: Summary[] = [];
-      for (const [i, f] of files.entries()) results.push(await call('PUT', `/recipes/${seg(names[i]!)}`, { body: f.text, contentType: f.type }));
+      const where = (name: string) => `/recipes/${seg(name)}${opts.draft ? '/draft' : ''}`;
+      for (const [i, f] of files.entries()) results.push(await call('PUT', where(names[i]!), { body: f.text, contentType: f.type }));
+      if (opts.draft) {
+        return emit(opts, results, () => out(table(['NAME', 'PUBLISHED', 'RESULT'],
+          results.map((r) => [r.name, r.published ? `version ${r.version}` : 'never', 'draft saved']))));
+      }
       emit(opts, results, () => out(table(['NAME', 'VERSION', 'RESULT', 'TRIGGER URL'],
         results.map((r) => [r.name, r.version, r.changed ? 'changed' : 'unchanged', r.trigger_url ?? `(${r.trigger_type} trigger)`]))));
+    });
+
+  sub(recipes, 'publish <name>', 'Make a recipe\'s draft its running version (a new version)')
+    .action(async (name: string, opts: JsonOpt) => {
+      const r = await api(opts)<Summary>('POST', `/recipes/${seg(name)}/publish`);
+      emit(opts, r, () => out(`${r.name} published as version ${r.version}${r.trigger_url ? ` (${r.trigger_url})` : ''}`));
+    });
+
+  sub(recipes, 'rename <name> <new-name>', 'Rename a recipe; its trigger URL, versions, draft and jobs stay with it')
+    .action(async (name: string, to: string, opts: JsonOpt) => {
+      const r = await api(opts)<Summary>('POST', `/recipes/${seg(name)}/rename`, { body: { name: to } });
+      emit(opts, r, () => out(`${name} renamed to ${r.name}`));
     });
 
   sub(recipes, 'list', 'List recipes with their current version, state and trigger URL')
@@ -81,19 +103,22 @@ export function registerRecipeCommands(program: Command): void {
       const list = (await api(opts)<{ items: Summary[] }>('GET', '/recipes')).items;
       emit(opts, list, () => {
         if (list.length === 0) return out('No recipes.');
-        out(table(['NAME', 'VERSION', 'STATE', 'TRIGGER', 'UPDATED', 'TRIGGER URL'],
-          list.map((r) => [r.name, r.version, enabledText(r), r.trigger_type, r.updated_at, r.trigger_url])));
+        out(table(['NAME', 'VERSION', 'STATE', 'TRIGGER', 'UPDATED', 'TRIGGER URL', 'DRAFT'],
+          list.map((r) => [r.name, r.version, r.published === false ? 'unpublished' : enabledText(r), r.trigger_type, r.updated_at, r.trigger_url, draftText(r)])));
       });
     });
 
-  sub(recipes, 'show <name>', 'Print a recipe definition as YAML (JSON with --json), the current version unless --version')
+  sub(recipes, 'show <name>', 'Print a recipe definition as YAML (JSON with --json), the current version unless --version or --draft')
     .option('--version <n>', 'a stored version', positiveInt)
-    .action(async (name: string, opts: JsonOpt & { version?: number }) => {
+    .option('--draft', 'the unpublished draft')
+    .action(async (name: string, opts: JsonOpt & { version?: number; draft?: boolean }) => {
       const call = api(opts);
-      const def = await call<{ version: number; definition: unknown }>('GET', opts.version ? `/recipes/${seg(name)}/versions/${opts.version}` : `/recipes/${seg(name)}`);
+      const where = opts.draft ? `/recipes/${seg(name)}/draft` : opts.version ? `/recipes/${seg(name)}/versions/${opts.version}` : `/recipes/${seg(name)}`;
+      const def = await call<{ version?: number; updated_at?: string; definition: unknown }>('GET', where);
       const { stringify } = opts.json ? { stringify: null } : await import('yaml');
+      const head = opts.draft ? `draft saved ${def.updated_at}` : `version ${def.version}`;
       // JSON is the bare definition, so `show --json > f.json && apply f.json` round-trips.
-      emit(opts, def.definition, () => out(`# ${name} version ${def.version}\n${stringify!(def.definition, { lineWidth: 0 })}`));
+      emit(opts, def.definition, () => out(`# ${name} ${head}\n${stringify!(def.definition, { lineWidth: 0 })}`));
     });
 
   sub(recipes, 'versions <name>', 'List the stored versions of a recipe, newest first')

@@ -2,7 +2,8 @@
  * @module connectors/http/try
  * The test-request flow (Workato's HTTP wizard): send one sample request, answer the full response
  * with timing and redirects, and suggest the `http.request` step that makes it, with its output
- * schema; `apply` appends that step to a recipe as a new version in the same call.
+ * schema; `apply` appends that step to a recipe as a new version in the same call, or, with
+ * `draft: true` (the web wizard), to its draft (made from the published version when it has none).
  */
 import type { ConnectionService } from '../../services/connections.js';
 import type { RecipeService } from '../../services/recipes.js';
@@ -16,7 +17,7 @@ import { saveStepSchema } from './step-schemas.js';
 
 export interface TryInput extends RequestInput {
   name?: string;
-  apply?: { recipe: string; step_id?: string };
+  apply?: { recipe: string; step_id?: string; draft?: boolean };
 }
 
 export interface TryDeps { connections: ConnectionService; recipes: RecipeService; store: Store }
@@ -48,14 +49,15 @@ export async function tryRequest(deps: TryDeps, connection: string | null, input
   const empty = (v: unknown) => v === undefined || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
   for (const k of ['query', 'headers', 'body', 'body_type', 'response_type', 'pagination'] as const) if (!empty(input[k])) w[k] = input[k];
   const suggested: Omit<StepDef, 'id'> & { id?: string } = { name: name ?? `${w.method} ${displayUrl(new URL(out.url))}`, action: 'http.request', ...(connection ? { connection } : {}), with: w };
-  let applied: { recipe: string; version: number; step_id: string } | null = null;
+  let applied: { recipe: string; version: number; step_id: string; draft: boolean } | null = null;
   if (apply && ok) {
-    const { recipe } = await deps.recipes.definition(apply.recipe);
+    const recipe = apply.draft ? await deps.recipes.working(apply.recipe) : (await deps.recipes.definition(apply.recipe)).recipe;
     const id = apply.step_id ?? stepId(name, ids(recipe.steps, ids(recipe.on_error)));
-    const step = { id, ...suggested } as StepDef;
-    const res = await deps.recipes.apply({ ...recipe, steps: [...recipe.steps, step] });
+    const next = { ...recipe, steps: [...recipe.steps, { id, ...suggested } as StepDef] };
+    // A draft leaves the running version as it is: `version` is still the published one.
+    const res = apply.draft ? await deps.recipes.saveDraft(apply.recipe, next) : await deps.recipes.apply(next);
     await saveStepSchema(deps.store, apply.recipe, id, schema);
-    applied = { recipe: res.name, version: res.version, step_id: id };
+    applied = { recipe: res.name, version: res.version, step_id: id, draft: !!apply.draft };
   }
   return {
     ok,

@@ -23,7 +23,7 @@ export const tryBody = {
     name: { type: 'string' }, method: { type: 'string' }, url: { type: 'string', minLength: 1 }, query: anyObject, headers: strMap, body: {},
     body_type: { type: 'string', enum: ['json', 'form', 'multipart', 'text', 'binary'] }, response_type: { type: 'string', enum: ['auto', 'json', 'text', 'binary'] },
     redirects: { type: 'string', enum: ['follow', 'none'] }, pagination: anyObject, timeout_seconds: { type: 'number', exclusiveMinimum: 0 },
-    apply: { type: 'object', required: ['recipe'], additionalProperties: false, properties: { recipe: { type: 'string' }, step_id: { type: 'string', pattern: '^[a-z_][a-z0-9_]*$' } } },
+    apply: { type: 'object', required: ['recipe'], additionalProperties: false, properties: { recipe: { type: 'string' }, step_id: { type: 'string', pattern: '^[a-z_][a-z0-9_]*$' }, draft: { type: 'boolean' } } },
   },
 } as const;
 

@@ -56,16 +56,60 @@ export async function recipeRoutes(app: FastifyInstance, { rt }: { rt: Runtime }
     const { name } = req.params as { name: string };
     const body = req.body as string | Record<string, unknown>;
     const existed = await rt.recipes.summary(name).then(() => true, () => false);
-    const res = typeof body === 'string' ? await rt.recipes.apply(body, 'yaml') : await rt.recipes.apply({ name, ...body }, 'json');
-    if (res.name !== name) throw new HookflowError('HF_ERR_RECIPE_INVALID', { reason: `the body names recipe ${res.name}, the URL ${name}` });
+    const res = typeof body === 'string' ? await rt.recipes.apply(body, 'yaml', name) : await rt.recipes.apply({ name, ...body }, 'json', name);
     return reply.code(existed ? 200 : 201).send(res);
   });
 
-  app.get('/recipes/:name', { config: viewer, schema: { summary: 'A recipe with its current definition', params: nameParam, response: { 200: anyObject } } }, async (req) => {
+  app.get('/recipes/:name', { config: viewer, schema: { summary: 'A recipe with its current definition (null while it has only a draft)', params: nameParam, response: { 200: anyObject } } }, async (req) => {
     const { name } = req.params as { name: string };
     const s = await rt.recipes.summary(name);
-    return { ...s, definition: (await rt.recipes.publicDefinition(name)).recipe };
+    return { ...s, definition: s.published ? (await rt.recipes.publicDefinition(name)).recipe : null };
   });
+
+  app.put('/recipes/:name/draft', {
+    config: editor,
+    schema: { summary: 'Save a draft (body YAML or JSON, checked as PUT /recipes/{name} is): stored, not run until published', params: nameParam, body: { anyOf: [{ type: 'string' }, anyObject] }, response: { 200: recipeSummary, 201: recipeSummary } },
+  }, async (req, reply) => {
+    const { created, ...res } = await rt.recipes.saveDraft((req.params as { name: string }).name, req.body as string | Record<string, unknown>);
+    return reply.code(created ? 201 : 200).send(res);
+  });
+
+  app.get('/recipes/:name/draft', { config: viewer, schema: { summary: 'The recipe\'s draft; 404 HF_ERR_DRAFT_NOT_FOUND when it has none', params: nameParam, response: { 200: anyObject } } },
+    async (req) => rt.recipes.draft((req.params as { name: string }).name));
+
+  app.delete('/recipes/:name/draft', {
+    config: editor,
+    schema: { summary: 'Discard the draft (a recipe that was never published goes with it)', params: nameParam, response: { 204: { type: 'null' } } },
+  }, async (req, reply) => {
+    await rt.recipes.discardDraft((req.params as { name: string }).name);
+    return reply.code(204).send();
+  });
+
+  app.post('/recipes/:name/publish', {
+    config: editor,
+    schema: { summary: 'Make the draft the running version (a new version); 409 HF_ERR_NOTHING_TO_PUBLISH without a draft', params: nameParam, response: { 200: recipeSummary } },
+  }, async (req) => rt.recipes.publish((req.params as { name: string }).name));
+
+  app.post('/recipes/:name/draft/test', {
+    config: editor,
+    schema: {
+      summary: 'Test-run the draft (or the published version when there is none) with the body as the event: a job marked test, run even when the recipe is stopped',
+      params: nameParam, body: {},
+      response: { 201: { type: 'object', properties: { job_id: { type: 'string' }, recipe_version: { type: 'integer' }, draft: { type: 'boolean' } } } },
+    },
+  }, async (req, reply) => {
+    const res = await rt.recipes.testRun((req.params as { name: string }).name, req.body ?? {}, rt.queue);
+    rt.worker?.notify();
+    return reply.code(201).send(res);
+  });
+
+  app.post('/recipes/:name/rename', {
+    config: editor,
+    schema: {
+      summary: 'Rename a recipe: the trigger URL, versions, draft and jobs stay with it; 409 HF_ERR_RECIPE_EXISTS when the name is taken',
+      params: nameParam, body: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] }, response: { 200: recipeSummary },
+    },
+  }, async (req) => rt.recipes.rename((req.params as { name: string }).name, (req.body as { name: string }).name));
 
   app.delete('/recipes/:name', {
     config: editor,

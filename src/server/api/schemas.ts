@@ -15,11 +15,14 @@ export const recipeSummary = {
   properties: {
     name: { type: 'string' }, version: { type: 'integer' }, enabled: { type: 'boolean' }, trigger_type: { type: 'string' },
     trigger_url: { type: ['string', 'null'] }, created_at: { type: 'string' }, updated_at: { type: 'string' }, changed: { type: 'boolean' },
+    published: { type: 'boolean', description: 'false while the recipe has only a draft (version 0)' },
+    draft: { type: ['object', 'null'], description: 'The unpublished draft, if any', properties: { updated_at: { type: 'string' }, hash: { type: 'string' } } },
   },
 } as const;
 
 const jobCore = {
   id: { type: 'string' }, number: { type: 'integer' }, recipe: { type: 'string' }, recipe_version: { type: 'integer' },
+  test: { type: 'boolean', description: 'A test run of a draft: recipe_version is its snapshot, a negative number' },
   status: { type: 'string', enum: ['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'] },
   title: { type: ['string', 'null'] }, trigger: {}, error: {}, repeat_of: { type: ['string', 'null'] }, created_at: { type: 'string' },
   started_at: { type: ['string', 'null'] }, finished_at: { type: ['string', 'null'] },

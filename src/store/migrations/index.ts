@@ -24,6 +24,7 @@ import { oncall } from './0015_oncall.js';
 import { alertLifecycle } from './0016_alert_lifecycle.js';
 import { claimIndexes } from './0017_claim_indexes.js';
 import { recipeDelete } from './0018_recipe_delete.js';
+import { recipeDrafts } from './0019_recipe_drafts.js';
 import { jobSearch } from './0020_job_search.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0016_alert_lifecycle': alertLifecycle,
   '0017_claim_indexes': claimIndexes,
   '0018_recipe_delete': recipeDelete,
+  '0019_recipe_drafts': recipeDrafts,
   '0020_job_search': jobSearch,
 };
 

@@ -175,7 +175,7 @@ function Wizard({ connection }: { connection: ConnectionView }) {
   const doApply = (e: FormEvent) => {
     e.preventDefault();
     void act.run(async () => {
-      const r = await api(`/connections/${enc(connection.name)}/test-request`, { body: { ...body(), apply: { recipe: apply.recipe, ...(apply.step_id ? { step_id: apply.step_id } : {}) } } });
+      const r = await api(`/connections/${enc(connection.name)}/test-request`, { body: { ...body(), apply: { recipe: apply.recipe, draft: true, ...(apply.step_id ? { step_id: apply.step_id } : {}) } } });
       if (!r.applied) throw new Error(`The request answered HTTP ${r.response?.status}; only a successful request is applied`);
       setApplied(r.applied);
     });
@@ -215,7 +215,7 @@ function Wizard({ connection }: { connection: ConnectionView }) {
           </select></label>
           <label>Step id (optional)<input value={apply.step_id} pattern="[a-z_][a-z0-9_]*" onChange={(e) => setApply({ ...apply, step_id: e.target.value })} /></label>
           <div className="actions"><button type="button" className="secondary" onClick={() => setStep(2)}>Back</button><button type="submit" disabled={act.busy || !apply.recipe}>Apply as a step</button></div>
-          {applied && <p role="status" className="ok">Added step <code>{applied.step_id}</code> to <Link to={`/recipes/${enc(applied.recipe)}`}>{applied.recipe}</Link> as version {applied.version}.</p>}
+          {applied && <p role="status" className="ok">Added step <code>{applied.step_id}</code> to the draft of <Link to={`/recipes/${enc(applied.recipe)}`}>{applied.recipe}</Link> — publish it in the editor.</p>}
         </form>
       )}
     </section>

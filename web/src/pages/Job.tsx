@@ -6,7 +6,7 @@ import { Json, Page, Status, duration, time, useAction, useCan, useJobStream, us
 import { StepList, stepTree, type JobLink, type Step } from './JobSteps';
 
 interface JobDetail {
-  id: string; number: number; recipe: string; recipe_version: number; status: string; title: string | null; trigger: unknown; error: unknown; repeat_of: string | null;
+  id: string; number: number; recipe: string; recipe_version: number; test?: boolean; status: string; title: string | null; trigger: unknown; error: unknown; repeat_of: string | null;
   repeat_of_job?: JobRef | null; repeats?: JobRef[];
   created_at: string; started_at: string | null; finished_at: string | null; steps: Step[]; parent?: JobLink | null; children?: JobLink[]; result?: unknown;
 }
@@ -51,7 +51,7 @@ export default function Job({ id }: { id: string }) {
           )}
           <dl className="facts">
             <div><dt>Status</dt><dd><Status status={j.status} /></dd></div>
-            <div><dt>Recipe</dt><dd><Link to={`/recipes/${enc(j.recipe)}`}>{j.recipe}</Link> v{j.recipe_version}</dd></div>
+            <div><dt>Recipe</dt><dd><Link to={`/recipes/${enc(j.recipe)}`}>{j.recipe}</Link> {j.test ? 'test run of a draft' : `v${j.recipe_version}`}</dd></div>
             <div><dt>Created</dt><dd>{time(j.created_at)}</dd></div>
             <div><dt>Finished</dt><dd>{time(j.finished_at)}</dd></div>
             <div><dt>Duration</dt><dd>{duration(j.started_at ?? j.created_at, j.finished_at)}</dd></div>

@@ -8,7 +8,7 @@ import { Page, Status, duration, time, useCan, useJobStream, useLoad } from '../
 import { FILTER_LABELS, JobSearch, apiFilter, filterQuery, searching } from './JobSearch';
 import { JobsBulk, count } from './JobsBulk';
 
-export interface JobRow { id: string; number: number; recipe: string; recipe_version: number; status: string; title: string | null; repeat_of: string | null; created_at: string; started_at: string | null; finished_at: string | null }
+export interface JobRow { id: string; number: number; recipe: string; recipe_version: number; test?: boolean; status: string; title: string | null; repeat_of: string | null; created_at: string; started_at: string | null; finished_at: string | null }
 interface List { items: JobRow[]; next_cursor: string | null; total: number; scanned?: number; truncated: boolean }
 const LIMIT = 50;
 const COLUMNS = ['#', 'Title', 'Recipe', 'Version', 'Status', 'Created', 'Duration'];
@@ -105,7 +105,7 @@ export default function Jobs() {
                 <td><Link to={`/jobs/${j.number}`}>#{j.number}</Link>{j.repeat_of && <span className="muted" title="a repeat"> ↻</span>}</td>
                 <td className="job-title">{j.title ?? <span className="muted">—</span>}</td>
                 <td><Link to={`/recipes/${encodeURIComponent(j.recipe)}`}>{j.recipe}</Link></td>
-                <td>v{j.recipe_version}</td>
+                <td>{j.test ? 'draft test' : `v${j.recipe_version}`}</td>
                 <td><Status status={j.status} /></td>
                 <td>{time(j.created_at)}</td>
                 <td>{duration(j.started_at ?? j.created_at, j.finished_at)}</td>

@@ -1,11 +1,13 @@
 // The recipe editor: a visual step list and the YAML kept in sync (the YAML is the source of
 // truth; visual edits are applied to its parsed document, so comments survive), validation as you
 // type, datapills that insert {{ }} expressions, test runs, versions with diff and restore.
+// Saving keeps a draft that does not run (a new recipe is created never published); Publish makes
+// it the running version. A changed name renames (after asking).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { parseDocument, stringify } from 'yaml';
-import { api, enc } from '../api';
+import { api, ApiError, enc } from '../api';
 import { Link, navigate } from '../router';
-import { CopyButton, ErrorBox, Page, Status, useAction, useCan, useLoad } from '../ui';
+import { CopyButton, ErrorBox, Page, Status, time, useAction, useCan, useLoad } from '../ui';
 import { pillsAt, type Path, type Pill, type PillSources } from '../pills';
 import type { RecipeSummary } from './Recipes';
 import { useUnsavedPrompt } from '../editor/unsaved';
@@ -45,7 +47,13 @@ export default function RecipeEditor({ name }: { name?: string }) {
   const [focusStep, setFocusStep] = useState(0);
   const target = useRef<Target | null>(null);
   const act = useAction();
-  const summary = useLoad(async () => (isNew ? null : api<RecipeSummary & { definition: unknown }>(`/recipes/${enc(name!)}`)), [name]);
+  // The published definition and, when there is one, the draft: the editor holds the draft.
+  const summary = useLoad(async () => {
+    if (isNew) return null;
+    const r = await api<RecipeSummary & { definition: unknown }>(`/recipes/${enc(name!)}`);
+    const d = r.draft ? await api<{ definition: unknown }>(`/recipes/${enc(name!)}/draft`).catch(() => null) : null;
+    return { ...r, draftDefinition: d?.definition ?? null };
+  }, [name]);
   const sample = useLoad(async () => (isNew ? null : api<{ armed: boolean; captured_at: string | null; sample: any; schema: any }>(`/recipes/${enc(name!)}/sample`).catch(() => null)), [name]);
   const catalog = useLoad(async () => api<CatalogNames>('/catalog'), []);
   const actionList = catalog.data?.actions ?? [];
@@ -55,7 +63,8 @@ export default function RecipeEditor({ name }: { name?: string }) {
 
   useEffect(() => {
     if (summary.data) {
-      const text = stringify(summary.data.definition);
+      const def = summary.data.draftDefinition ?? summary.data.definition;
+      const text = def ? stringify(def) : '';
       setYaml(text);
       setSaved(text);
     }
@@ -109,14 +118,41 @@ export default function RecipeEditor({ name }: { name?: string }) {
     });
   };
 
-  const save = () => act.run(async () => {
+  /** Saves and answers the recipe's name (null when a rename was not confirmed); `after` runs before the page moves on. */
+  const saveNow = async (after?: (n: string) => Promise<unknown>): Promise<string | null> => {
     const n = parsed?.name;
     if (!n) throw new Error('The recipe needs a name');
-    const r = await api<RecipeSummary & { changed: boolean }>(`/recipes/${enc(n)}`, { method: 'PUT', body: yaml, yaml: true });
+    if (isNew) {
+      // A new recipe never overwrites one of the same name: that one is edited on its own page.
+      const taken = await api(`/recipes/${enc(n)}`).then(() => true, (e: unknown) => { if (e instanceof ApiError && e.status === 404) return false; throw e; });
+      if (taken) throw new Error(`A recipe named ${n} already exists: open it from Recipes to change it, or pick another name`);
+      await api<RecipeSummary>(`/recipes/${enc(n)}/draft`, { method: 'PUT', body: yaml, yaml: true });
+      setSaved(yaml);
+      navigate(`/recipes/${enc(n)}`, true, true); // just saved: nothing to lose
+      return n;
+    }
+    if (n !== name) {
+      if (!confirm(`Rename recipe ${name} to ${n}? Its trigger URL, versions and jobs stay with it, under the new name, at once.`)) return null;
+      await api(`/recipes/${enc(name!)}/rename`, { body: { name: n } });
+    }
+    await api<RecipeSummary>(`/recipes/${enc(n)}/draft`, { method: 'PUT', body: yaml, yaml: true });
     setSaved(yaml);
-    if (n !== name) navigate(`/recipes/${enc(n)}`, isNew, true); // just saved: nothing to lose
-    else { summary.reload(); }
-    return r;
+    await after?.(n);
+    if (n !== name) navigate(`/recipes/${enc(n)}`, false, true);
+    else summary.reload();
+    return n;
+  };
+  const save = () => act.run(() => saveNow());
+  const publishing = (n: string) => api(`/recipes/${enc(n)}/publish`, { method: 'POST' });
+  const publish = () => act.run(async () => {
+    if (dirty) return saveNow(publishing);
+    await publishing(name!);
+    summary.reload();
+  });
+  const discard = (r: RecipeSummary) => confirm(`Discard the draft of ${r.name}? ${r.published === false ? 'It was never published, so the recipe goes with it.' : `The editor goes back to published v${r.version}.`}`) && void act.run(async () => {
+    await api(`/recipes/${enc(r.name)}/draft`, { method: 'DELETE' });
+    if (r.published === false) navigate('/recipes', false, true);
+    else summary.reload();
   });
   const dirty = yaml !== saved;
   const canSave = editor && !act.busy && dirty && !(problems?.length);
@@ -126,16 +162,19 @@ export default function RecipeEditor({ name }: { name?: string }) {
   return (
     <Page title={isNew ? 'New recipe' : `Recipe ${name}`} actions={
       <>
-        {s && editor && <button type="button" className="secondary" disabled={act.busy} onClick={() => act.run(async () => { await api(`/recipes/${enc(s.name)}/${s.enabled ? 'stop' : 'start'}`, { method: 'POST' }); summary.reload(); })}>{s.enabled ? 'Stop' : 'Start'}</button>}
+        {s && editor && s.published !== false && <button type="button" className="secondary" disabled={act.busy} onClick={() => act.run(async () => { await api(`/recipes/${enc(s.name)}/${s.enabled ? 'stop' : 'start'}`, { method: 'POST' }); summary.reload(); })}>{s.enabled ? 'Stop' : 'Start'}</button>}
+        {s?.draft && editor && <button type="button" className="secondary" disabled={act.busy} onClick={() => discard(s)}>Discard draft</button>}
         {s && editor && <button type="button" className="danger" disabled={act.busy} onClick={() => confirm(`Delete recipe ${s.name}? It stops, its trigger URL stops working, and its jobs are kept until retention.`) && void act.run(async () => { await api(`/recipes/${enc(s.name)}`, { method: 'DELETE' }); navigate('/recipes', false, true); })}>Delete</button>}
-        {editor && <button type="button" onClick={save} disabled={!canSave}>{dirty ? 'Save' : 'Saved'}</button>}
+        {editor && <button type="button" onClick={save} disabled={!canSave} title={isNew ? 'Create the recipe as a draft; it does not run until published' : 'Save as a draft; it does not run until published'}>{dirty ? 'Save' : 'Saved'}</button>}
+        {s && editor && (s.draft || dirty) && <button type="button" onClick={publish} disabled={act.busy || !!problems?.length} title="Make the draft the running version">Publish</button>}
       </>
     }>
       <ErrorBox error={summary.error ?? act.error} />
       {s && (
         <dl className="facts">
           <div><dt>Status</dt><dd><Status status={s.enabled ? 'enabled' : 'stopped'} /></dd></div>
-          <div><dt>Version</dt><dd>v{s.version}</dd></div>
+          <div><dt>Version</dt><dd>{s.published === false ? 'Never published' : `Published v${s.version}`}</dd></div>
+          {s.draft && <div><dt>Draft</dt><dd data-draft>Draft (unpublished changes, saved {time(s.draft.updated_at)})</dd></div>}
           <div><dt>Jobs</dt><dd><Link to={`/jobs?recipe=${enc(s.name)}`}>Jobs of {s.name}</Link></dd></div>
           {s.trigger_url && <div><dt>Trigger URL</dt><dd className="row"><code>{s.trigger_url}</code><CopyButton text={s.trigger_url} label="Copy URL" /></dd></div>}
         </dl>
@@ -186,7 +225,7 @@ export default function RecipeEditor({ name }: { name?: string }) {
         </div>
       </section>
       {!isNew && s && <TestRun recipe={s} sampleBody={sample.data?.sample?.body} dirty={dirty} save={save} />}
-      {!isNew && s && <Versions name={s.name} current={s.version} onRestored={() => { summary.reload(); }} />}
+      {!isNew && s && <Versions name={s.name} current={s.version} draft={s.draft ?? null} onRestored={() => { summary.reload(); }} />}
     </Page>
   );
 }

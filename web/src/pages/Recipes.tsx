@@ -4,7 +4,11 @@ import { Link } from '../router';
 import { CopyButton, ErrorBox, Page, Status, time, useAction, useCan, useLoad } from '../ui';
 import type { JobRow } from './Jobs';
 
-export interface RecipeSummary { name: string; version: number; enabled: boolean; trigger_type: string; trigger_url: string | null; updated_at: string }
+export interface RecipeSummary {
+  name: string; version: number; enabled: boolean; trigger_type: string; trigger_url: string | null; updated_at: string;
+  /** false while the recipe has only a draft; `draft` is its unpublished change, if any. */
+  published?: boolean; draft?: { updated_at: string } | null;
+}
 
 function LastJob({ recipe }: { recipe: string }) {
   const r = useLoad(() => api<{ items: JobRow[] }>(`/jobs${q({ recipe, limit: 1 })}`), [recipe]);
@@ -32,11 +36,11 @@ export default function Recipes() {
               <tr key={r.name} data-recipe={r.name}>
                 <td><Link to={`/recipes/${enc(r.name)}`}>{r.name}</Link></td>
                 <td><Status status={r.enabled ? 'enabled' : 'stopped'} /></td>
-                <td>v{r.version}</td>
+                <td>{r.published === false ? <span className="muted">never published</span> : `v${r.version}`}{r.draft && <span className="muted"> + draft</span>}</td>
                 <td>{r.trigger_type}</td>
                 <td><LastJob recipe={r.name} /></td>
                 <td>{r.trigger_url ? <span className="row"><code className="url">{r.trigger_url.replace(/(\/hooks\/.{6}).*/, '$1…')}</code><CopyButton text={r.trigger_url} label="Copy URL" /></span> : <span className="muted">—</span>}</td>
-                <td>{editor && <button type="button" className="small" disabled={act.busy} onClick={() => toggle(r)} aria-label={`${r.enabled ? 'Stop' : 'Start'} ${r.name}`}>{r.enabled ? 'Stop' : 'Start'}</button>}</td>
+                <td>{editor && r.published !== false && <button type="button" className="small" disabled={act.busy} onClick={() => toggle(r)} aria-label={`${r.enabled ? 'Stop' : 'Start'} ${r.name}`}>{r.enabled ? 'Stop' : 'Start'}</button>}</td>
               </tr>
             ))}
             {list.data?.items.length === 0 && <tr><td colSpan={7} className="muted">No recipes yet.</td></tr>}
