@@ -130,7 +130,7 @@ describe('jobPath', () => {
 
   it('counts runs and iterations across loop indexes, nested loops per outer iteration', () => {
     expect(run('each')).toMatchObject({ status: 'failed', iterations: 2, runs: 1 });
-    expect(run('call')).toMatchObject({ status: 'failed', runs: 2, first: 'each[0].call' });
+    expect(run('call')).toMatchObject({ status: 'failed', runs: 2, row: 'each[1].call' });
     expect(run('inner')).toMatchObject({ status: 'failed', runs: 2, iterations: 3 });
     expect(run('leaf')).toMatchObject({ status: 'failed', runs: 3 });
     expect(run('note')).toMatchObject({ status: 'succeeded', runs: 1 });

@@ -1,7 +1,7 @@
 // Places a flow graph top to bottom with dagre (ranked layout, edge labels given their own room so
 // they never sit on a box). Box sizes come from an estimate of the text width, so no DOM is needed.
 import dagre from '@dagrejs/dagre';
-import type { FlowGraph } from './flow-graph';
+import type { FlowGraph } from './flow-graph.js';
 
 export interface Box { id: string; x: number; y: number; width: number; height: number }
 export interface Line { id: string; points: Array<{ x: number; y: number }>; label?: { x: number; y: number; width: number } }

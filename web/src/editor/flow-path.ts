@@ -2,11 +2,12 @@
 // counts, and the edges the job took. Rows inside loops are keyed `<loop>[<index>].<step>` (nested:
 // `a[1].b[2].c`), and a finished iteration has its own row `<loop>[<index>]`; step ids are unique
 // in a recipe, so the last segment names the box.
-import { WAIT_KEYS, type FlowGraph } from './flow-graph';
+import { WAIT_KEYS, type FlowGraph } from './flow-graph.js';
 
 export type RunStatus = 'succeeded' | 'failed' | 'running' | 'waiting' | 'skipped' | 'not reached';
 export interface StepRun { id: string; status: string; output?: unknown }
-export interface NodeRun { status: RunStatus; runs: number; iterations: number; first?: string }
+/** `row` is the step row to show for the box: its first failed, waiting or running one, else its first. */
+export interface NodeRun { status: RunStatus; runs: number; iterations: number; row?: string }
 export interface JobPath { nodes: Map<string, NodeRun>; taken: Set<string> }
 
 const SEG = /^([^[\]]+)\[(\d+)\]$/;
@@ -43,7 +44,8 @@ export function jobPath(g: FlowGraph, job: { status: string; steps: StepRun[] })
     if (n.kind === 'trigger') status = 'succeeded';
     if (n.kind === 'end') status = job.status === 'succeeded' ? 'succeeded' : 'not reached';
     if (n.kind === 'failed-start' || n.kind === 'failed-end') status = job.status === 'failed' ? 'failed' : 'not reached';
-    nodes.set(n.id, { status, runs: s?.rows.length ?? 0, iterations: s?.iterations.size ?? 0, first: s?.rows[0]?.id });
+    const row = s?.rows.find((r) => r.status === 'failed') ?? s?.rows.find((r) => r.status === 'running') ?? s?.rows[0];
+    nodes.set(n.id, { status, runs: s?.rows.length ?? 0, iterations: s?.iterations.size ?? 0, row: row?.id });
   }
 
   const reached = (id: string) => nodes.get(id)?.status !== 'not reached';

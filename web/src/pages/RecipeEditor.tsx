@@ -17,6 +17,7 @@ import SampleCapture from '../editor/SampleCapture';
 import TestRun from '../editor/TestRun';
 import Versions from '../editor/Versions';
 import { readLoose } from '../editor/schema-form';
+import FlowPanel from '../editor/FlowPanel';
 
 const TEMPLATE = `name: my-recipe
 trigger:
@@ -160,6 +161,7 @@ export default function RecipeEditor({ name }: { name?: string }) {
             onFocus={(insert) => { target.current = { kind: 'yaml', insert }; }} />
         </section>
       </div>
+      <FlowPanel definition={parsed} />
       <section className="panel" aria-labelledby="pills-title">
         <h2 id="pills-title">Datapills</h2>
         <p className="muted">Focus an input above, then pick a field to insert it as an expression. Offered for step {steps[focusStep]?.id ?? '—'}: the trigger and earlier steps.</p>
