@@ -68,6 +68,7 @@ describe.skipIf(!hasChromium)('flow diagram', () => {
     }
     for (const l of ['then', 'else', 'each item', 'next item', 'done']) expect(await edge(page, l).count(), l).toBe(1);
     await expect(page.locator('.flow .sr-only').textContent()).resolves.toContain('check (if)then: yes (transform)else: no (transform)');
+    await flow.scrollIntoViewIfNeeded();
     await shot(page, 'editor-flow');
 
     const good = await readYaml(page);
@@ -136,6 +137,12 @@ describe.skipIf(!hasChromium)('flow diagram', () => {
       // Box texts and edge labels never sit on each other, nor on the text around the diagram.
       const texts = await textRects(page.locator('.flow svg'));
       for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) expect(overlap(texts[i]!, texts[j]!), `${texts[i]!.t} / ${texts[j]!.t}`).toBe(false);
+      // Each box holds its own text.
+      const spill = await page.locator('.flow-node').evaluateAll((gs) => gs.flatMap((g) => {
+        const r = g.querySelector('rect')!.getBoundingClientRect();
+        return Array.from(g.querySelectorAll('text')).filter((t) => { const b = t.getBoundingClientRect(); return b.left < r.left || b.right > r.right; }).map((t) => t.textContent);
+      }));
+      expect(spill, p).toEqual([]);
       const heading = await page.getByRole('heading', { name: 'Flow', level: 2 }).boundingBox();
       expect(overlap(heading!, (await region.boundingBox())!)).toBe(false);
       if (p.startsWith('/jobs')) {

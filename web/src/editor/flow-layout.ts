@@ -20,8 +20,10 @@ export function layoutFlow(g: FlowGraph, lines = 2): Layout {
   d.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 36, edgesep: 12, marginx: 8, marginy: 8 });
   d.setDefaultEdgeLabel(() => ({}));
   const height = 14 + lines * 16;
+  // A job's status line ("succeeded · 12 iterations") is not known yet: room for 25 characters.
+  const min = lines > 2 ? 25 * CHAR : 110;
   for (const n of g.nodes) {
-    d.setNode(n.id, { width: Math.max(110, textWidth(n.title), textWidth(n.subtitle)) + PAD, height });
+    d.setNode(n.id, { width: Math.max(min, textWidth(n.title), textWidth(n.subtitle)) + PAD, height });
   }
   for (const e of g.edges) {
     // Loop-backs weigh little so the body keeps its straight line down.
