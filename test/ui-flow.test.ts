@@ -101,6 +101,7 @@ describe.skipIf(!hasChromium)('flow diagram', () => {
     await expect(box(page, 'each').locator('text').nth(2).textContent()).resolves.toBe('succeeded · 3 iterations');
     await expect(box(page, 'double').locator('text').nth(2).textContent()).resolves.toBe('succeeded · ×3');
     await expect(page.locator('.flow [data-flow-node="end"]').getAttribute('data-status')).resolves.toBe('succeeded');
+    await page.locator('.flow').scrollIntoViewIfNeeded();
     await shot(page, 'job-flow');
 
     // A box leads to its step in the timeline, opening folded iterations.
@@ -111,6 +112,21 @@ describe.skipIf(!hasChromium)('flow diagram', () => {
     expect(await page.locator('[data-step="each[0].double"]').isVisible()).toBe(true);
     // Not reached: nothing to show, so no button.
     expect(await page.getByRole('button', { name: /Show step no / }).count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('draws a recipe of 200 steps with branches in the editor', async () => {
+    const steps = Array.from({ length: 200 }, (_, i) => (i % 20 === 0
+      ? { id: `s${i}`, action: 'if', with: { condition: '{{ trigger.body.go }}' }, then: [{ id: `t${i}`, action: 'transform', with: { v: i } }] }
+      : { id: `s${i}`, action: 'transform', with: { v: i } }));
+    await apiCall(server, 'PUT', '/recipes/flow-big', { name: 'flow-big', trigger: { type: 'webhook' }, steps });
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(page, server);
+    await page.goto(`${server.url}/recipes/flow-big`);
+    await page.getByRole('img', { name: /^Flow of the recipe: 212 boxes, 221 connections/ }).waitFor();
+    expect(await page.locator('.flow-node').count()).toBe(212);
+    await box(page, 's199').scrollIntoViewIfNeeded();
+    expect(await box(page, 's199').isVisible()).toBe(true);
     await page.context().close();
   });
 
