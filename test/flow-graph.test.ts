@@ -47,6 +47,10 @@ describe('flowGraph', () => {
     expect(edge(g, 'leaf', 'inner')[0]).toMatchObject({ kind: 'back' });
     expect(edge(g, 'inner', 'each')[0]).toMatchObject({ kind: 'back' });
     expect(edge(g, 'each', 'route')[0]).toMatchObject({ kind: 'next', label: 'done' });
+    // Layout only: the step after the loop ranks below the loop's body.
+    expect(g.hints).toContainEqual({ from: node(g, 'inner').id, to: node(g, 'route').id });
+    const l = layoutFlow(g);
+    expect(l.boxes.get(node(g, 'route').id)!.y).toBeGreaterThan(l.boxes.get(node(g, 'leaf').id)!.y);
   });
 
   it('marks step-level on_error as an error edge whose handler goes on to the next step', () => {

@@ -48,7 +48,7 @@ export default function FlowDiagram({ graph, path, label, onActivate }: Props) {
           <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${label}: ${graph.nodes.length} boxes, ${graph.edges.length} connections. The list after it gives the same flow as text.`}>
             <defs>
               {(['arrow', 'error', 'taken'] as const).map((m) => (
-                <marker key={m} id={`${uid}-${m}`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                <marker key={m} id={`${uid}-${m}`} viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto-start-reverse">
                   <path d="M0,0 L10,5 L0,10 z" className={`flow-arrow ${m}`} />
                 </marker>
               ))}

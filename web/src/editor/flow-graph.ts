@@ -14,10 +14,11 @@ export interface FlowNode { id: string; kind: NodeKind; title: string; subtitle:
 export type EdgeKind = 'next' | 'branch' | 'loop' | 'back' | 'error';
 export interface FlowEdge { id: string; from: string; to: string; kind: EdgeKind; label?: string; when?: string }
 export interface OutlineItem { node: string; lists: Array<{ label: string; items: OutlineItem[] }> }
-export interface FlowGraph { nodes: FlowNode[]; edges: FlowEdge[]; outline: OutlineItem[]; onError: OutlineItem[] }
+/** `hints` are layout-only edges (never drawn): a loop's next step ranks below the loop's body. */
+export interface FlowGraph { nodes: FlowNode[]; edges: FlowEdge[]; hints: Array<{ from: string; to: string }>; outline: OutlineItem[]; onError: OutlineItem[] }
 
 type Obj = Record<string, unknown>;
-interface Pending { from: string; kind: EdgeKind; label?: string; when?: string }
+interface Pending { from: string; kind: EdgeKind; label?: string; when?: string; after?: string[] }
 
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -56,9 +57,13 @@ export function flowGraph(definition: unknown): FlowGraph {
   const def = isObj(definition) ? definition : {};
   const nodes: FlowNode[] = [];
   const edges: FlowEdge[] = [];
+  const hints: FlowGraph['hints'] = [];
   const named = onErrorIds(def);
   const connect = (pending: Pending[], to: string) => {
-    for (const p of pending) edges.push({ id: `e${edges.length}`, from: p.from, to, kind: p.kind, label: p.label, when: p.when });
+    for (const p of pending) {
+      edges.push({ id: `e${edges.length}`, from: p.from, to, kind: p.kind, label: p.label, when: p.when });
+      for (const a of p.after ?? []) hints.push({ from: a, to });
+    }
   };
 
   // Adds one list's steps after `incoming`; answers the ends that go on to whatever follows.
@@ -97,7 +102,7 @@ export function flowGraph(definition: unknown): FlowGraph {
       const ends = sub('each item', body, `${path}/steps`, { from: node.id, kind: 'loop', label: 'each item', when: 'each' });
       // An empty body leaves the entry edge dangling: nothing to loop back from.
       if (body.some(isObj)) connect(ends.map((p) => ({ ...p, kind: 'back', label: 'next item', when: undefined })), node.id);
-      next.push({ from: node.id, kind: 'next', label: 'done' });
+      next.push({ from: node.id, kind: 'next', label: 'done', after: ends.flatMap((p) => [p.from, ...(p.after ?? [])]).filter((f) => f !== node.id) });
     } else if (kind !== 'stop') {
       next.push({ from: node.id, kind: 'next' });
     }
@@ -125,7 +130,7 @@ export function flowGraph(definition: unknown): FlowGraph {
     connect(last, 'failed-end');
     onError.push({ node: 'failed-end', lists: [] });
   }
-  return { nodes, edges, outline, onError };
+  return { nodes, edges, hints, outline, onError };
 }
 
 /** Changes only when boxes or edges do, so a layout can be reused while inputs are typed. */

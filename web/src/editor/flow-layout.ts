@@ -30,6 +30,7 @@ export function layoutFlow(g: FlowGraph, lines = 2): Layout {
     const edge = { minlen: 1, weight: e.kind === 'back' ? 0 : e.kind === 'next' ? 2 : 1, ...(e.label ? { width: textWidth(e.label) + 6, height: 14, labelpos: 'c' as const } : {}) };
     d.setEdge(e.from, e.to, edge, e.id);
   }
+  g.hints.forEach((h, i) => d.setEdge(h.from, h.to, { minlen: 1, weight: 0 }, `hint${i}`));
   dagre.layout(d);
   const boxes = new Map<string, Box>();
   for (const n of g.nodes) {
