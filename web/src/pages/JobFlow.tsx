@@ -2,7 +2,7 @@
 // (updated whenever the page reloads the job). Activating a box shows its step in the timeline.
 import { useMemo } from 'react';
 import { api, enc } from '../api';
-import { ErrorBox, useLoad } from '../ui';
+import { useLoad } from '../ui';
 import FlowDiagram from '../editor/FlowDiagram';
 import { flowGraph } from '../editor/flow-graph';
 import { jobPath, type StepRun } from '../editor/flow-path';
@@ -26,7 +26,7 @@ export default function JobFlow({ job }: Props) {
   return (
     <section className="panel" aria-labelledby="flow-title">
       <h2 id="flow-title">Flow</h2>
-      <ErrorBox error={version.error} />
+      {version.error != null && <p className="muted">The definition of {job.recipe} v{job.recipe_version} could not be loaded, so there is no flow to show; the steps below are complete.</p>}
       {graph && path && (
         <FlowDiagram graph={graph} path={path} label={`Flow of ${job.recipe} v${job.recipe_version} with this job's path`} onActivate={(_, r) => r.row && focusTimelineStep(r.row)} />
       )}
