@@ -82,14 +82,16 @@ describe.skipIf(!hasChromium)('flow diagram', () => {
   });
 
   it('shows a job\'s path: the taken branch succeeded, the other not reached, loop counts, live', async () => {
-    const id = await send(server, url, { go: true, xs: [1, 2, 3], wait: 3 });
+    const id = await send(server, url, { go: true, xs: [1, 2, 3], wait: 5 });
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await signIn(page, server);
     const { number } = await apiCall(server, 'GET', `/jobs/${id}`);
     await page.goto(`${server.url}/jobs/${number}`);
     await box(page, 'check').waitFor();
-    // Live: the wait step shows as waiting, then the page follows the job to its end by itself.
-    await expect.poll(() => box(page, 'pause').getAttribute('data-status'), { timeout: 20_000 }).toMatch(/waiting|succeeded/);
+    // Live: while the wait step waits (5 s), what follows it is not reached; then the page follows
+    // the job to its end without a reload.
+    await expect.poll(() => box(page, 'pause').getAttribute('data-status'), { timeout: 20_000 }).toBe('waiting');
+    await expect(box(page, 'after').getAttribute('data-status')).resolves.toBe('not reached');
     await expect.poll(() => box(page, 'after').getAttribute('data-status'), { timeout: 20_000 }).toBe('succeeded');
     expect((await settled(server, id)).status).toBe('succeeded');
 
