@@ -4,6 +4,7 @@ import { FormError } from '../formError';
 import { Link, navigate } from '../router';
 import { Json, Page, Status, duration, time, useAction, useCan, useJobStream, useLoad } from '../ui';
 import { StepList, stepTree, type JobLink, type Step } from './JobSteps';
+import JobFlow from './JobFlow';
 
 interface JobDetail {
   id: string; number: number; recipe: string; recipe_version: number; test?: boolean; status: string; title: string | null; trigger: unknown; error: unknown; repeat_of: string | null;
@@ -64,6 +65,7 @@ export default function Job({ id }: { id: string }) {
             <summary>Trigger data</summary>
             <Json value={j.trigger} label="Trigger data" download={`/api/v1/jobs/${enc(j.id)}/values/trigger`} />
           </details>
+          <JobFlow job={j} />
           <h2>Steps</h2>
           {j.steps.length === 0 && <p className="muted">No step has run yet.</p>}
           <StepList nodes={stepTree(j.steps)} jobId={j.id} calls={j.children ?? []} label="Steps" />

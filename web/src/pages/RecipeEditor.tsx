@@ -21,6 +21,7 @@ import TestRun from '../editor/TestRun';
 import Versions from '../editor/Versions';
 import { readLoose } from '../editor/schema-form';
 import { at } from '../editor/step-tree';
+import FlowPanel from '../editor/FlowPanel';
 
 const TEMPLATE = `name: my-recipe
 trigger:
@@ -216,6 +217,7 @@ export default function RecipeEditor({ name }: { name?: string }) {
             onFocus={(insert) => { target.current = { kind: 'yaml', insert }; }} />
         </section>
       </div>
+      <FlowPanel definition={parsed} />
       <section className="panel" aria-labelledby="pills-title">
         <h2 id="pills-title">Datapills</h2>
         <p className="muted">Use a field's <code>{'{}'}</code> button to search these with their sample values, or focus an input or the YAML, then pick one here to insert it as an expression. Offered for step {steps[focusStep]?.id ?? '—'}: the trigger and earlier steps.</p>
