@@ -27,6 +27,12 @@ export interface NewJob {
   run_at: number;
   timeout_at: number | null;
   created_at: number;
+  /**
+   * Set by the queue when a worker of this process takes the job as it is enqueued: the row is
+   * inserted already claimed (running, this lease, claims 1) in the same commit, which is what a
+   * claim right after the insert would have written.
+   */
+  claim?: { lease: string; until: number };
 }
 
 export interface InsertResult {
@@ -34,6 +40,8 @@ export interface InsertResult {
   number: number;
   /** True when a job with the same recipe and dedup key existed; `id` is that job's. */
   duplicate: boolean;
+  /** The job was inserted claimed and handed to a worker of this process: no wake-up needed. */
+  local?: boolean;
 }
 
 export type StepStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
