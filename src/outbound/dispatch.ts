@@ -79,7 +79,11 @@ const dispatchSql = preparedStatements((db) => {
     ON CONFLICT DO NOTHING`);
   // The batch is the first undispatched ids in order, and this transaction is the only writer.
   const done = db.prepare(`UPDATE outbox SET dispatched_at = ? WHERE id BETWEEN ? AND ? AND dispatched_at IS NULL`);
+  // No enabled subscription: mark the batch without reading its payloads into JS.
+  const skip = db.prepare(`UPDATE outbox SET dispatched_at = ? WHERE id IN (SELECT id FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT ?)`);
+  const anySub = db.prepare(`SELECT 1 FROM webhooks WHERE disabled = 0 LIMIT 1`).pluck();
   const dispatch = db.transaction((now: number, limit: number): number => {
+    if (anySub.get() === undefined) return skip.run(now, limit).changes;
     const events = pending.all(limit) as Event[];
     if (events.length === 0) return 0;
     for (const row of fanOut(events, subs.all() as SubRow[], now)) insert.run(row);
