@@ -76,6 +76,13 @@ for (const dialect of DIALECTS) {
       expect(row).toEqual({ claims: 1, crashes: 0, locked_by: null });
     });
 
+    it('jobs starting together read and compile a recipe version once', async () => {
+      await t.rt.recipes.apply({ name: 'once', trigger: { type: 'webhook' }, steps: [{ id: 'a', action: 'transform', with: { x: 1 } }] });
+      const { version } = await t.rt.recipes.summary('once');
+      const all = await Promise.all(Array.from({ length: 8 }, () => t.rt.recipes.compiledVersion('once', version)));
+      expect(new Set(all).size).toBe(1);
+    });
+
     it('retries a retryable failure with the same idempotency key, then succeeds', async () => {
       await t.rt.recipes.apply({ name: 'flaky', trigger: { type: 'webhook' }, steps: [
         { id: 'call', action: 'test.flaky', with: { failures: 2 }, retry: { attempts: 5, backoff: 'fixed', delay_ms: 10 } },

@@ -125,6 +125,9 @@ export class Worker implements LocalRunner {
     this.#stopping = true;
     this.notify();
     await this.#loop;
+    // Jobs handed off by an enqueue still committing become running jobs to wait for too.
+    const until = Date.now() + graceMs;
+    while (this.#reserved > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
     const all = Promise.allSettled([...this.#running.values()].map((r) => r.promise));
     await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
     for (const t of this.#timers) clearInterval(t);
