@@ -97,6 +97,7 @@ export async function createRuntime(settings: Settings, opts: RuntimeOptions): P
       { concurrency: settings.workerConcurrency, leaseMs: settings.leaseMs, pollMs: settings.pollMs, reapEveryMs: Math.max(200, settings.leaseMs / 2), log },
     );
     worker.start();
+    queue.local = worker;
     scheduler = new Scheduler(store, queue, recipes, { log, onEnqueue: () => worker?.notify() });
     scheduler.start();
     poller = new Poller(store, recipes, connections, { workerId, log, onEnqueue: () => worker?.notify() });

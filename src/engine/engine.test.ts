@@ -58,6 +58,31 @@ for (const dialect of DIALECTS) {
       expect(small.recipe_version).toBe(1);
     });
 
+    it('an idle worker takes a job as it commits (hand-off): one claim, its lease, and it runs to the end', async () => {
+      const s = await t.rt.recipes.summary('calc');
+      // The worker takes hand-offs only while no claim is in flight and nothing is known queued;
+      // an enqueue that lands during its poll's claim goes through the queue, so allow a few.
+      let res = null;
+      for (let i = 0; i < 5 && !res?.local; i++) {
+        await waitFor(async () => t.rt.worker!.active === 0);
+        res = await t.rt.queue.enqueue({ recipe: 'calc', recipe_version: s.version, trigger: { body: { n: 30 + i } } });
+        if (!res.local) t.rt.worker!.notify();
+      }
+      expect(res!.local).toBe(true);
+      const job = await waitJob(t.rt, res!.id);
+      expect(job.status).toBe('succeeded');
+      expect(job.steps!.map((x) => x.id)).toEqual(['first', 'check', 'big']);
+      const row = await t.rt.store.db.selectFrom('jobs').select(['claims', 'crashes', 'locked_by']).where('id', '=', res!.id).executeTakeFirstOrThrow();
+      expect(row).toEqual({ claims: 1, crashes: 0, locked_by: null });
+    });
+
+    it('jobs starting together read and compile a recipe version once', async () => {
+      await t.rt.recipes.apply({ name: 'once', trigger: { type: 'webhook' }, steps: [{ id: 'a', action: 'transform', with: { x: 1 } }] });
+      const { version } = await t.rt.recipes.summary('once');
+      const all = await Promise.all(Array.from({ length: 8 }, () => t.rt.recipes.compiledVersion('once', version)));
+      expect(new Set(all).size).toBe(1);
+    });
+
     it('retries a retryable failure with the same idempotency key, then succeeds', async () => {
       await t.rt.recipes.apply({ name: 'flaky', trigger: { type: 'webhook' }, steps: [
         { id: 'call', action: 'test.flaky', with: { failures: 2 }, retry: { attempts: 5, backoff: 'fixed', delay_ms: 10 } },

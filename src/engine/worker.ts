@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { JobRow } from '../queue/types.js';
+import type { LocalRunner } from '../queue/index.js';
 import { runJob } from './run-job.js';
 import type { EngineDeps } from './types.js';
 import { Backoff } from '../store/backoff.js';
@@ -27,15 +28,24 @@ export interface WorkerOptions {
   log?: Logger;
 }
 
-export class Worker {
+export class Worker implements LocalRunner {
   readonly #deps: EngineDeps;
   readonly #opts: WorkerOptions;
   /** Every job this process holds a lease on, running or settling: the heartbeat renews these. */
   readonly #running = new Map<string, { promise: Promise<void>; lease: string }>();
   /** Jobs whose steps are running. A job waiting for its settle to commit no longer takes a slot. */
   #busy = 0;
-  /** The last claim got all it asked for: more jobs are probably waiting. */
-  #backlog = false;
+  /** Slots promised to jobs being enqueued by this process (JobQueue.local), not yet committed. */
+  #reserved = 0;
+  /**
+   * The last claim got all it asked for: more jobs are probably waiting. True until the first
+   * claim: jobs queued before this process started go first.
+   */
+  #backlog = true;
+  /** Someone enqueued or requeued a job since the last claim (notify). */
+  #asked = false;
+  /** A claim is in flight: its slots are counted there, so hand-offs wait. */
+  #claiming = false;
   #stopping = false;
   #wake: (() => void) | null = null;
   #timers: NodeJS.Timeout[] = [];
@@ -57,7 +67,40 @@ export class Worker {
    */
   #free(): number {
     const { concurrency } = this.#opts;
-    return Math.min(concurrency - this.#busy, 2 * concurrency - this.#running.size);
+    return Math.min(concurrency - this.#busy, 2 * concurrency - this.#running.size) - this.#reserved;
+  }
+
+  get workerId(): string {
+    return this.#deps.workerId;
+  }
+
+  get leaseMs(): number {
+    return this.#opts.leaseMs;
+  }
+
+  /**
+   * Takes jobs as they are enqueued, only while nothing is waiting in the queue (the last claim
+   * found less than it asked for and nobody asked since): older jobs are claimed first.
+   */
+  reserve(n: number): number {
+    if (this.#stopping || this.#backlog || this.#asked || this.#claiming) return 0;
+    const k = Math.max(0, Math.min(n, this.#free()));
+    this.#reserved += k;
+    return k;
+  }
+
+  adopt(rows: JobRow[], unused: number): void {
+    this.#reserved -= rows.length + unused;
+    for (const job of rows) this.#spawn(job);
+    if (unused > 0) this.#freed();
+  }
+
+  /**
+   * A run slot came free. Claim at once only when the queue may hold jobs; otherwise new jobs come
+   * by hand-off or notify, and the poll covers the rest (retries due later, other processes).
+   */
+  #freed(): void {
+    if (this.#backlog || this.#asked) this.#wake?.();
   }
 
   start(): void {
@@ -70,6 +113,7 @@ export class Worker {
 
   /** Called when this process enqueued a job, so it need not wait for the next poll. */
   notify(): void {
+    this.#asked = true;
     this.#wake?.();
   }
 
@@ -81,6 +125,9 @@ export class Worker {
     this.#stopping = true;
     this.notify();
     await this.#loop;
+    // Jobs handed off by an enqueue still committing become running jobs to wait for too.
+    const until = Date.now() + graceMs;
+    while (this.#reserved > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
     const all = Promise.allSettled([...this.#running.values()].map((r) => r.promise));
     await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
     for (const t of this.#timers) clearInterval(t);
@@ -100,6 +147,8 @@ export class Worker {
       let got = 0;
       let wait = pollMs;
       if (free > 0) {
+        this.#asked = false;
+        this.#claiming = true;
         try {
           got = await this.#claim(free);
           this.#backlog = got >= free;
@@ -110,6 +159,8 @@ export class Worker {
           wait = this.#claimBackoff.next();
           this.#backlog = false;
           this.#opts.log?.error({ err: e, retry_in_ms: wait }, 'claim failed; backing off');
+        } finally {
+          this.#claiming = false;
         }
       }
       // Yield to the event loop: with synchronous SQLite, claim → run → settle never waits on
@@ -138,7 +189,7 @@ export class Worker {
     const p = this.#execute(job).finally(() => {
       // A stale run of a job we claimed again must not remove the new run's entry.
       if (this.#running.get(job.id)?.promise === p) this.#running.delete(job.id);
-      this.notify();
+      this.#freed();
     });
     this.#running.set(job.id, { promise: p, lease: job.locked_by ?? '' });
   }
@@ -151,7 +202,7 @@ export class Worker {
       if (!running) return;
       running = false;
       this.#busy--;
-      this.notify();
+      this.#freed();
     };
     try {
       const settle = await runJob(job, this.#deps);
@@ -161,6 +212,8 @@ export class Worker {
       if (ok && (settle.status === 'succeeded' || settle.status === 'failed')) {
         events.emit('settled', { id: job.id, recipe: job.recipe, status: settle.status, durationMs: now() - (job.started_at ?? now()) });
       }
+      // A parent requeued by this settle (recipe.call) is claimed now, not at the next poll.
+      if (ok && settle.wake) this.notify();
       if (ok && settle.waitingOn?.length && (await wakeIfEnded(this.#deps.store, job.id, settle.waitingOn, now()))) this.notify();
     } catch (e) {
       // Not settled: the lease runs out and the job is resumed elsewhere. Say so loudly.

@@ -44,6 +44,12 @@ function fanOut(events: Event[], subs: SubRow[], now: number): WebhookDeliveries
 
 export async function dispatchBatch(store: Store, now: number, limit = 500): Promise<number> {
   if (store.sqlite) return dispatchSql(store.sqlite, (s) => s.dispatch(now, limit));
+  // Without any enabled subscription (the common case: every settled job adds an event), one
+  // statement marks a batch dispatched: one round trip instead of five (BEGIN, two reads, the
+  // update, COMMIT). A subscription that commits meanwhile misses the batch, as it would have
+  // once the transaction below had read the subscriptions.
+  const fast = await store.pg!.pool.query<{ n: number; subs: boolean }>({ name: 'hf_dispatch_nosubs', text: DISPATCH_NO_SUBS, values: [now, limit] });
+  if (!fast.rows[0]!.subs) return Number(fast.rows[0]!.n);
   return store.tx(async (trx) => {
     // PostgreSQL (SQLite returned above): processes dispatching at once each take another batch.
     const events = await trx.selectFrom('outbox').selectAll().where('dispatched_at', 'is', null).orderBy('id').limit(limit).forUpdate().skipLocked().execute();
@@ -59,6 +65,11 @@ export async function dispatchBatch(store: Store, now: number, limit = 500): Pro
   });
 }
 
+const DISPATCH_NO_SUBS = `WITH subs AS (SELECT EXISTS (SELECT 1 FROM webhooks WHERE disabled = 0) AS subs),
+  batch AS (SELECT id FROM outbox WHERE dispatched_at IS NULL AND NOT (SELECT subs FROM subs) ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED),
+  done AS (UPDATE outbox o SET dispatched_at = $1 FROM batch WHERE o.id = batch.id RETURNING 1)
+  SELECT (SELECT count(*) FROM done)::int AS n, (SELECT subs FROM subs) AS subs`;
+
 const dispatchSql = preparedStatements((db) => {
   const pending = db.prepare(`SELECT * FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT ?`);
   const subs = db.prepare(`SELECT id, event, recipe, verify, verified_at FROM webhooks WHERE disabled = 0`);
@@ -68,7 +79,11 @@ const dispatchSql = preparedStatements((db) => {
     ON CONFLICT DO NOTHING`);
   // The batch is the first undispatched ids in order, and this transaction is the only writer.
   const done = db.prepare(`UPDATE outbox SET dispatched_at = ? WHERE id BETWEEN ? AND ? AND dispatched_at IS NULL`);
+  // No enabled subscription: mark the batch without reading its payloads into JS.
+  const skip = db.prepare(`UPDATE outbox SET dispatched_at = ? WHERE id IN (SELECT id FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT ?)`);
+  const anySub = db.prepare(`SELECT 1 FROM webhooks WHERE disabled = 0 LIMIT 1`).pluck();
   const dispatch = db.transaction((now: number, limit: number): number => {
+    if (anySub.get() === undefined) return skip.run(now, limit).changes;
     const events = pending.all(limit) as Event[];
     if (events.length === 0) return 0;
     for (const row of fanOut(events, subs.all() as SubRow[], now)) insert.run(row);

@@ -48,14 +48,20 @@ export class PostgresQueueSql implements QueueSql {
     // One multi-row INSERT per batch: one commit (one fsync) for every event in it.
     const cols = ['id', 'recipe', 'recipe_version', 'trigger', 'dedup_key', 'repeat_of', 'concurrency_key', 'run_at', 'timeout_at', 'created_at', 'title'] as const;
     const values: unknown[] = [];
+    // A job handed to a worker of this process as it is enqueued goes in claimed (see NewJob.claim).
+    const w = cols.length + 2;
     const rows = jobs.map((j, i) => {
       for (const c of cols) values.push(j[c]);
-      return `(${cols.map((_, k) => `$${i * cols.length + k + 1}`).join(',')},'queued')`;
+      values.push(j.claim?.lease ?? null, j.claim?.until ?? null);
+      const p = (k: number) => `$${i * w + k + 1}`;
+      const claimed = `${p(cols.length)}::text IS NOT NULL`;
+      return `(${cols.map((_, k) => p(k)).join(',')},CASE WHEN ${claimed} THEN 'running' ELSE 'queued' END,${p(cols.length)},${p(cols.length + 1)}::bigint,`
+        + `CASE WHEN ${claimed} THEN 1 ELSE 0 END,CASE WHEN ${claimed} THEN ${p(cols.indexOf('created_at'))}::bigint END)`;
     });
     // One statement is its own transaction: no BEGIN/COMMIT round trips. A key that conflicts with
     // an insert still in flight waits for it, so a duplicate's first job has committed by the lookup.
     const ins = await this.#pool.query<{ id: string; number: number }>(
-      `INSERT INTO jobs (${cols.join(',')}, status) VALUES ${rows.join(',')} ON CONFLICT DO NOTHING RETURNING id, number`, values);
+      `INSERT INTO jobs (${cols.join(',')}, status, locked_by, locked_until, claims, started_at) VALUES ${rows.join(',')} ON CONFLICT DO NOTHING RETURNING id, number`, values);
     const byId = new Map(ins.rows.map((r) => [r.id, r.number]));
     const out: InsertResult[] = [];
     for (const j of jobs) {

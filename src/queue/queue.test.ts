@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { DIALECTS, dialectAvailable, openTestStore, type TestStore } from '../../test/dialects.js';
-import { JobQueue } from './index.js';
+import { JobQueue, type LocalRunner } from './index.js';
+import type { JobRow } from './types.js';
 
 for (const dialect of DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`queue on ${dialect}`, () => {
@@ -115,6 +116,50 @@ for (const dialect of DIALECTS) {
       expect(await t.store.db.selectFrom('jobs').select(['status', 'error']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({ status: 'succeeded', error: null });
       expect(await t.store.db.selectFrom('job_steps').select('output').execute()).toEqual([{ output: '"current"' }]);
       expect((await t.store.db.selectFrom('outbox').select('payload').execute()).map((e) => JSON.parse(e.payload).run)).toEqual(['current']);
+    });
+
+    it('hand-off: jobs a local worker reserves are inserted claimed with its lease; the rest stay queued', async () => {
+      const first = await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: {}, dedup_key: 'd' });
+      const adopted: Array<{ rows: JobRow[]; unused: number }> = [];
+      const offered: number[] = [];
+      let slots = 2;
+      const local: LocalRunner = {
+        workerId: 'w1', leaseMs: 10_000,
+        reserve(n) { offered.push(n); const k = Math.min(n, slots); slots -= k; return k; },
+        adopt(rows, unused) { adopted.push({ rows, unused }); },
+      };
+      q.local = local;
+      const t0 = Date.now();
+      // One batch: a duplicate (reserved, not inserted), a due job, a limited one and a later one
+      // (neither offered), and a due job beyond the two slots.
+      const res = await Promise.all([
+        q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { a: 1 }, dedup_key: 'd' }),
+        q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { a: 2 } }),
+        q.enqueue({ recipe: 'lim', recipe_version: 1, trigger: {}, concurrency_key: 'lim' }),
+        q.enqueue({ recipe: 'r', recipe_version: 1, trigger: {}, run_at: t0 + 60_000 }),
+        q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { a: 3 } }),
+      ]);
+      expect(offered).toEqual([3]);
+      expect(res.map((r) => r.duplicate)).toEqual([true, false, false, false, false]);
+      expect(res.map((r) => r.local ?? false)).toEqual([false, true, false, false, false]);
+      expect(res[0]!.id).toBe(first.id);
+      expect(adopted).toHaveLength(1);
+      expect(adopted[0]!.unused).toBe(1);
+      const [row] = adopted[0]!.rows;
+      // The row handed over is the committed row, as a claim would have answered it.
+      const stored = await t.store.db.selectFrom('jobs').selectAll().where('id', '=', res[1]!.id).executeTakeFirstOrThrow();
+      expect(Object.keys(row!).sort()).toEqual(Object.keys(stored).sort());
+      expect({ ...stored, number: Number(stored.number), run_at: Number(stored.run_at), locked_until: Number(stored.locked_until),
+        created_at: Number(stored.created_at), started_at: Number(stored.started_at) }).toEqual(row);
+      expect(row).toMatchObject({ status: 'running', locked_by: 'w1:1', claims: 1, crashes: 0, trigger: '{"a":2}' });
+      // A claim does not take it again, the lease fences it like any claim, and it is reaped when the lease runs out.
+      const claimed = await q.sql.claim('w2', 10, t0 + 1, 1000);
+      expect(claimed.map((j) => j.id).sort()).toEqual([first.id, res[4]!.id].sort());
+      expect(await q.sql.saveSteps(row!.id, 'w1:2', [])).toBe(false);
+      expect(await q.sql.saveSteps(row!.id, 'w1:1', [])).toBe(true);
+      expect(await q.sql.reap(row!.locked_until! + 1)).toBe(3);
+      const again = (await q.sql.claim('w2', 3, row!.locked_until! + 2, 10_000)).find((j) => j.id === row!.id);
+      expect(again).toMatchObject({ id: row!.id, claims: 2, crashes: 1, locked_by: 'w2:2' });
     });
 
     it('a claim takes no job of a concurrency-limited recipe; claimLimited does, within the limit', async () => {

@@ -24,6 +24,11 @@ export class SqliteQueueSql implements QueueSql {
       insert: db.prepare(`INSERT INTO jobs (id, recipe, recipe_version, status, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at, title)
         VALUES (@id, @recipe, @recipe_version, 'queued', @trigger, @dedup_key, @repeat_of, @concurrency_key, @run_at, @timeout_at, @created_at, @title)
         ON CONFLICT DO NOTHING RETURNING number`),
+      insertClaimed: db.prepare(`INSERT INTO jobs (id, recipe, recipe_version, status, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at,
+          title, locked_by, locked_until, claims, started_at)
+        VALUES (@id, @recipe, @recipe_version, 'running', @trigger, @dedup_key, @repeat_of, @concurrency_key, @run_at, @timeout_at, @created_at,
+          @title, @lease, @until, 1, @created_at)
+        ON CONFLICT DO NOTHING RETURNING number`),
       findDup: db.prepare(`SELECT id, number FROM jobs WHERE recipe = ? AND dedup_key = ?`),
       claim: db.prepare(`UPDATE jobs SET status = 'running', locked_by = @worker || ':' || (claims + 1), locked_until = @until, claims = claims + 1,
           started_at = coalesce(started_at, @now)
@@ -61,7 +66,7 @@ export class SqliteQueueSql implements QueueSql {
     return this.#lock.run(() =>
       this.#db.transaction(() =>
         jobs.map((j): InsertResult => {
-          const row = s.insert.get(j) as { number: number } | undefined;
+          const row = (j.claim ? s.insertClaimed.get({ ...j, claim: undefined, ...j.claim }) : s.insert.get(j)) as { number: number } | undefined;
           if (row) return { id: j.id, number: row.number, duplicate: false };
           const dup = s.findDup.get(j.recipe, j.dedup_key) as { id: string; number: number };
           return { id: dup.id, number: dup.number, duplicate: true };

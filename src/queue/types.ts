@@ -29,6 +29,12 @@ export interface NewJob {
   created_at: number;
   /** The recipe's title template's text for this job, or null. */
   title: string | null;
+  /**
+   * Set by the queue when a worker of this process takes the job as it is enqueued: the row is
+   * inserted already claimed (running, this lease, claims 1) in the same commit, which is what a
+   * claim right after the insert would have written.
+   */
+  claim?: { lease: string; until: number };
 }
 
 export interface InsertResult {
@@ -36,6 +42,8 @@ export interface InsertResult {
   number: number;
   /** True when a job with the same recipe and dedup key existed; `id` is that job's. */
   duplicate: boolean;
+  /** The job was inserted claimed and handed to a worker of this process: no wake-up needed. */
+  local?: boolean;
 }
 
 export type StepStatus = 'running' | 'succeeded' | 'failed' | 'skipped';

@@ -55,7 +55,8 @@ export interface Endpoint {
 const ENDPOINT_TTL_MS = 2000;
 
 export class RecipeService implements RecipeSource {
-  readonly #compiled = new Map<string, CompiledRecipe>();
+  /** By `name@version`; the promise, so jobs that start together read and compile a version once. */
+  readonly #compiled = new Map<string, Promise<CompiledRecipe>>();
   // Other processes may apply a recipe; a short TTL bounds how long we serve the old version.
   readonly #endpoints = new Map<string, { ep: Endpoint | null; until: number }>();
   // Told when a recipe's URL token is removed (delete), so token caches (server/hooks/resolve) drop it.
@@ -471,8 +472,10 @@ export class RecipeService implements RecipeSource {
     const key = `${name}@${version}`;
     let c = this.#compiled.get(key);
     if (!c) {
-      c = compileRecipe((await this.definition(name, version)).recipe);
+      // A process starting with a backlog ran 64 jobs at once, and each read and compiled the version.
+      c = this.definition(name, version).then((d) => compileRecipe(d.recipe));
       this.#compiled.set(key, c);
+      c.catch(() => this.#compiled.delete(key));
     }
     return c;
   }

@@ -6,6 +6,7 @@ import type { DB } from './schema.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { QueueSql } from '../queue/types.js';
 import type { Mutex } from './mutex.js';
+import type { GuardedPool } from './postgres/pool.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -24,6 +25,8 @@ export interface Store {
    * Synchronous transactions on it must run inside `lock.run`, as `tx` and the queue do.
    */
   readonly sqlite?: { readonly db: BetterSqlite3.Database; readonly lock: Mutex };
+  /** PostgreSQL only: the pool, for hot single statements outside Kysely (named, so prepared per connection). */
+  readonly pg?: { readonly pool: GuardedPool };
   /** Resolves when the store answers a trivial query within `timeoutMs`; what /healthz asks. */
   ping(timeoutMs: number): Promise<void>;
   close(): Promise<void>;

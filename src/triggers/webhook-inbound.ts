@@ -29,7 +29,8 @@ async function accept(recipe: string, req: InboundDelivery, deps: InboundDeps): 
   });
   if (ev.dedupKey && !seen) await rememberKeys(deps.store, ep.recipe, [ev.dedupKey], res.id);
   deps.metrics.inc('hookflow_events_accepted_total', { recipe: ep.recipe, duplicate: String(res.duplicate) });
-  if (!res.duplicate) deps.notify();
+  // A job a worker of this process took as it committed needs no wake-up (queue/index LocalRunner).
+  if (!res.duplicate && !('local' in res && res.local)) deps.notify();
   if (def.response?.mode === 'when_done') {
     return { code: 202, body: { status: 'accepted', job_id: res.id }, wait: { job_id: res.id, timeout_ms: (def.response.timeout_seconds ?? 10) * 1000 } };
   }

@@ -70,6 +70,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Store> {
     dialect: 'postgres',
     db,
     queue: new PostgresQueueSql(guarded),
+    pg: { pool: guarded },
     tx: (fn) => db.transaction().execute(fn),
     ping: async (timeoutMs) => {
       await withDeadline(health.query('SELECT 1'), timeoutMs);
