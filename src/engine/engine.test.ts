@@ -61,10 +61,12 @@ for (const dialect of DIALECTS) {
     it('an idle worker takes a job as it commits (hand-off): one claim, its lease, and it runs to the end', async () => {
       const s = await t.rt.recipes.summary('calc');
       // The worker takes hand-offs only while no claim is in flight and nothing is known queued;
-      // an enqueue that lands during its poll's claim goes through the queue, so allow a few.
+      // an enqueue that lands during its poll's claim goes through the queue (more often on a
+      // loaded machine), so try until one is handed off.
       let res = null;
-      for (let i = 0; i < 5 && !res?.local; i++) {
+      for (let i = 0; i < 40 && !res?.local; i++) {
         await waitFor(async () => t.rt.worker!.active === 0);
+        if (i > 0) await new Promise((r) => setTimeout(r, 20 + Math.random() * 50));
         res = await t.rt.queue.enqueue({ recipe: 'calc', recipe_version: s.version, trigger: { body: { n: 30 + i } } });
         if (!res.local) t.rt.worker!.notify();
       }
