@@ -152,6 +152,8 @@ async function main() {
     node_red_rps: node.rps, node_red_p99_ms: node.p99_ms, node_red_errors: node.errors, node_red_cpu_us_per_request: node.cpuUs,
     bare_rps: bare.rps, bare_p99_ms: bare.p99_ms,
     hookflow_to_node_red: ratio,
+    // Steadier than rps on a shared machine: how many times hookflow's CPU per request Node-RED spends.
+    node_red_cpu_over_hookflow_cpu: hf.cpuUs && node.cpuUs ? round(node.cpuUs / hf.cpuUs, 2) : null,
     hookflow_ratio_to_bare: bare.rps ? round(hf.rps / bare.rps, 3) : null,
     node_red_ratio_to_bare: bare.rps ? round(node.rps / bare.rps, 3) : null,
     target: `hookflow_to_node_red>=${TARGET}`,
@@ -160,7 +162,7 @@ async function main() {
   if (hf.first_error) line.hookflow_first_error = hf.first_error;
   emit(line);
   const f = (x) => x.toLocaleString('en-US');
-  log(`Hookflow / Node-RED = ${ratio}× (hookflow ${f(hf.rps)} req/s p99 ${hf.p99_ms} ms, Node-RED ${f(node.rps)} req/s p99 ${node.p99_ms} ms; bare ${f(bare.rps)} req/s p99 ${bare.p99_ms} ms)`);
+  log(`Hookflow / Node-RED = ${ratio}× (hookflow ${f(hf.rps)} req/s p99 ${hf.p99_ms} ms ${hf.cpuUs} µs CPU/request, Node-RED ${f(node.rps)} req/s p99 ${node.p99_ms} ms ${node.cpuUs} µs CPU/request; bare ${f(bare.rps)} req/s p99 ${bare.p99_ms} ms)`);
 }
 
 main().catch((e) => {
