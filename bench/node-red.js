@@ -12,6 +12,8 @@
  *  - hookflow as users run it (SQLite, server and default workers in one process) with the
  *    two-step recipe of webhook_ack_with_workers: durable, every event committed before the answer.
  * Lines: node_red_http (Node-RED's own figure) and node_red_compare (all three and the ratios).
+ * BENCH_NODE_RED_ROUNDS=N (default 1) measures the three N times, alternating the order, and
+ * gives medians: on a shared machine one pass's ratio moves with whatever else runs.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const CLIENT = process.env.BENCH_CLIENT ?? 'undici';
+const ROUNDS = Number(process.env.BENCH_NODE_RED_ROUNDS ?? 1);
 const TARGET = 3;
 
 // The recipe of run.js's webhook_ack_with_workers.
@@ -98,6 +101,21 @@ async function startNodeRed(script) {
   return { url, pid: child.pid, stop };
 }
 
+const median = (xs) => {
+  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2) : null;
+};
+
+/** One server's rounds as one result: medians, and the sums of requests and errors. */
+function combine(rs) {
+  const med = (k) => median(rs.map((r) => r[k]));
+  const sum = (k) => rs.reduce((a, r) => a + r[k], 0);
+  return {
+    rps: Math.round(med('rps')), p50_ms: round(med('p50_ms'), 2), p90_ms: round(med('p90_ms'), 2), p99_ms: round(med('p99_ms'), 2), max_ms: Math.max(...rs.map((r) => r.max_ms)),
+    requests: sum('requests'), errors: sum('errors'), elapsed_s: round(sum('elapsed_s'), 3), cpuUs: med('cpuUs'), first_error: rs.find((r) => r.first_error)?.first_error,
+  };
+}
+
 /** Runs the load against `url` and counts the server's CPU per request. */
 async function measure(label, url, pid) {
   const c0 = cpuSeconds(pid);
@@ -118,26 +136,32 @@ async function main() {
   const nr = findNodeRed(dir);
   log(`node_red_compare: bare node:http, Node-RED ${nr.version} (http in → 2 change → http response, in memory), hookflow sqlite with workers; ${DURATION_S} s (+${WARMUP_S} s warm-up) each, concurrency ${CONCURRENCY}, client ${CLIENT}`);
 
-  const bareServer = await startBare();
-  let bare;
-  try { bare = await measure('bare_http', bareServer.url, bareServer.pid); } finally { await bareServer.stop(); }
-
-  const red = await startNodeRed(nr.script);
-  let node;
-  try { node = await measure('node_red', red.url, red.pid); } finally { await red.stop(); }
-
+  // All three stay up; each round measures them back to back, in reverse order every other round,
+  // so that load from other work on a shared machine falls on all of them alike.
   const dataDir = tempDir();
-  let hf;
+  const up = [];
+  const runs = { bare: [], node: [], hf: [] };
   let counts;
   try {
+    const b = await startBare();
+    up.push(b);
+    const red = await startNodeRed(nr.script);
+    up.push(red);
     const h = await startHookflow({ dataDir, recipe: RECIPE_TWO_STEPS, label: 'node_red_compare-hookflow' });
-    try {
-      hf = await measure('hookflow', h.recipe.trigger_url, h.pid);
-      counts = await h.jobCounts();
-    } finally { await h.stop(); }
-  } finally { removeDir(dataDir); }
+    up.push(h);
+    const order = [['bare', 'bare_http', b.url, b.pid], ['node', 'node_red', red.url, red.pid], ['hf', 'hookflow', h.recipe.trigger_url, h.pid]];
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const [key, label, url, pid] of i % 2 ? [...order].reverse() : order) runs[key].push(await measure(ROUNDS > 1 ? `${label} round ${i + 1}` : label, url, pid));
+    }
+    counts = await h.jobCounts();
+  } finally {
+    for (const s of up.reverse()) await s.stop();
+    removeDir(dataDir);
+  }
+  const [bare, node, hf] = [combine(runs.bare), combine(runs.node), combine(runs.hf)];
+  const perRound = runs.hf.map((r, i) => (runs.node[i].rps ? round(r.rps / runs.node[i].rps, 2) : null));
 
-  const ratio = node.rps ? round(hf.rps / node.rps, 2) : null;
+  const ratio = round(median(perRound), 2);
   const nodeLine = {
     bench: 'node_red_http', node_red: nr.version, rps: node.rps, p50_ms: node.p50_ms, p90_ms: node.p90_ms, p99_ms: node.p99_ms, max_ms: node.max_ms,
     requests: node.requests, errors: node.errors, concurrency: CONCURRENCY, duration_s: node.elapsed_s,
@@ -152,6 +176,7 @@ async function main() {
     node_red_rps: node.rps, node_red_p99_ms: node.p99_ms, node_red_errors: node.errors, node_red_cpu_us_per_request: node.cpuUs,
     bare_rps: bare.rps, bare_p99_ms: bare.p99_ms,
     hookflow_to_node_red: ratio,
+    ...(ROUNDS > 1 ? { rounds: ROUNDS, hookflow_to_node_red_by_round: perRound } : {}),
     // Steadier than rps on a shared machine: how many times hookflow's CPU per request Node-RED spends.
     node_red_cpu_over_hookflow_cpu: hf.cpuUs && node.cpuUs ? round(node.cpuUs / hf.cpuUs, 2) : null,
     hookflow_ratio_to_bare: bare.rps ? round(hf.rps / bare.rps, 3) : null,
