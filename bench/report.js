@@ -42,6 +42,10 @@ function describe(r) {
       return [`${n(r.per_second)} deliveries/s`, 'deliver + lanes alone, no store'];
     case 'outbound_isolation':
       return [`p99 ${n(r.p99_ms)} ms`, `${r.dead_endpoints} of ${r.endpoints} endpoints dead; p50 ${n(r.p50_ms)} ms, max ${n(r.max_ms)} ms`];
+    case 'node_red_http':
+      return [`${n(r.rps)} req/s`, `Node-RED ${r.node_red} in memory (http in → 2 change → http response), ${r.ratio_to_bare ?? '—'} of bare, p50 ${n(r.p50_ms, 1)} ms, p99 ${n(r.p99_ms, 1)} ms${r.server_cpu_us_per_request ? `, ${n(r.server_cpu_us_per_request)} µs server CPU/request` : ''}`];
+    case 'node_red_compare':
+      return [`${r.hookflow_to_node_red ?? '—'}× Node-RED`, `hookflow with workers ${n(r.hookflow_rps)} req/s (p99 ${n(r.hookflow_p99_ms, 1)} ms, ${n(r.hookflow_cpu_us_per_request)} µs CPU/request, ${n(r.jobs_queued_at_end)} queued at end) / Node-RED ${n(r.node_red_rps)} req/s (p99 ${n(r.node_red_p99_ms, 1)} ms, ${n(r.node_red_cpu_us_per_request)} µs CPU/request, ${r.node_red_cpu_over_hookflow_cpu ?? '—'}× hookflow's); bare of this pass ${n(r.bare_rps)} req/s${r.rounds ? `; medians of ${r.rounds} rounds, ratio by round ${r.hookflow_to_node_red_by_round.join(', ')}` : ''}`];
     case 'cli_help':
     case 'cli_recipes_list':
     case 'node_baseline':

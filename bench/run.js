@@ -6,7 +6,8 @@
  *
  * Environment:
  *   BENCH_ONLY=a,b        run only these: bare_http, webhook_ack, webhook_ack_with_workers,
- *                         jobs_e2e, memory_10mb_body, memory_100k_queued, outbound, loop_100_transforms, cli_start
+ *                         jobs_e2e, memory_10mb_body, memory_100k_queued, outbound, loop_100_transforms, cli_start,
+ *                         node_red_compare (bench/node-red.js; needs HOOKFLOW_BENCH_NODE_RED=<Node-RED install dir>)
  *
  * The first line describes the machine (bench "machine"); `node bench/report.js < results.jsonl`
  * turns a run's lines into docs/benchmarks.md.
@@ -384,6 +385,7 @@ async function main() {
     for (const store of stores) steps.push(['outbound', store, () => benchScript('./outbound.js', ['--dialect', store])]);
   }
   if (want('cli_start')) steps.push(['cli_start', null, benchCliStart]);
+  if (want('node_red_compare')) steps.push(['node_red_compare', null, () => benchScript('./node-red.js')]);
 
   let failures = 0;
   for (const [bench, store, fn] of steps) {

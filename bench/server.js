@@ -64,7 +64,20 @@ export function rssSampler(pid, everyMs = 20) {
   };
 }
 
-function exited(child) {
+/**
+ * CPU seconds (user + system) a process has used, from /proc; null elsewhere. On a shared machine
+ * CPU per request moves far less than requests per second.
+ */
+export function cpuSeconds(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+export function exited(child) {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
@@ -76,7 +89,7 @@ function waitExit(child, ms) {
   });
 }
 
-async function stopChild(child, graceMs = 10_000) {
+export async function stopChild(child, graceMs = 10_000) {
   if (exited(child)) return;
   child.kill('SIGTERM');
   if (!(await waitExit(child, graceMs))) {
