@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { runLoad } from './loadgen.js';
 import {
   log, sleep, tempDir, removeDir, rssMb, rssSampler, startHookflow, startBare,
-  pgReachable, pgSchemaName, pgDropSchema, PG_URL,
+  pgReachable, pgSchemaName, pgDropSchema, PG_URL, cpuSeconds,
 } from './server.js';
 import { summarise } from './profile.js';
 import { benchLoop } from './loop.js';
@@ -65,19 +65,7 @@ steps:
     with: { items: "{{ $count(trigger.body) }}" }
 `;
 
-/**
- * CPU seconds (user + system) a process has used, from /proc; null elsewhere. On a shared machine
- * CPU per request moves far less than requests per second.
- */
-function cpuS(pid) {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return null;
-  }
-}
-const cpuPer = (pid, c0, n) => { const c1 = cpuS(pid); return c0 === null || c1 === null || !n ? null : Math.round(((c1 - c0) / n) * 1e6); };
+const cpuPer = (pid, c0, n) => { const c1 = cpuSeconds(pid); return c0 === null || c1 === null || !n ? null : Math.round(((c1 - c0) / n) * 1e6); };
 
 const round = (x, d = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
 const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
@@ -146,7 +134,7 @@ async function benchAck(store, workers) {
   await withStore(store, async ({ dataDir, schema }) => {
     const h = await hookflow(store, { workers, recipe: RECIPE_TWO_STEPS, dataDir, schema, label });
     try {
-      const c0 = cpuS(h.pid);
+      const c0 = cpuSeconds(h.pid);
       const r = await runLoad({ url: h.recipe.trigger_url, concurrency: CONCURRENCY, durationS: DURATION_S, warmupS: WARMUP_S, client: CLIENT, onProgress: progress(label) });
       // Includes the warm-up's requests' share, so it is an upper bound per request.
       const cpuUs = cpuPer(h.pid, c0, r.requests);
