@@ -22,7 +22,7 @@
  *   BENCH_VERBOSE=1       echo the servers' own output
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { runLoad } from './loadgen.js';
