@@ -8,7 +8,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CHROMIUM = process.env.HOOKFLOW_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -109,4 +110,72 @@ export async function fillYaml(page: Page, text: string): Promise<void> {
   await ed.click();
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.insertText(text);
+}
+
+export type Viewport = { width: number; height: number };
+export interface UiSuite {
+  readonly server: Server;
+  readonly browser: Browser;
+  /** The suite's page: made in beforeAll with the suite's viewport, signed in as admin unless `signIn: false`. */
+  readonly page: Page;
+  /** A page in a fresh context (the suite's viewport unless `ctx` says otherwise): signed in with `token`
+   *  (the admin's when omitted), or not signed in with `null`. Its context is closed in afterAll. */
+  newPage(token?: string | null, ctx?: BrowserContextOptions): Promise<Page>;
+}
+
+/**
+ * One browser suite: registers beforeAll (server + chromium + page) and afterAll (every context it made,
+ * the browser, the server). `start` replaces `hookflow start` (an in-process app answering a Server).
+ * `viewport: null` keeps Playwright's default context.
+ */
+export function uiSuite(opts: { env?: Record<string, string>; viewport?: Viewport | null; signIn?: boolean; start?: () => Promise<Server>; timeout?: number } = {}): UiSuite {
+  const ctxOpts: BrowserContextOptions = opts.viewport === null ? {} : { viewport: opts.viewport ?? { width: 1280, height: 900 } };
+  const contexts: BrowserContext[] = [];
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  const need = <T>(v: T | undefined, what: string): T => { if (v === undefined) throw new Error(`uiSuite: no ${what} (beforeAll failed or not run yet)`); return v; };
+  const suite: UiSuite = {
+    get server() { return need(server, 'server'); },
+    get browser() { return need(browser, 'browser'); },
+    get page() { return need(page, 'page'); },
+    async newPage(token, ctx = ctxOpts) {
+      const c = await suite.browser.newContext(ctx);
+      contexts.push(c);
+      const p = await c.newPage();
+      if (token !== null) await signIn(p, suite.server, token ?? suite.server.token);
+      return p;
+    },
+  };
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([(opts.start ?? (() => startServer(opts.env)))(), launch()]);
+    page = await suite.newPage(opts.signIn === false ? null : undefined);
+  }, opts.timeout ?? 60_000);
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await server?.stop();
+  }, 30_000);
+  return suite;
+}
+
+/** A viewer's token (POST /tokens with `body`, role viewer) and a fresh page signed in with it. */
+export async function viewerPage(suite: UiSuite, body: Record<string, unknown>, ctx?: BrowserContextOptions): Promise<Page> {
+  const { token } = await apiCall<{ token: string }>(suite.server, 'POST', '/tokens', { role: 'viewer', ...body });
+  return suite.newPage(token, ctx);
+}
+
+/** POSTs a JSON event (an object, or text as is) to a trigger URL. */
+export function postEvent(url: string, body: unknown): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+}
+
+/** Reads a job until it has succeeded or `tries` reads (50 ms apart) have passed; answers the last read. */
+export async function waitJob(server: Server, id: string | number, tries = 300): Promise<any> {
+  let job: any;
+  for (let i = 0; i < tries && job?.status !== 'succeeded'; i++) {
+    job = await apiCall(server, 'GET', `/jobs/${id}`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  return job;
 }
