@@ -3,34 +3,24 @@
  * its inputs as a form from the input schema, the connection from a dropdown of matching ones,
  * and a change of action dropping the old action's inputs — all without typing YAML.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { apiCall, fillYaml, hasChromium, launch, readYaml, signIn, startServer, type Server } from './ui-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiCall, fillYaml, hasChromium, readYaml, signIn, uiSuite } from './ui-harness.js';
 
 describe.skipIf(!hasChromium)('step form from the catalog', () => {
-  let server: Server;
-  let browser: Browser;
-  let page: Page;
-
+  const ui = uiSuite({ signIn: false });
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launch()]);
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await apiCall(server, 'POST', '/connections', { name: 'crm', type: 'http', config: { base_url: 'https://crm.example.com/v1' } });
-    await signIn(page, server);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await apiCall(ui.server, 'POST', '/connections', { name: 'crm', type: 'http', config: { base_url: 'https://crm.example.com/v1' } });
+    await signIn(ui.page, ui.server);
   });
 
-  const yamlText = () => readYaml(page);
+  const yamlText = () => readYaml(ui.page);
 
   it('builds an http.request step from the form, then a change of action drops its inputs', async () => {
-    await page.getByRole('link', { name: 'Recipes', exact: true }).click();
-    await page.getByRole('link', { name: 'New recipe' }).click();
-    await page.getByRole('heading', { name: 'New recipe' }).waitFor();
-    await page.getByLabel('Name', { exact: true }).fill('form-built');
-    const step = page.locator('[data-step-index="0"]');
+    await ui.page.getByRole('link', { name: 'Recipes', exact: true }).click();
+    await ui.page.getByRole('link', { name: 'New recipe' }).click();
+    await ui.page.getByRole('heading', { name: 'New recipe' }).waitFor();
+    await ui.page.getByLabel('Name', { exact: true }).fill('form-built');
+    const step = ui.page.locator('[data-step-index="0"]');
 
     // The picker groups actions by connector and shows the chosen one's description.
     const action = step.getByLabel('Action', { exact: true });
@@ -67,21 +57,21 @@ describe.skipIf(!hasChromium)('step form from the catalog', () => {
     // A select switched to expression mode takes {{ }} text.
     await step.getByRole('button', { name: 'first response_type: use an expression' }).click();
     await step.getByLabel('first response_type', { exact: true }).fill('{{ trigger.body.kind }}');
-    await page.getByText('The recipe is valid.').waitFor();
-    await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('heading', { name: 'Recipe form-built' }).waitFor();
-    await page.locator('.facts').getByText('Never published').waitFor();
-    await page.getByRole('button', { name: 'Publish', exact: true }).click();
-    await page.locator('.facts').getByText('Published v1').waitFor();
+    await ui.page.getByText('The recipe is valid.').waitFor();
+    await ui.page.getByRole('button', { name: 'Save' }).click();
+    await ui.page.getByRole('heading', { name: 'Recipe form-built' }).waitFor();
+    await ui.page.locator('.facts').getByText('Never published').waitFor();
+    await ui.page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await ui.page.locator('.facts').getByText('Published v1').waitFor();
 
-    const stored = await apiCall(server, 'GET', '/recipes/form-built');
+    const stored = await apiCall(ui.server, 'GET', '/recipes/form-built');
     expect(stored.definition.steps[0]).toEqual({
       id: 'first', action: 'http.request', connection: 'crm',
       with: { url: '/items/{{ trigger.body.id }}', method: 'POST', body_type: 'json', timeout_seconds: 12, headers: { 'x-team': 'ops' }, response_type: '{{ trigger.body.kind }}' },
     });
 
     // Back to transform: the http inputs and the connection go, in the YAML and once saved.
-    const saved = page.locator('[data-step-index="0"]');
+    const saved = ui.page.locator('[data-step-index="0"]');
     await saved.getByLabel('Action', { exact: true }).selectOption('transform');
     await expect.poll(yamlText).not.toContain('http.request');
     const text = await yamlText();
@@ -90,22 +80,22 @@ describe.skipIf(!hasChromium)('step form from the catalog', () => {
     await saved.getByLabel('New input of first').fill('note');
     await saved.getByRole('button', { name: 'Add input' }).click();
     await saved.getByLabel('first note', { exact: true }).fill('done');
-    await page.getByText('The recipe is valid.').waitFor();
-    await page.getByRole('button', { name: 'Save' }).click();
-    await page.locator('.facts').getByText(/Draft \(unpublished/).waitFor();
-    await page.getByRole('button', { name: 'Publish', exact: true }).click();
-    await page.locator('.facts').getByText('v2').waitFor();
-    const after = await apiCall(server, 'GET', '/recipes/form-built');
+    await ui.page.getByText('The recipe is valid.').waitFor();
+    await ui.page.getByRole('button', { name: 'Save' }).click();
+    await ui.page.locator('.facts').getByText(/Draft \(unpublished/).waitFor();
+    await ui.page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await ui.page.locator('.facts').getByText('v2').waitFor();
+    const after = await apiCall(ui.server, 'GET', '/recipes/form-built');
     expect(after.definition.steps[0]).toEqual({ id: 'first', action: 'transform', with: { note: 'done' } });
   });
 
   it('keeps inputs the schema does not name visible and marked', async () => {
-    await page.goto(`${server.url}/recipes/new`);
-    await page.getByRole('heading', { name: 'New recipe' }).waitFor();
-    await fillYaml(page, 'name: stale\ntrigger: { type: webhook }\nsteps:\n  - id: call\n    action: http.request\n    connection: crm\n    with: { url: /x, bogus: 1 }\n');
-    const field = page.locator('[data-step-index="0"] [data-field="bogus"]');
+    await ui.page.goto(`${ui.server.url}/recipes/new`);
+    await ui.page.getByRole('heading', { name: 'New recipe' }).waitFor();
+    await fillYaml(ui.page, 'name: stale\ntrigger: { type: webhook }\nsteps:\n  - id: call\n    action: http.request\n    connection: crm\n    with: { url: /x, bogus: 1 }\n');
+    const field = ui.page.locator('[data-step-index="0"] [data-field="bogus"]');
     await field.getByText('not an input of this action').waitFor();
-    await expect(page.getByLabel('call bogus', { exact: true }).inputValue()).resolves.toBe('1');
+    await expect(ui.page.getByLabel('call bogus', { exact: true }).inputValue()).resolves.toBe('1');
     await field.getByRole('button', { name: 'Remove call bogus' }).click();
     await expect.poll(yamlText).not.toContain('bogus');
   });
