@@ -3,34 +3,26 @@
  * every form control and button has an accessible name; at a 640 CSS-pixel-wide viewport (1280
  * at 200%) no page scrolls sideways (wide tables scroll inside their own box).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { apiCall, hasChromium, launch, signIn, startServer, type Server } from './ui-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiCall, hasChromium, postEvent, uiSuite } from './ui-harness.js';
 
 const PAGES = ['/', '/jobs', '/jobs/1', '/recipes', '/recipes/new', '/recipes/a11y', '/connections', '/connections/new', '/actions', '/webhooks', '/alerts', '/ops-apps', '/users', '/tokens', '/tables', '/tables/a11y-table', '/schedules', '/profile'];
 
 describe.skipIf(!hasChromium)('web UI accessibility', () => {
-  let server: Server;
-  let browser: Browser;
-
+  const ui = uiSuite({ viewport: null, page: false });
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launch()]);
-    const r = await apiCall(server, 'PUT', '/recipes/a11y', { trigger: { type: 'webhook' }, steps: [{ id: 'hello', name: 'Say hello', action: 'transform', with: { message: 'Hello {{ trigger.body.name }}' } }] });
-    await fetch(r.trigger_url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Kay"}' });
-    await apiCall(server, 'POST', '/tables', { name: 'a11y-table', columns: [{ name: 'team', type: 'number' }, { name: 'channel' }, { name: 'urgent', type: 'boolean' }, { name: 'meta', type: 'json' }] });
-    await apiCall(server, 'PUT', '/tables/a11y-table/rows/1', { channel: '#a-rather-long-channel-name-for-wrapping', urgent: true, meta: { a: 1 } });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    const r = await apiCall(ui.server, 'PUT', '/recipes/a11y', { trigger: { type: 'webhook' }, steps: [{ id: 'hello', name: 'Say hello', action: 'transform', with: { message: 'Hello {{ trigger.body.name }}' } }] });
+    await postEvent(r.trigger_url, '{"name":"Kay"}');
+    await apiCall(ui.server, 'POST', '/tables', { name: 'a11y-table', columns: [{ name: 'team', type: 'number' }, { name: 'channel' }, { name: 'urgent', type: 'boolean' }, { name: 'meta', type: 'json' }] });
+    await apiCall(ui.server, 'PUT', '/tables/a11y-table/rows/1', { channel: '#a-rather-long-channel-name-for-wrapping', urgent: true, meta: { a: 1 } });
   });
 
   it('signs in and navigates with the keyboard only', async () => {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(server.url);
+    const page = await ui.newPage(null);
+    await page.goto(ui.server.url);
     await page.getByLabel('API token').waitFor();
     // The token field has focus on arrival; Enter submits.
-    await page.keyboard.type(server.token);
+    await page.keyboard.type(ui.server.token);
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     // First Tab reaches the skip link, which moves focus into the page.
@@ -46,12 +38,10 @@ describe.skipIf(!hasChromium)('web UI accessibility', () => {
   });
 
   it('gives every control a name and never scrolls sideways at 200% zoom', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
-    const page: Page = await ctx.newPage();
-    await signIn(page, server);
+    const page = await ui.newPage(undefined, { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
     const problems: string[] = [];
     for (const p of PAGES) {
-      await page.goto(`${server.url}${p}`);
+      await page.goto(`${ui.server.url}${p}`);
       await page.locator('h1').first().waitFor();
       await page.waitForLoadState('networkidle');
       const unnamed = await page.locator('input:not([type=hidden]), select, textarea, button').evaluateAll((els) => els
@@ -67,6 +57,6 @@ describe.skipIf(!hasChromium)('web UI accessibility', () => {
       if (wide > 1) problems.push(`${p}: scrolls sideways by ${wide}px at 640px`);
     }
     expect(problems).toEqual([]);
-    await ctx.close();
+    await page.context().close();
   });
 });

@@ -6,58 +6,50 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { apiCall, hasChromium, launch, shot, signIn, startServer, type Server } from './ui-harness.js';
+import { apiCall, hasChromium, postEvent, shot, uiSuite } from './ui-harness.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/fourme/index.js';
 
 describe.skipIf(!hasChromium)('web UI: 4me connections and alerts', () => {
-  let server: Server;
-  let browser: Browser;
-  let page: Page;
+  const ui = uiSuite({ viewport: { width: 1280, height: 800 } });
   let sb: Sandbox;
-
   beforeAll(async () => {
-    [server, browser, sb] = await Promise.all([startServer(), launch(), startSandbox({ account: 'acme', domain: '4me.com' })]);
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    await signIn(page, server);
+    sb = await startSandbox({ account: 'acme', domain: '4me.com' });
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
     await sb?.close();
   });
 
   it('creates a 4me connection, tests it, shows its webhook URL and verifies a webhook again', async () => {
-    await page.getByRole('link', { name: 'Connections', exact: true }).click();
-    await page.getByRole('link', { name: 'New connection' }).click();
-    await page.getByLabel('Name').fill('acme');
-    await page.getByLabel('Type').selectOption('4me');
-    await page.getByLabel('Account').fill('acme');
-    await page.getByLabel('Domain').fill('4me.com');
-    await page.getByLabel(/^Base URL/).fill(sb.url);
-    await page.getByLabel('Authentication').selectOption('oauth_client_credentials');
-    await page.getByLabel(/^Client ID/).fill('sandbox-client');
-    await page.getByLabel(/^Client secret/).fill('sandbox-secret');
-    await page.getByLabel('Allow private network addresses').check();
-    await page.getByRole('button', { name: 'Create connection' }).click();
-    await page.getByRole('heading', { name: 'Connection acme' }).waitFor();
-    expect(await page.content()).not.toContain('sandbox-secret');
-    await page.getByRole('button', { name: 'Test connection' }).click();
-    await page.getByText(/Connection works: signed in as .* in account acme/).waitFor();
+    await ui.page.getByRole('link', { name: 'Connections', exact: true }).click();
+    await ui.page.getByRole('link', { name: 'New connection' }).click();
+    await ui.page.getByLabel('Name').fill('acme');
+    await ui.page.getByLabel('Type').selectOption('4me');
+    await ui.page.getByLabel('Account').fill('acme');
+    await ui.page.getByLabel('Domain').fill('4me.com');
+    await ui.page.getByLabel(/^Base URL/).fill(sb.url);
+    await ui.page.getByLabel('Authentication').selectOption('oauth_client_credentials');
+    await ui.page.getByLabel(/^Client ID/).fill('sandbox-client');
+    await ui.page.getByLabel(/^Client secret/).fill('sandbox-secret');
+    await ui.page.getByLabel('Allow private network addresses').check();
+    await ui.page.getByRole('button', { name: 'Create connection' }).click();
+    await ui.page.getByRole('heading', { name: 'Connection acme' }).waitFor();
+    expect(await ui.page.content()).not.toContain('sandbox-secret');
+    await ui.page.getByRole('button', { name: 'Test connection' }).click();
+    await ui.page.getByText(/Connection works: signed in as .* in account acme/).waitFor();
 
-    await apiCall(server, 'PUT', '/recipes/acme-notes', { trigger: { type: '4me.webhook', connection: 'acme', webhook: 12 }, steps: [{ id: 'a', action: 'transform', with: { ok: true } }] });
-    await page.reload();
-    const panel = page.getByRole('region', { name: '4me webhooks' });
+    await apiCall(ui.server, 'PUT', '/recipes/acme-notes', { trigger: { type: '4me.webhook', connection: 'acme', webhook: 12 }, steps: [{ id: 'a', action: 'transform', with: { ok: true } }] });
+    await ui.page.reload();
+    const panel = ui.page.getByRole('region', { name: '4me webhooks' });
     await panel.getByRole('link', { name: 'acme-notes' }).waitFor();
-    const url = (await page.getByTestId('fourme-url').textContent())!;
-    expect(url).toMatch(new RegExp(`^${server.url}/hooks/`));
+    const url = (await ui.page.getByTestId('fourme-url').textContent())!;
+    expect(url).toMatch(new RegExp(`^${ui.server.url}/hooks/`));
 
     // 4me sends webhook.verify when the webhook is created; Hookflow opens the callback itself.
     const hook = sb.state.create('Webhook', { event: 'request.note-added', uri: url, name: 'Notes', verified: false, verifyCode: 'c1', verifyExpires: Math.floor(Date.now() / 1000) + 600 }, 12);
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ webhook_id: 12, account: 'https://acme.4me.com', event: 'webhook.verify', object_id: 12, payload: { callback: `${sb.url}/webhooks/12/verify?code=c1` } }) });
+    const res = await postEvent(url, { webhook_id: 12, account: 'https://acme.4me.com', event: 'webhook.verify', object_id: 12, payload: { callback: `${sb.url}/webhooks/12/verify?code=c1` } });
     expect(await res.json()).toMatchObject({ status: 'verified' });
     await expect.poll(() => hook.verified, { timeout: 15_000 }).toBe(true);
-    await page.reload();
+    await ui.page.reload();
     await panel.locator('tr[data-webhook="12"]').getByText('verified', { exact: true }).waitFor();
 
     // The webhook was reset in 4me and its callback re-armed: "Verify again" opens it once more.
@@ -67,13 +59,13 @@ describe.skipIf(!hasChromium)('web UI: 4me connections and alerts', () => {
     await panel.locator('tr[data-webhook="12"]').getByText('verified', { exact: true }).waitFor();
 
     // A delivery for a webhook no recipe listens to is 200 ignored for 4me, and shown here with its reason.
-    const ignored = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ webhook_id: 13, account: 'https://acme.4me.com', event: 'request.update', object_id: 5, payload: {} }) });
+    const ignored = await postEvent(url, { webhook_id: 13, account: 'https://acme.4me.com', event: 'request.update', object_id: 5, payload: {} });
     expect(ignored.status).toBe(200);
-    await page.reload();
+    await ui.page.reload();
     const log = panel.getByRole('table', { name: 'Recent deliveries' });
     await log.getByRole('row').filter({ hasText: 'request.update' }).getByText('ignored', { exact: true }).waitFor();
     await log.getByText(/webhook 13/).first().waitFor();
-    await shot(page, 'fourme-connection');
+    await shot(ui.page, 'fourme-connection');
   });
 
   it('connects an OAuth2 authorization-code connection through the provider and back', async () => {
@@ -104,59 +96,59 @@ describe.skipIf(!hasChromium)('web UI: 4me connections and alerts', () => {
     await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
     try {
-      await page.getByRole('link', { name: 'Connections', exact: true }).click();
-      await page.getByRole('link', { name: 'New connection' }).click();
-      await page.getByLabel('Name').fill('drive');
-      await page.getByLabel('Base URL').fill(base);
-      await page.getByLabel('Authentication').selectOption('oauth2_authorization_code');
-      await page.getByLabel('Authorization URL').fill(`${base}/authorize`);
-      await page.getByLabel('Token URL').fill(`${base}/token`);
-      await page.getByLabel('Client ID').fill('cid');
-      await page.getByLabel(/^Client secret/).fill('csecret');
-      await page.getByLabel('Allow private network addresses').check();
-      await page.getByLabel('Test request path').fill('/me');
-      await page.getByRole('button', { name: 'Create connection' }).click();
-      await page.getByRole('heading', { name: 'Connection drive' }).waitFor();
-      await page.getByRole('button', { name: 'Connect', exact: true }).click();
-      await page.getByText('Connected: the provider granted access').waitFor();
-      expect(new URL(page.url()).pathname).toBe('/connections/drive');
+      await ui.page.getByRole('link', { name: 'Connections', exact: true }).click();
+      await ui.page.getByRole('link', { name: 'New connection' }).click();
+      await ui.page.getByLabel('Name').fill('drive');
+      await ui.page.getByLabel('Base URL').fill(base);
+      await ui.page.getByLabel('Authentication').selectOption('oauth2_authorization_code');
+      await ui.page.getByLabel('Authorization URL').fill(`${base}/authorize`);
+      await ui.page.getByLabel('Token URL').fill(`${base}/token`);
+      await ui.page.getByLabel('Client ID').fill('cid');
+      await ui.page.getByLabel(/^Client secret/).fill('csecret');
+      await ui.page.getByLabel('Allow private network addresses').check();
+      await ui.page.getByLabel('Test request path').fill('/me');
+      await ui.page.getByRole('button', { name: 'Create connection' }).click();
+      await ui.page.getByRole('heading', { name: 'Connection drive' }).waitFor();
+      await ui.page.getByRole('button', { name: 'Connect', exact: true }).click();
+      await ui.page.getByText('Connected: the provider granted access').waitFor();
+      expect(new URL(ui.page.url()).pathname).toBe('/connections/drive');
       expect(seen).toEqual(['/authorize', '/token']);
-      await page.getByRole('button', { name: 'Test connection' }).click();
-      await page.getByText('Connection works: HTTP 200').waitFor();
+      await ui.page.getByRole('button', { name: 'Test connection' }).click();
+      await ui.page.getByText('Connection works: HTTP 200').waitFor();
     } finally {
       provider.close();
     }
   });
 
   it('adds an escalation policy and an events source, then accepts and resolves an alert', async () => {
-    await page.getByRole('link', { name: 'Alerts', exact: true }).click();
-    await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
-    const policyForm = page.getByRole('form', { name: 'New escalation policy' });
+    await ui.page.getByRole('link', { name: 'Alerts', exact: true }).click();
+    await ui.page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
+    const policyForm = ui.page.getByRole('form', { name: 'New escalation policy' });
     await policyForm.getByLabel('Policy name').fill('on-call');
     await policyForm.getByRole('button', { name: 'Save policy' }).click();
-    await page.getByRole('table', { name: 'Escalation policies' }).locator('tr[data-policy="on-call"]').getByText(/user admin/).waitFor();
+    await ui.page.getByRole('table', { name: 'Escalation policies' }).locator('tr[data-policy="on-call"]').getByText(/user admin/).waitFor();
 
-    const sourceForm = page.getByRole('form', { name: 'New alert source' });
+    const sourceForm = ui.page.getByRole('form', { name: 'New alert source' });
     await sourceForm.getByLabel('Source name').fill('monitoring');
     await sourceForm.getByLabel('Escalation policy').selectOption('on-call');
     await sourceForm.getByRole('button', { name: 'Create source' }).click();
-    const key = (await page.getByTestId('integration-key').textContent())!;
-    await page.locator('tr[data-source="monitoring"]').getByText('on-call').waitFor();
+    const key = (await ui.page.getByTestId('integration-key').textContent())!;
+    await ui.page.locator('tr[data-source="monitoring"]').getByText('on-call').waitFor();
 
-    const ev = await fetch(`${server.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ integrationKey: key, eventType: 'ALERT', summary: 'Disk full on db-1', alertKey: 'disk-db-1' }) });
+    const ev = await postEvent(`${ui.server.url}/api/events`, { integrationKey: key, eventType: 'ALERT', summary: 'Disk full on db-1', alertKey: 'disk-db-1' });
     expect(ev.status).toBe(202);
-    await page.getByLabel('Status').selectOption('pending');
-    const row = page.locator('tr[data-alert="disk-db-1"]');
+    await ui.page.getByLabel('Status').selectOption('pending');
+    const row = ui.page.locator('tr[data-alert="disk-db-1"]');
     await row.getByText('pending').waitFor();
     await row.getByRole('button', { name: /^Accept alert/ }).click();
-    await page.getByLabel('Status').selectOption('');
+    await ui.page.getByLabel('Status').selectOption('');
     await row.getByText('accepted', { exact: true }).waitFor();
     await row.getByRole('button', { name: 'Disk full on db-1' }).click();
-    await page.getByRole('list', { name: 'Alert log' }).getByText(/accept/i).first().waitFor();
-    await shot(page, 'alerts');
+    await ui.page.getByRole('list', { name: 'Alert log' }).getByText(/accept/i).first().waitFor();
+    await shot(ui.page, 'alerts');
     await row.getByRole('button', { name: /^Resolve alert/ }).click();
     await row.getByText('resolved', { exact: true }).waitFor();
-    const alerts = await apiCall(server, 'GET', '/alerts?status=resolved');
+    const alerts = await apiCall(ui.server, 'GET', '/alerts?status=resolved');
     expect(alerts.items.map((a: { alert_key: string; resolved_by: string }) => [a.alert_key, a.resolved_by])).toEqual([['disk-db-1', 'admin']]);
   });
 });

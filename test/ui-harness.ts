@@ -116,7 +116,7 @@ export type Viewport = { width: number; height: number };
 export interface UiSuite {
   readonly server: Server;
   readonly browser: Browser;
-  /** The suite's page: made in beforeAll with the suite's viewport, signed in as admin unless `signIn: false`. */
+  /** The suite's page: made in beforeAll with the suite's viewport, signed in as admin unless `signIn: false` (none with `page: false`). */
   readonly page: Page;
   /** A page in a fresh context (the suite's viewport unless `ctx` says otherwise): signed in with `token`
    *  (the admin's when omitted), or not signed in with `null`. Its context is closed in afterAll. */
@@ -126,9 +126,9 @@ export interface UiSuite {
 /**
  * One browser suite: registers beforeAll (server + chromium + page) and afterAll (every context it made,
  * the browser, the server). `start` replaces `hookflow start` (an in-process app answering a Server).
- * `viewport: null` keeps Playwright's default context.
+ * `viewport: null` keeps Playwright's default context; `page: false` makes no suite page (tests take `newPage`).
  */
-export function uiSuite(opts: { env?: Record<string, string>; viewport?: Viewport | null; signIn?: boolean; start?: () => Promise<Server>; timeout?: number } = {}): UiSuite {
+export function uiSuite(opts: { env?: Record<string, string>; viewport?: Viewport | null; signIn?: boolean; page?: boolean; start?: () => Promise<Server>; timeout?: number } = {}): UiSuite {
   const ctxOpts: BrowserContextOptions = opts.viewport === null ? {} : { viewport: opts.viewport ?? { width: 1280, height: 900 } };
   const contexts: BrowserContext[] = [];
   let server: Server | undefined;
@@ -149,7 +149,7 @@ export function uiSuite(opts: { env?: Record<string, string>; viewport?: Viewpor
   };
   beforeAll(async () => {
     [server, browser] = await Promise.all([(opts.start ?? (() => startServer(opts.env)))(), launch()]);
-    page = await suite.newPage(opts.signIn === false ? null : undefined);
+    if (opts.page !== false) page = await suite.newPage(opts.signIn === false ? null : undefined);
   }, opts.timeout ?? 60_000);
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});

@@ -3,9 +3,8 @@
  * its fields, search, keyboard insertion at the field's cursor, Escape returning focus, a literal
  * control switched to an expression, and the stored YAML holding what was inserted.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { apiCall, hasChromium, launch, readYaml, signIn, startServer, type Server } from './ui-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiCall, hasChromium, postEvent, readYaml, signIn, uiSuite, viewerPage } from './ui-harness.js';
 
 const RECIPE = `name: pill-demo
 trigger: { type: webhook }
@@ -21,44 +20,35 @@ steps:
 `;
 
 describe.skipIf(!hasChromium)('datapill popovers', () => {
-  let server: Server;
-  let browser: Browser;
-  let page: Page;
-
+  const ui = uiSuite({ signIn: false });
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launch()]);
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await apiCall(server, 'POST', '/connections', { name: 'crm', type: 'http', config: { base_url: 'https://crm.example.com/v1' } });
-    const r = await apiCall(server, 'PUT', '/recipes/pill-demo', RECIPE, true);
+    await apiCall(ui.server, 'POST', '/connections', { name: 'crm', type: 'http', config: { base_url: 'https://crm.example.com/v1' } });
+    const r = await apiCall(ui.server, 'PUT', '/recipes/pill-demo', RECIPE, true);
     // Capture a sample as a person would: arm it, then the next event to the trigger URL is kept.
-    await apiCall(server, 'POST', '/recipes/pill-demo/sample/capture');
-    const hook = await fetch(r.trigger_url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customer: { name: 'Ann Example', email: 'ann@example.com' }, lines: [{ sku: 'A-1' }] }) });
+    await apiCall(ui.server, 'POST', '/recipes/pill-demo/sample/capture');
+    const hook = await postEvent(r.trigger_url, { customer: { name: 'Ann Example', email: 'ann@example.com' }, lines: [{ sku: 'A-1' }] });
     expect(hook.status).toBe(200);
-    for (let i = 0; !(await apiCall(server, 'GET', '/recipes/pill-demo/sample')).captured_at; i++) {
+    for (let i = 0; !(await apiCall(ui.server, 'GET', '/recipes/pill-demo/sample')).captured_at; i++) {
       if (i > 100) throw new Error('the sample was not captured');
       await new Promise((res) => setTimeout(res, 100));
     }
-    await signIn(page, server);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await signIn(ui.page, ui.server);
   });
 
   it('shows sample values, searches, and inserts with the keyboard at the cursor', async () => {
-    await page.goto(`${server.url}/recipes/pill-demo`);
-    await page.getByRole('heading', { name: 'Recipe pill-demo' }).waitFor();
-    await page.getByText(/Sample captured/).waitFor();
-    const url = page.getByLabel('call url', { exact: true });
+    await ui.page.goto(`${ui.server.url}/recipes/pill-demo`);
+    await ui.page.getByRole('heading', { name: 'Recipe pill-demo' }).waitFor();
+    await ui.page.getByText(/Sample captured/).waitFor();
+    const url = ui.page.getByLabel('call url', { exact: true });
     await expect(url.inputValue()).resolves.toBe('/items/?x=1');
     // The cursor after "/items/", before the query.
     await url.click();
-    await page.keyboard.press('End');
-    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft');
+    await ui.page.keyboard.press('End');
+    for (let i = 0; i < 4; i++) await ui.page.keyboard.press('ArrowLeft');
 
-    const opener = page.getByRole('button', { name: 'Insert datapill into call url' });
+    const opener = ui.page.getByRole('button', { name: 'Insert datapill into call url' });
     await opener.click();
-    const dialog = page.getByRole('dialog', { name: 'Datapills for call url' });
+    const dialog = ui.page.getByRole('dialog', { name: 'Datapills for call url' });
     await dialog.waitFor();
     const search = dialog.getByRole('combobox', { name: 'Search datapills' });
     await expect(search.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
@@ -77,23 +67,23 @@ describe.skipIf(!hasChromium)('datapill popovers', () => {
     await expect(options.nth(0).locator('.pill-sample').textContent()).resolves.toMatch(/^\{"name":"Ann Example",.*…$/);
     await expect(options.nth(0).locator('.pill-type').textContent()).resolves.toBe('object');
     await expect(options.nth(0).getAttribute('aria-selected')).resolves.toBe('true');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('ArrowUp');
+    await ui.page.keyboard.press('ArrowDown');
+    await ui.page.keyboard.press('ArrowDown');
+    await ui.page.keyboard.press('ArrowUp');
     await expect(options.nth(1).getAttribute('aria-selected')).resolves.toBe('true');
     await expect(search.getAttribute('aria-activedescendant')).resolves.toBe(await options.nth(1).getAttribute('id'));
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached' });
     await expect(url.inputValue()).resolves.toBe('/items/{{ trigger.body.customer.name }}?x=1');
     // Focus is back in the field, after the inserted text: typing goes on from there.
-    await page.keyboard.type('/x');
+    await ui.page.keyboard.type('/x');
     await expect(url.inputValue()).resolves.toBe('/items/{{ trigger.body.customer.name }}/x?x=1');
-    await expect.poll(() => readYaml(page)).toContain('url: /items/{{ trigger.body.customer.name }}/x?x=1');
+    await expect.poll(() => readYaml(ui.page)).toContain('url: /items/{{ trigger.body.customer.name }}/x?x=1');
 
     // Escape closes without inserting and gives focus back to the button.
     await opener.click();
     await dialog.waitFor();
-    await page.keyboard.press('Escape');
+    await ui.page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     await expect(opener.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
     await expect(url.inputValue()).resolves.toBe('/items/{{ trigger.body.customer.name }}/x?x=1');
@@ -108,37 +98,30 @@ describe.skipIf(!hasChromium)('datapill popovers', () => {
   });
 
   it('switches a literal control to an expression holding the pill, and saves it', async () => {
-    const opener = page.getByRole('button', { name: 'Insert datapill into call timeout_seconds' });
-    expect(await page.getByLabel('call timeout_seconds', { exact: true }).getAttribute('type')).toBe('number');
+    const opener = ui.page.getByRole('button', { name: 'Insert datapill into call timeout_seconds' });
+    expect(await ui.page.getByLabel('call timeout_seconds', { exact: true }).getAttribute('type')).toBe('number');
     await opener.click();
-    const dialog = page.getByRole('dialog', { name: 'Datapills for call timeout_seconds' });
+    const dialog = ui.page.getByRole('dialog', { name: 'Datapills for call timeout_seconds' });
     await dialog.getByRole('combobox', { name: 'Search datapills' }).fill('sku');
     await dialog.getByRole('option', { name: /^trigger\.body\.lines\[0\]\.sku\b/ }).click();
-    const field = page.getByLabel('call timeout_seconds', { exact: true });
+    const field = ui.page.getByLabel('call timeout_seconds', { exact: true });
     await expect.poll(() => field.getAttribute('type')).toBe('text');
     await expect(field.inputValue()).resolves.toBe('{{ trigger.body.lines[0].sku }}');
-    await expect(page.getByRole('button', { name: 'call timeout_seconds: use a literal value' }).getAttribute('aria-pressed')).resolves.toBe('true');
+    await expect(ui.page.getByRole('button', { name: 'call timeout_seconds: use a literal value' }).getAttribute('aria-pressed')).resolves.toBe('true');
 
-    await page.getByText('The recipe is valid.').waitFor();
-    await page.getByRole('button', { name: 'Save' }).click();
-    await page.locator('.facts').getByText('v2').waitFor();
-    const stored = await apiCall(server, 'GET', '/recipes/pill-demo');
+    await ui.page.getByText('The recipe is valid.').waitFor();
+    await ui.page.getByRole('button', { name: 'Save' }).click();
+    await ui.page.locator('.facts').getByText('v2').waitFor();
+    const stored = await apiCall(ui.server, 'GET', '/recipes/pill-demo');
     expect(stored.definition.steps[1].with).toEqual({ url: '/items/{{ trigger.body.customer.name }}/x?x=1', timeout_seconds: '{{ trigger.body.lines[0].sku }}' });
   });
 
   it('offers a viewer no datapill buttons', async () => {
-    const { token } = await apiCall<{ token: string }>(server, 'POST', '/tokens', { role: 'viewer', name: 'pills viewer' });
-    const ctx = await browser.newContext();
-    try {
-      const vp = await ctx.newPage();
-      await signIn(vp, server, token);
-      await vp.goto(`${server.url}/recipes/pill-demo`);
-      await vp.getByLabel('call url', { exact: true }).waitFor();
-      expect(await vp.getByRole('button', { name: /^Insert datapill/ }).count()).toBe(0);
-      // The editor does show them: the count above is not zero for want of a rendered form.
-      expect(await page.getByRole('button', { name: /^Insert datapill/ }).count()).toBeGreaterThan(2);
-    } finally {
-      await ctx.close();
-    }
+    const vp = await viewerPage(ui, { name: 'pills viewer' }, {});
+    await vp.goto(`${ui.server.url}/recipes/pill-demo`);
+    await vp.getByLabel('call url', { exact: true }).waitFor();
+    expect(await vp.getByRole('button', { name: /^Insert datapill/ }).count()).toBe(0);
+    // The editor does show them: the count above is not zero for want of a rendered form.
+    expect(await ui.page.getByRole('button', { name: /^Insert datapill/ }).count()).toBeGreaterThan(2);
   });
 });

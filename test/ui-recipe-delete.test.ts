@@ -3,24 +3,17 @@
  * unsaved-changes prompt: leaving the editor through the app's navigation, or reloading the tab,
  * with unsaved edits asks first; staying keeps the edit; after saving nothing asks.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Dialog, Page } from 'playwright-core';
-import { apiCall, hasChromium, launch, readYaml, signIn, startServer, yamlEditor, type Server } from './ui-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Dialog, Page } from 'playwright-core';
+import { apiCall, hasChromium, readYaml, uiSuite, yamlEditor } from './ui-harness.js';
 
 const recipe = { trigger: { type: 'webhook' }, steps: [{ id: 'hello', action: 'transform', with: { message: 'Hello' } }] };
 
 describe.skipIf(!hasChromium)('web UI: recipe delete and unsaved changes', () => {
-  let server: Server;
-  let browser: Browser;
-
+  const ui = uiSuite({ viewport: null, page: false });
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launch()]);
-    await apiCall(server, 'PUT', '/recipes/doomed', recipe);
-    await apiCall(server, 'PUT', '/recipes/draft-me', recipe);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await apiCall(ui.server, 'PUT', '/recipes/doomed', recipe);
+    await apiCall(ui.server, 'PUT', '/recipes/draft-me', recipe);
   });
 
   /** Answers the next dialog with `accept`, and gives what it said. */
@@ -32,16 +25,15 @@ describe.skipIf(!hasChromium)('web UI: recipe delete and unsaved changes', () =>
   });
 
   it('deletes a recipe after a confirmation naming it, then shows the recipe list', async () => {
-    const page = await (await browser.newContext()).newPage();
-    await signIn(page, server);
-    await page.goto(`${server.url}/recipes/doomed`);
+    const page = await ui.newPage();
+    await page.goto(`${ui.server.url}/recipes/doomed`);
     await page.getByRole('heading', { name: 'Recipe doomed', level: 1 }).waitFor();
 
     // Declining keeps the recipe.
     let asked = nextDialog(page, false);
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     expect((await asked).message()).toContain('Delete recipe doomed?');
-    expect((await apiCall(server, 'GET', '/recipes')).items.map((r: { name: string }) => r.name)).toContain('doomed');
+    expect((await apiCall(ui.server, 'GET', '/recipes')).items.map((r: { name: string }) => r.name)).toContain('doomed');
     expect(new URL(page.url()).pathname).toBe('/recipes/doomed');
 
     asked = nextDialog(page, true);
@@ -51,14 +43,13 @@ describe.skipIf(!hasChromium)('web UI: recipe delete and unsaved changes', () =>
     expect(new URL(page.url()).pathname).toBe('/recipes');
     await page.getByRole('link', { name: 'draft-me' }).waitFor();
     expect(await page.getByRole('link', { name: 'doomed', exact: true }).count()).toBe(0);
-    expect((await apiCall(server, 'GET', '/recipes')).items.map((r: { name: string }) => r.name)).not.toContain('doomed');
+    expect((await apiCall(ui.server, 'GET', '/recipes')).items.map((r: { name: string }) => r.name)).not.toContain('doomed');
     await page.context().close();
   });
 
   it('asks before leaving with unsaved edits; staying keeps the edit; after saving it lets go', async () => {
-    const page = await (await browser.newContext()).newPage();
-    await signIn(page, server);
-    await page.goto(`${server.url}/recipes/draft-me`);
+    const page = await ui.newPage();
+    await page.goto(`${ui.server.url}/recipes/draft-me`);
     await page.getByRole('heading', { name: 'Recipe draft-me', level: 1 }).waitFor();
     const yaml = yamlEditor(page);
     await expect.poll(() => readYaml(page)).toContain('Hello');
