@@ -4,37 +4,24 @@
  * maintenance windows (one planned here absorbs an event) and heartbeats (the ping URL shown
  * once, and working without a token).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { apiCall, hasChromium, launch, shot, signIn, startServer, type Server } from './ui-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiCall, hasChromium, postEvent, shot, uiSuite } from './ui-harness.js';
 
 describe.skipIf(!hasChromium)('web UI: alert lifecycle, maintenance windows and heartbeats', () => {
-  let server: Server;
-  let browser: Browser;
-  let page: Page;
+  const ui = uiSuite();
   let key = '';
-
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launch()]);
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signIn(page, server);
-    await apiCall(server, 'PUT', '/escalation-policies/oncall', { levels: [{ timeout_minutes: 5, targets: [{ type: 'user', username: 'admin' }] }] });
-    key = (await apiCall(server, 'PUT', '/alert-sources/grafana', { kind: 'events', escalation_policy: 'oncall' })).integration_key;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await apiCall(ui.server, 'PUT', '/escalation-policies/oncall', { levels: [{ timeout_minutes: 5, targets: [{ type: 'user', username: 'admin' }] }] });
+    key = (await apiCall(ui.server, 'PUT', '/alert-sources/grafana', { kind: 'events', escalation_policy: 'oncall' })).integration_key;
   });
 
-  const send = (summary: string, alertKey: string) => fetch(`${server.url}/api/events`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ integrationKey: key, eventType: 'ALERT', summary, alertKey }),
-  });
+  const send = (summary: string, alertKey: string) => postEvent(`${ui.server.url}/api/events`, { integrationKey: key, eventType: 'ALERT', summary, alertKey });
 
   it('accepts, un-accepts, snoozes, reassigns, resolves and reopens an alert, with its log', async () => {
     expect((await send('API latency high', 'latency')).status).toBe(202);
-    await page.getByRole('link', { name: 'Alerts', exact: true }).click();
-    await page.locator('tr[data-alert="latency"]').getByRole('button', { name: 'API latency high' }).click();
-    const panel = page.getByRole('region', { name: /^Alert \d+$/ });
+    await ui.page.getByRole('link', { name: 'Alerts', exact: true }).click();
+    await ui.page.locator('tr[data-alert="latency"]').getByRole('button', { name: 'API latency high' }).click();
+    const panel = ui.page.getByRole('region', { name: /^Alert \d+$/ });
     const actions = panel.getByRole('group', { name: 'Alert actions' });
     const log = panel.getByRole('list', { name: 'Alert log' });
 
@@ -68,14 +55,14 @@ describe.skipIf(!hasChromium)('web UI: alert lifecycle, maintenance windows and 
     await log.getByText('Resolved by admin').waitFor();
     await actions.getByRole('button', { name: 'Reopen' }).click();
     await log.getByText('Reopened by admin').waitFor();
-    await shot(page, 'alert-lifecycle');
-    const a = (await apiCall(server, 'GET', '/alerts?source=grafana')).items[0];
+    await shot(ui.page, 'alert-lifecycle');
+    const a = (await apiCall(ui.server, 'GET', '/alerts?source=grafana')).items[0];
     expect(a).toMatchObject({ alert_key: 'latency', status: 'pending', assignee: { type: 'user', username: 'admin' } });
   });
 
   it('lists maintenance windows and heartbeats under their source; a planned window absorbs an event', async () => {
-    await page.getByRole('button', { name: 'Maintenance and heartbeats of grafana' }).click();
-    const extras = page.getByRole('region', { name: 'Source grafana: maintenance and heartbeats' });
+    await ui.page.getByRole('button', { name: 'Maintenance and heartbeats of grafana' }).click();
+    const extras = ui.page.getByRole('region', { name: 'Source grafana: maintenance and heartbeats' });
     const plan = extras.getByRole('form', { name: 'New maintenance window for grafana' });
     await plan.getByLabel('Reason').fill('Cluster upgrade');
     await plan.getByRole('button', { name: 'Plan maintenance' }).click();
@@ -93,12 +80,12 @@ describe.skipIf(!hasChromium)('web UI: alert lifecycle, maintenance windows and 
     expect(ping).toMatch(/\/api\/v1\/heartbeats\/[A-Za-z0-9_-]+\/ping$/);
     const beats = extras.getByRole('table', { name: 'Heartbeats of grafana' });
     await beats.locator('tr[data-heartbeat="backup-job"]').getByText('waiting').waitFor();
-    expect((await fetch(ping.replace(/^https?:\/\/[^/]+/, server.url))).status).toBe(200);
+    expect((await fetch(ping.replace(/^https?:\/\/[^/]+/, ui.server.url))).status).toBe(200);
     // Shown again: the window counted the absorbed event, the heartbeat is up.
-    await page.getByRole('button', { name: 'Maintenance and heartbeats of grafana' }).click();
-    await page.getByRole('button', { name: 'Maintenance and heartbeats of grafana' }).click();
+    await ui.page.getByRole('button', { name: 'Maintenance and heartbeats of grafana' }).click();
+    await ui.page.getByRole('button', { name: 'Maintenance and heartbeats of grafana' }).click();
     await windows.locator('tr').filter({ hasText: 'Cluster upgrade' }).getByRole('cell', { name: '1', exact: true }).waitFor();
     await beats.locator('tr[data-heartbeat="backup-job"]').getByText('up', { exact: true }).waitFor();
-    expect((await apiCall(server, 'GET', '/alerts?source=grafana')).items.map((x: { alert_key: string }) => x.alert_key)).toEqual(['latency']);
+    expect((await apiCall(ui.server, 'GET', '/alerts?source=grafana')).items.map((x: { alert_key: string }) => x.alert_key)).toEqual(['latency']);
   });
 });

@@ -4,9 +4,9 @@
  * succeeded, the other not reached, loop counts), follows a running job live, and a box leads to
  * its step in the timeline; at 200% zoom the diagram scrolls inside its panel and no text overlaps.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { apiCall, fillYaml, hasChromium, launch, readYaml, shot, signIn, startServer, type Server } from './ui-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { apiCall, fillYaml, hasChromium, postEvent, readYaml, shot, uiSuite, type Server } from './ui-harness.js';
 
 const RECIPE = {
   name: 'flow-ui', trigger: { type: 'webhook' },
@@ -22,7 +22,7 @@ const box = (page: Page, step: string) => page.locator(`.flow [data-flow-step="$
 const edge = (page: Page, label: string) => page.locator(`.flow [data-edge="${label}"]`);
 
 async function send(server: Server, url: string, body: unknown): Promise<string> {
-  const r = await fetch(`${server.url}${new URL(url).pathname}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await postEvent(`${server.url}${new URL(url).pathname}`, body);
   return (await r.json()).job_id;
 }
 async function settled(server: Server, id: string): Promise<any> {
@@ -43,23 +43,15 @@ async function textRects(l: Locator) {
 }
 
 describe.skipIf(!hasChromium)('flow diagram', () => {
-  let server: Server;
-  let browser: Browser;
+  const ui = uiSuite({ page: false });
   let url: string;
-
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launch()]);
-    url = (await apiCall(server, 'PUT', '/recipes/flow-ui', RECIPE)).trigger_url;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    url = (await apiCall(ui.server, 'PUT', '/recipes/flow-ui', RECIPE)).trigger_url;
   });
 
   it('shows the recipe\'s boxes and branch labels in the editor, and keeps them while the YAML is broken', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signIn(page, server);
-    await page.goto(`${server.url}/recipes/flow-ui`);
+    const page = await ui.newPage();
+    await page.goto(`${ui.server.url}/recipes/flow-ui`);
     const flow = page.getByRole('region', { name: 'Flow of the recipe (scrollable)' });
     await flow.getByRole('img', { name: /^Flow of the recipe: 9 boxes/ }).waitFor();
     for (const [step, action] of [['check', 'if'], ['yes', 'transform'], ['no', 'transform'], ['each', 'foreach'], ['double', 'transform'], ['pause', 'wait']]) {
@@ -82,18 +74,17 @@ describe.skipIf(!hasChromium)('flow diagram', () => {
   });
 
   it('shows a job\'s path: the taken branch succeeded, the other not reached, loop counts, live', async () => {
-    const id = await send(server, url, { go: true, xs: [1, 2, 3], wait: 5 });
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signIn(page, server);
-    const { number } = await apiCall(server, 'GET', `/jobs/${id}`);
-    await page.goto(`${server.url}/jobs/${number}`);
+    const id = await send(ui.server, url, { go: true, xs: [1, 2, 3], wait: 5 });
+    const page = await ui.newPage();
+    const { number } = await apiCall(ui.server, 'GET', `/jobs/${id}`);
+    await page.goto(`${ui.server.url}/jobs/${number}`);
     await box(page, 'check').waitFor();
     // Live: while the wait step waits (5 s), what follows it is not reached; then the page follows
     // the job to its end without a reload.
     await expect.poll(() => box(page, 'pause').getAttribute('data-status'), { timeout: 20_000 }).toBe('waiting');
     await expect(box(page, 'after').getAttribute('data-status')).resolves.toBe('not reached');
     await expect.poll(() => box(page, 'after').getAttribute('data-status'), { timeout: 20_000 }).toBe('succeeded');
-    expect((await settled(server, id)).status).toBe('succeeded');
+    expect((await settled(ui.server, id)).status).toBe('succeeded');
 
     await expect(box(page, 'yes').getAttribute('data-status')).resolves.toBe('succeeded');
     await expect(box(page, 'no').getAttribute('data-status')).resolves.toBe('not reached');
@@ -121,10 +112,9 @@ describe.skipIf(!hasChromium)('flow diagram', () => {
     const steps = Array.from({ length: 200 }, (_, i) => (i % 20 === 0
       ? { id: `s${i}`, action: 'if', with: { condition: '{{ trigger.body.go }}' }, then: [{ id: `t${i}`, action: 'transform', with: { v: i } }] }
       : { id: `s${i}`, action: 'transform', with: { v: i } }));
-    await apiCall(server, 'PUT', '/recipes/flow-big', { name: 'flow-big', trigger: { type: 'webhook' }, steps });
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signIn(page, server);
-    await page.goto(`${server.url}/recipes/flow-big`);
+    await apiCall(ui.server, 'PUT', '/recipes/flow-big', { name: 'flow-big', trigger: { type: 'webhook' }, steps });
+    const page = await ui.newPage();
+    await page.goto(`${ui.server.url}/recipes/flow-big`);
     await page.getByRole('img', { name: /^Flow of the recipe: 212 boxes, 221 connections/ }).waitFor();
     expect(await page.locator('.flow-node').count()).toBe(212);
     await box(page, 's199').scrollIntoViewIfNeeded();
@@ -133,13 +123,11 @@ describe.skipIf(!hasChromium)('flow diagram', () => {
   });
 
   it('stays usable at 200% zoom: scrolls inside its panel, no overlapping text', async () => {
-    const id = await send(server, url, { go: false, xs: [1], wait: 0 });
-    const { number } = await settled(server, id);
-    const ctx = await browser.newContext({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
-    const page = await ctx.newPage();
-    await signIn(page, server);
+    const id = await send(ui.server, url, { go: false, xs: [1], wait: 0 });
+    const { number } = await settled(ui.server, id);
+    const page = await ui.newPage(undefined, { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
     for (const p of [`/jobs/${number}`, '/recipes/flow-ui']) {
-      await page.goto(`${server.url}${p}`);
+      await page.goto(`${ui.server.url}${p}`);
       const region = page.locator('.flow-scroll');
       await box(page, 'after').waitFor({ state: 'attached' });
       // The page itself never scrolls sideways; the diagram scrolls in its own box.
@@ -168,6 +156,6 @@ describe.skipIf(!hasChromium)('flow diagram', () => {
         await expect(box(page, 'yes').getAttribute('data-status')).resolves.toBe('not reached');
       }
     }
-    await ctx.close();
+    await page.context().close();
   });
 });
