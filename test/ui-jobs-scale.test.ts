@@ -3,12 +3,11 @@
  * shows the newest page, loads more and filters without reading the whole table. Latencies are
  * printed (one JSON line each) for the issue's record, never asserted.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
 import { testRuntime, type TestRuntime } from './runtime-helpers.js';
-import { hasChromium, launch } from './ui-harness.js';
+import { hasChromium, uiSuite, type Server } from './ui-harness.js';
 import { buildApp } from '../src/server/app.js';
 
 const N = 100_000;
@@ -19,8 +18,7 @@ describe.skipIf(!hasChromium)('jobs list with 100,000 jobs', () => {
   let t: TestRuntime;
   let app: FastifyInstance;
   let url: string;
-  let browser: Browser;
-  let page: Page;
+  const ui = uiSuite({ start, viewport: { width: 1280, height: 800 }, signIn: false, timeout: 180_000 });
 
   const timed = async (name: string, path: string) => {
     // The first call warms the route and the page cache; the median of the next five is printed.
@@ -36,7 +34,7 @@ describe.skipIf(!hasChromium)('jobs list with 100,000 jobs', () => {
     return body;
   };
 
-  beforeAll(async () => {
+  async function start(): Promise<Server> {
     t = await testRuntime('sqlite', {}, false);
     await t.rt.users.bootstrapAdmin(ADMIN);
     const now = Date.now() - N * 1000;
@@ -57,14 +55,8 @@ describe.skipIf(!hasChromium)('jobs list with 100,000 jobs', () => {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const a = app.server.address() as { port: number };
     url = `http://127.0.0.1:${a.port}`;
-    browser = await launch();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await t?.close();
-  });
+    return { url, token: ADMIN, stop: async () => { await app?.close(); await t?.close(); } } as Server;
+  }
 
   it('pages the API by cursor with every filter', async () => {
     // Warm-up: the seeding leaves garbage and a cold route; the first requests pay for it.
@@ -87,19 +79,19 @@ describe.skipIf(!hasChromium)('jobs list with 100,000 jobs', () => {
   });
 
   it('shows the newest 50 in the browser, loads 50 more and filters by status', async () => {
-    await page.goto(url);
-    await page.getByLabel('API token').fill(ADMIN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
-    const rows = page.getByRole('table', { name: 'Jobs' }).locator('tbody tr');
-    await page.locator(`tr[data-job="${N}"]`).waitFor();
+    await ui.page.goto(url);
+    await ui.page.getByLabel('API token').fill(ADMIN);
+    await ui.page.getByRole('button', { name: 'Sign in' }).click();
+    await ui.page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    const rows = ui.page.getByRole('table', { name: 'Jobs' }).locator('tbody tr');
+    await ui.page.locator(`tr[data-job="${N}"]`).waitFor();
     expect(await rows.count()).toBe(50);
-    await page.getByRole('button', { name: 'Load more' }).click();
-    await page.locator(`tr[data-job="${N - 99}"]`).waitFor();
+    await ui.page.getByRole('button', { name: 'Load more' }).click();
+    await ui.page.locator(`tr[data-job="${N - 99}"]`).waitFor();
     expect(await rows.count()).toBe(100);
-    await page.getByLabel('Status').selectOption('failed');
-    await page.locator(`tr[data-job="${N - 2}"]`).waitFor();
+    await ui.page.getByLabel('Status').selectOption('failed');
+    await ui.page.locator(`tr[data-job="${N - 2}"]`).waitFor();
     expect(await rows.count()).toBe(50);
-    expect(await page.getByRole('table', { name: 'Jobs' }).getByText('succeeded').count()).toBe(0);
+    expect(await ui.page.getByRole('table', { name: 'Jobs' }).getByText('succeeded').count()).toBe(0);
   });
 });
