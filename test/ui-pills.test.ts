@@ -120,9 +120,10 @@ describe.skipIf(!hasChromium)('datapill popovers', () => {
     await expect(page.getByRole('button', { name: 'call timeout_seconds: use a literal value' }).getAttribute('aria-pressed')).resolves.toBe('true');
 
     await page.getByText('The recipe is valid.').waitFor();
+    // Save keeps a draft (the published version is untouched until Publish).
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.locator('.facts').getByText('v2').waitFor();
-    const stored = await apiCall(server, 'GET', '/recipes/pill-demo');
+    await page.locator('.facts').getByText(/Draft \(unpublished/).waitFor();
+    const stored = await apiCall(server, 'GET', '/recipes/pill-demo/draft');
     expect(stored.definition.steps[1].with).toEqual({ url: '/items/{{ trigger.body.customer.name }}/x?x=1', timeout_seconds: '{{ trigger.body.lines[0].sku }}' });
   });
 
