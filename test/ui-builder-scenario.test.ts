@@ -133,7 +133,7 @@ describe.skipIf(!hasChromium)('builder scenario', () => {
     await expect.poll(async () => (await apiCall(server, 'GET', `/jobs/${run.job_id}`)).status, { timeout: 15_000 }).toBe('succeeded');
     expect(received.slice(before)).toEqual([{ method: 'GET', url: '/orders' }]);
     const job = await apiCall(server, 'GET', `/jobs/${run.job_id}`);
-    expect(job.steps.find((s: { id: string }) => s.id === 'foreach_1').output).toEqual(['C-3', 'D-4', 'E-5']);
+    expect(job.steps.find((s: { id: string }) => s.id === 'foreach_1').output).toEqual([{ value: 'C-3' }, { value: 'D-4' }, { value: 'E-5' }]);
     await page.goto(`${server.url}/jobs/${job.number}`);
     const box = (id: string) => page.locator(`.flow [data-flow-step="${id}"]`);
     await expect.poll(() => box(urgentId).getAttribute('data-status')).toBe('succeeded');
