@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { apiCall, hasChromium, launch, signIn, startServer, type Server } from './ui-harness.js';
+import { apiCall, hasChromium, launch, shot, signIn, startServer, type Server } from './ui-harness.js';
 
 describe.skipIf(!hasChromium)('builder scenario', () => {
   let server: Server;
@@ -101,6 +101,13 @@ describe.skipIf(!hasChromium)('builder scenario', () => {
     await page.getByRole('button', { name: 'Add step to each item of foreach_1' }).click();
     const bodyId = await step('steps.2.steps.0').getByLabel('Step id', { exact: true }).first().inputValue();
     await pill(`${bodyId} value`, 'sku', 'item.sku', 'A-1');
+    // The README's picture of the builder: the step tree with a datapill popover open on the loop body.
+    await page.getByRole('button', { name: `Insert datapill into ${bodyId} value` }).click();
+    const open = page.getByRole('dialog', { name: `Datapills for ${bodyId} value` });
+    await open.waitFor();
+    await open.evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    await shot(page, 'recipe-builder');
+    await page.keyboard.press('Escape');
 
     await valid();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
