@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { runLoad } from './loadgen.js';
 import {
   log, sleep, tempDir, removeDir, rssMb, rssSampler, startHookflow, startBare,
-  pgReachable, pgSchemaName, pgDropSchema, PG_URL, cpuSeconds,
+  pgReachable, pgSchemaName, pgDropSchema, PG_URL, cpuSeconds, mainThreadCpuSeconds, mainThreadSched,
 } from './server.js';
 import { summarise } from './profile.js';
 import { benchLoop } from './loop.js';
@@ -135,12 +135,26 @@ async function benchAck(store, workers) {
     const h = await hookflow(store, { workers, recipe: RECIPE_TWO_STEPS, dataDir, schema, label });
     try {
       const c0 = cpuSeconds(h.pid);
+      const m0 = mainThreadCpuSeconds(h.pid);
+      const s0 = mainThreadSched(h.pid);
+      const t0 = performance.now();
       const r = await runLoad({ url: h.recipe.trigger_url, concurrency: CONCURRENCY, durationS: DURATION_S, warmupS: WARMUP_S, client: CLIENT, onProgress: progress(label) });
       // Includes the warm-up's requests' share, so it is an upper bound per request.
       const cpuUs = cpuPer(h.pid, c0, r.requests);
+      // Cores used over warm-up + load: all threads, and the one JavaScript thread alone (1.0 is
+      // all one thread can do: the event loop is CPU-bound there, whatever the other core does).
+      const wallS = (performance.now() - t0) / 1000;
+      const cores = c0 === null ? null : round((cpuSeconds(h.pid) - c0) / wallS, 2);
+      const mainCores = m0 === null ? null : round((mainThreadCpuSeconds(h.pid) - m0) / wallS, 2);
+      const s1 = mainThreadSched(h.pid);
+      // Shares of the wall time the main thread spent running, waiting for a core, and neither
+      // (blocked or idle: what it waits on that is not CPU).
+      const sched = s0 && s1 ? { run: round((s1.run - s0.run) / wallS, 2), runqueue: round((s1.wait - s0.wait) / wallS, 2) } : null;
+      if (sched) sched.off = round(1 - sched.run - sched.runqueue, 2);
       const tm = performance.now();
       const counts = await h.jobCounts();
-      const line = { bench, store, ...loadLine(r), duration_s: r.elapsed_s, ratio_to_bare: bareRps ? round(r.rps / bareRps, 3) : null, server_cpu_us_per_request: cpuUs };
+      const line = { bench, store, ...loadLine(r), duration_s: r.elapsed_s, ratio_to_bare: bareRps ? round(r.rps / bareRps, 3) : null, server_cpu_us_per_request: cpuUs,
+        server_cores: cores, server_main_thread_cores: mainCores, server_main_thread_share: sched };
       // metrics_wait_ms: how long /metrics took to answer right after the load; long when the job
       // loop holds the event loop (then the counts are as of the end of that wait).
       if (workers) Object.assign(line, { jobs_succeeded_by_end: counts.succeeded ?? 0, jobs_queued_at_end: counts.queued ?? 0, metrics_wait_ms: Math.round(performance.now() - tm) });

@@ -77,6 +77,29 @@ export function cpuSeconds(pid) {
   }
 }
 
+/** CPU seconds of the process's main (JavaScript) thread only: /proc/<pid>/task/<pid>/stat. */
+export function mainThreadCpuSeconds(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The main thread's /proc schedstat in seconds: on a CPU, and runnable but waiting for one (other
+ * processes had the cores). Wall time minus both is time it was blocked or idle.
+ */
+export function mainThreadSched(pid) {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+    return { run: run / 1e9, wait: wait / 1e9 };
+  } catch {
+    return null;
+  }
+}
+
 export function exited(child) {
   return child.exitCode !== null || child.signalCode !== null;
 }

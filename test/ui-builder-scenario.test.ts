@@ -10,7 +10,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCall, hasChromium, postEvent, type Server, signIn, uiSuite, viewerPage } from './ui-harness.js';
+import { apiCall, hasChromium, postEvent, shot, signIn, uiSuite, viewerPage } from './ui-harness.js';
 
 describe.skipIf(!hasChromium)('builder scenario', () => {
   const ui = uiSuite({ viewport: { width: 1280, height: 1000 }, signIn: false });
@@ -93,6 +93,13 @@ describe.skipIf(!hasChromium)('builder scenario', () => {
     await ui.page.getByRole('button', { name: 'Add step to each item of foreach_1' }).click();
     const bodyId = await step('steps.2.steps.0').getByLabel('Step id', { exact: true }).first().inputValue();
     await pill(`${bodyId} value`, 'sku', 'item.sku', 'A-1');
+    // The README's picture of the builder: the step tree with a datapill popover open on the loop body.
+    await ui.page.getByRole('button', { name: `Insert datapill into ${bodyId} value` }).click();
+    const open = ui.page.getByRole('dialog', { name: `Datapills for ${bodyId} value` });
+    await open.waitFor();
+    await open.evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    await shot(ui.page, 'recipe-builder');
+    await ui.page.keyboard.press('Escape');
 
     await valid();
     await ui.page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -125,7 +132,7 @@ describe.skipIf(!hasChromium)('builder scenario', () => {
     await expect.poll(async () => (await apiCall(ui.server, 'GET', `/jobs/${run.job_id}`)).status, { timeout: 15_000 }).toBe('succeeded');
     expect(received.slice(before)).toEqual([{ method: 'GET', url: '/orders' }]);
     const job = await apiCall(ui.server, 'GET', `/jobs/${run.job_id}`);
-    expect(job.steps.find((s: { id: string }) => s.id === 'foreach_1').output).toEqual(['C-3', 'D-4', 'E-5']);
+    expect(job.steps.find((s: { id: string }) => s.id === 'foreach_1').output).toEqual([{ value: 'C-3' }, { value: 'D-4' }, { value: 'E-5' }]);
     await ui.page.goto(`${ui.server.url}/jobs/${job.number}`);
     const box = (id: string) => ui.page.locator(`.flow [data-flow-step="${id}"]`);
     await expect.poll(() => box(urgentId).getAttribute('data-status')).toBe('succeeded');

@@ -110,9 +110,10 @@ describe.skipIf(!hasChromium)('datapill popovers', () => {
     await expect(ui.page.getByRole('button', { name: 'call timeout_seconds: use a literal value' }).getAttribute('aria-pressed')).resolves.toBe('true');
 
     await ui.page.getByText('The recipe is valid.').waitFor();
+    // Save keeps a draft (the published version is untouched until Publish).
     await ui.page.getByRole('button', { name: 'Save' }).click();
-    await ui.page.locator('.facts').getByText('v2').waitFor();
-    const stored = await apiCall(ui.server, 'GET', '/recipes/pill-demo');
+    await ui.page.locator('.facts').getByText(/Draft \(unpublished/).waitFor();
+    const stored = await apiCall(ui.server, 'GET', '/recipes/pill-demo/draft');
     expect(stored.definition.steps[1].with).toEqual({ url: '/items/{{ trigger.body.customer.name }}/x?x=1', timeout_seconds: '{{ trigger.body.lines[0].sku }}' });
   });
 

@@ -50,7 +50,8 @@ describe.skipIf(!hasChromium)('step tree', () => {
     await valid();
     await ui.page.getByRole('button', { name: 'Save' }).click();
     await ui.page.getByRole('heading', { name: 'Recipe tree-built' }).waitFor();
-    const stored = await apiCall(ui.server, 'GET', '/recipes/tree-built');
+    // A new recipe's Save makes it, never published, with this draft.
+    const stored = await apiCall(ui.server, 'GET', '/recipes/tree-built/draft');
     expect(stored.definition).toEqual({
       name: 'tree-built',
       trigger: { type: 'webhook' },

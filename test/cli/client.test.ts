@@ -118,7 +118,7 @@ describe('shell completion', () => {
   it('completes commands, subcommands and options from the command tree', async () => {
     const script = await ok(['completion', 'bash']);
     expect(await complete(script, ['hookflow', 're'])).toEqual(['recipes']);
-    expect((await complete(script, ['hookflow', 'recipes', ''])).sort()).toEqual(['--help', 'apply', 'call', 'delete', 'list', 'rollback', 'show', 'start', 'stop', 'versions']);
+    expect((await complete(script, ['hookflow', 'recipes', ''])).sort()).toEqual(['--help', 'apply', 'call', 'delete', 'list', 'publish', 'rename', 'rollback', 'show', 'start', 'stop', 'versions']);
     expect(await complete(script, ['hookflow', 'recipes', 'show', 'hello', '--ver'])).toEqual(['--version']);
     expect(await complete(script, ['hookflow', 'tokens', 'create', '--exp'])).toEqual(['--expires-in']);
     const zsh = await ok(['completion', 'zsh']);
