@@ -148,7 +148,8 @@ export function uiSuite(opts: { env?: Record<string, string>; viewport?: Viewpor
     },
   };
   beforeAll(async () => {
-    [server, browser] = await Promise.all([(opts.start ?? (() => startServer(opts.env)))(), launch()]);
+    // Each is kept as soon as it is up, so afterAll stops it even when the other failed.
+    await Promise.all([(opts.start ?? (() => startServer(opts.env)))().then((s) => { server = s; }), launch().then((b) => { browser = b; })]);
     if (opts.page !== false) page = await suite.newPage(opts.signIn === false ? null : undefined);
   }, opts.timeout ?? 60_000);
   afterAll(async () => {
