@@ -2,29 +2,17 @@
  * Callable recipes through the API over loopback HTTP: the synchronous answer, 202 past the
  * timeout, refused inputs, a failed callee, and the parent/children links of the job API.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { AddressInfo } from 'node:net';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { DIALECTS, dialectAvailable } from './dialects.js';
-import { testRuntime, waitJob, type TestRuntime } from './runtime-helpers.js';
-import { buildApp } from '../src/server/app.js';
-import { Api } from './helpers/api.js';
-
-const ADMIN = 'hf_test_admin_token';
+import { waitJob } from './runtime-helpers.js';
+import { apiSuite } from './helpers/api-suite.js';
 
 for (const dialect of DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`recipe call API on ${dialect}`, () => {
-    let t: TestRuntime;
-    let app: FastifyInstance;
-    let base: string;
-    const req = (method: string, path: string, body?: unknown) => new Api(base, ADMIN).call(method, `/api/v1${path}`, body);
+    const api = apiSuite(dialect);
+    const { req } = api;
 
     beforeAll(async () => {
-      t = await testRuntime(dialect);
-      await t.rt.users.bootstrapAdmin(ADMIN);
-      app = await buildApp(t.rt);
-      await app.listen({ host: '127.0.0.1', port: 0 });
-      base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       const callable = (name: string, steps: unknown[], extra: Record<string, unknown> = {}) =>
         req('PUT', `/recipes/${name}`, { name, trigger: { type: 'callable', input_schema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] } }, steps, ...extra });
       expect((await callable('square', [{ id: 'sq', action: 'transform', with: { v: '{{ trigger.input.n * trigger.input.n }}' } }], { result: '{{ { "square": steps.sq.v } }}' })).status).toBe(201);
@@ -32,7 +20,6 @@ for (const dialect of DIALECTS) {
       expect((await callable('broken', [{ id: 'no', action: 'fail', with: { message: 'n={{ trigger.input.n }} refused' } }])).status).toBe(201);
       expect((await req('PUT', '/recipes/hooked', { name: 'hooked', trigger: { type: 'webhook' }, steps: [{ id: 'x', action: 'transform', with: {} }] })).status).toBe(201);
     });
-    afterAll(async () => { await app?.close(); await t?.close(); });
 
     it('answers the result synchronously', async () => {
       const r = await req('POST', '/recipes/square/call', { n: 7 });
@@ -46,7 +33,7 @@ for (const dialect of DIALECTS) {
       const r = await req('POST', '/recipes/slow/call?timeout_seconds=0.1', { n: 3 });
       expect(r.status).toBe(202);
       expect(r.body).toEqual({ status: 'accepted', job_id: expect.any(String) });
-      const job = await waitJob(t.rt, r.body.job_id);
+      const job = await waitJob(api.rt, r.body.job_id);
       expect(job).toMatchObject({ status: 'succeeded', result: 3 });
     });
 
@@ -75,10 +62,10 @@ for (const dialect of DIALECTS) {
       await req('PUT', '/recipes/parent', { name: 'parent', trigger: { type: 'webhook' }, steps: [
         { id: 'each', action: 'foreach', with: { items: '{{ [2, 3] }}' }, steps: [{ id: 'sq', action: 'recipe.call', with: { recipe: 'square', input: { n: '{{ item }}' } } }] },
       ] });
-      const s = await t.rt.recipes.summary('parent');
-      const { id } = await t.rt.queue.enqueue({ recipe: 'parent', recipe_version: s.version, trigger: {} });
-      t.rt.worker?.notify();
-      await waitJob(t.rt, id);
+      const s = await api.rt.recipes.summary('parent');
+      const { id } = await api.rt.queue.enqueue({ recipe: 'parent', recipe_version: s.version, trigger: {} });
+      api.rt.worker?.notify();
+      await waitJob(api.rt, id);
       const parent = (await req('GET', `/jobs/${id}`)).body;
       expect(parent.status).toBe('succeeded');
       expect(parent.steps.find((x: { id: string }) => x.id === 'each').output).toEqual([{ square: 4 }, { square: 9 }]);
@@ -91,9 +78,9 @@ for (const dialect of DIALECTS) {
     it('cancels the calls still running when their parent is canceled', async () => {
       await req('PUT', '/recipes/long', { name: 'long', trigger: { type: 'callable' }, steps: [{ id: 'pause', action: 'wait', with: { seconds: 3600 } }] });
       await req('PUT', '/recipes/caller', { name: 'caller', trigger: { type: 'webhook' }, steps: [{ id: 'c', action: 'recipe.call', with: { recipe: 'long', input: {} } }] });
-      const s = await t.rt.recipes.summary('caller');
-      const { id } = await t.rt.queue.enqueue({ recipe: 'caller', recipe_version: s.version, trigger: {} });
-      t.rt.worker?.notify();
+      const s = await api.rt.recipes.summary('caller');
+      const { id } = await api.rt.queue.enqueue({ recipe: 'caller', recipe_version: s.version, trigger: {} });
+      api.rt.worker?.notify();
       let child: { id: string; status: string } | undefined;
       for (let i = 0; i < 300 && child?.status !== 'waiting'; i++) {
         child = (await req('GET', `/jobs/${id}`)).body.children?.[0];

@@ -2,37 +2,19 @@
  * Deleting a recipe through the API over loopback HTTP: it leaves the list, its URL answers not
  * found, its jobs stay readable with the version they ran, and the name can be used again.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { AddressInfo } from 'node:net';
+import { describe, it, expect } from 'vitest';
 import { DIALECTS, dialectAvailable } from './dialects.js';
-import { testRuntime, waitJob, type TestRuntime } from './runtime-helpers.js';
-import { buildApp } from '../src/server/app.js';
-import { Api } from './helpers/api.js';
-
-const ADMIN = 'hf_test_admin_token';
+import { waitJob } from './runtime-helpers.js';
+import { apiSuite } from './helpers/api-suite.js';
 
 for (const dialect of DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`recipe delete API on ${dialect}`, () => {
-    let t: TestRuntime;
-    let app: FastifyInstance;
-    let base: string;
-    const req = (method: string, path: string, body?: unknown) => new Api(base, ADMIN).call(method, `/api/v1${path}`, body);
+    const api = apiSuite(dialect);
+    const { req } = api;
     // The trigger URL names the configured public URL; the event goes to this test server's address.
-    const hook = async (url: string, body: unknown) => {
-      const r = await fetch(url.replace(/^https?:\/\/[^/]+/, base), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      return { status: r.status, body: (await r.json()) as Record<string, any> };
-    };
+    const { hook } = api;
     const recipe = (label: string) => ({ name: 'doomed', trigger: { type: 'webhook' }, steps: [{ id: 'x', action: 'transform', with: { label, v: '{{ trigger.body.v }}' } }] });
 
-    beforeAll(async () => {
-      t = await testRuntime(dialect);
-      await t.rt.users.bootstrapAdmin(ADMIN);
-      app = await buildApp(t.rt);
-      await app.listen({ host: '127.0.0.1', port: 0 });
-      base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    });
-    afterAll(async () => { await app?.close(); await t?.close(); });
 
     it('deletes: gone from the list, URL not found, jobs kept and readable, the name reusable', async () => {
       const created = await req('PUT', '/recipes/doomed', recipe('old'));
@@ -41,7 +23,7 @@ for (const dialect of DIALECTS) {
       const sent = await hook(oldUrl, { v: 1 });
       expect(sent.status).toBeLessThan(300);
       const jobId = (sent.body.job_id ?? sent.body.id) as string;
-      expect(await waitJob(t.rt, jobId)).toMatchObject({ status: 'succeeded' });
+      expect(await waitJob(api.rt, jobId)).toMatchObject({ status: 'succeeded' });
 
       expect((await req('DELETE', '/recipes/doomed')).status).toBe(204);
       expect((await req('GET', '/recipes')).body.items.map((r: { name: string }) => r.name)).not.toContain('doomed');

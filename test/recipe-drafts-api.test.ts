@@ -3,44 +3,26 @@
  * dialects: a draft does not run (the trigger URL runs the published version) until published;
  * a test run runs the draft's steps; rename keeps the URL, the jobs and the versions.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { AddressInfo } from 'node:net';
+import { describe, it, expect } from 'vitest';
 import { DIALECTS, dialectAvailable } from './dialects.js';
-import { testRuntime, waitJob, type TestRuntime } from './runtime-helpers.js';
-import { buildApp } from '../src/server/app.js';
-import { Api } from './helpers/api.js';
-
-const ADMIN = 'hf_test_admin_token';
+import { waitJob } from './runtime-helpers.js';
+import { apiSuite } from './helpers/api-suite.js';
 
 for (const dialect of DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`recipe drafts API on ${dialect}`, () => {
-    let t: TestRuntime;
-    let app: FastifyInstance;
-    let base: string;
-    const req = (method: string, path: string, body?: unknown, type?: string) => new Api(base, ADMIN).call(method, `/api/v1${path}`, body, type);
-    const hook = async (url: string, body: unknown) => {
-      const r = await fetch(url.replace(/^https?:\/\/[^/]+/, base), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      return { status: r.status, body: (await r.json()) as Record<string, any> };
-    };
+    const api = apiSuite(dialect);
+    const { req } = api;
+    const { hook } = api;
     /** Sends an event and answers the label its job's step produced. */
     const runs = async (url: string, v: number) => {
       const sent = await hook(url, { v });
       expect(sent.status).toBe(200);
-      const job = await waitJob(t.rt, sent.body.job_id as string);
+      const job = await waitJob(api.rt, sent.body.job_id as string);
       expect(job).toMatchObject({ status: 'succeeded' });
       return ((await req('GET', `/jobs/${sent.body.job_id}`)).body.steps[0].output as { label: string }).label;
     };
     const recipe = (name: string, label: string) => ({ name, trigger: { type: 'webhook' }, steps: [{ id: 'x', action: 'transform', with: { label, v: '{{ trigger.body.v }}' } }] });
 
-    beforeAll(async () => {
-      t = await testRuntime(dialect);
-      await t.rt.users.bootstrapAdmin(ADMIN);
-      app = await buildApp(t.rt);
-      await app.listen({ host: '127.0.0.1', port: 0 });
-      base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    });
-    afterAll(async () => { await app?.close(); await t?.close(); });
 
     it('a draft does not run until published; publish makes it the next version; discard drops it', async () => {
       const url = (await req('PUT', '/recipes/greet', recipe('greet', 'v1'))).body.trigger_url as string;
@@ -109,7 +91,7 @@ for (const dialect of DIALECTS) {
       expect(run.status).toBe(201);
       expect(run.body.draft).toBe(true);
       expect(run.body.recipe_version).toBeLessThan(0);
-      expect(await waitJob(t.rt, run.body.job_id as string)).toMatchObject({ status: 'succeeded' });
+      expect(await waitJob(api.rt, run.body.job_id as string)).toMatchObject({ status: 'succeeded' });
       const job = (await req('GET', `/jobs/${run.body.job_id}`)).body;
       expect(job).toMatchObject({ test: true, recipe: 'trial', recipe_version: run.body.recipe_version });
       expect(job.steps[0].output).toEqual({ label: 'tried', v: 7 });
@@ -127,7 +109,7 @@ for (const dialect of DIALECTS) {
       const url = (await req('PUT', '/recipes/old-name', recipe('old-name', 'a'))).body.trigger_url as string;
       await req('PUT', '/recipes/old-name', recipe('old-name', 'b'));
       const first = await hook(url, { v: 1 });
-      await waitJob(t.rt, first.body.job_id as string);
+      await waitJob(api.rt, first.body.job_id as string);
       await req('PUT', '/recipes/old-name/draft', recipe('old-name', 'c'));
       await req('PUT', '/recipes/taken', recipe('taken', 'x'));
 
@@ -147,12 +129,12 @@ for (const dialect of DIALECTS) {
       // The same URL runs the recipe under its new name.
       const second = await hook(url, { v: 2 });
       expect(second.status).toBe(200);
-      await waitJob(t.rt, second.body.job_id as string);
+      await waitJob(api.rt, second.body.job_id as string);
       expect((await req('GET', `/jobs/${second.body.job_id}`)).body).toMatchObject({ recipe: 'new-name', recipe_version: 2, status: 'succeeded' });
       // A job another process made under the old name while its caches still held it runs, under the new name.
-      const stray = await t.rt.queue.enqueue({ recipe: 'old-name', recipe_version: 2, trigger: { body: { v: 3 } } });
-      t.rt.worker?.notify();
-      expect(await waitJob(t.rt, stray.id)).toMatchObject({ status: 'succeeded' });
+      const stray = await api.rt.queue.enqueue({ recipe: 'old-name', recipe_version: 2, trigger: { body: { v: 3 } } });
+      api.rt.worker?.notify();
+      expect(await waitJob(api.rt, stray.id)).toMatchObject({ status: 'succeeded' });
       expect((await req('GET', `/jobs/${stray.id}`)).body).toMatchObject({ recipe: 'new-name', recipe_version: 2 });
       expect((await req('GET', `/jobs/${stray.id}`)).body.steps[0].output).toEqual({ label: 'b', v: 3 });
       // The draft publishes under the new name; the old name is free for a new recipe with its own URL.
@@ -165,26 +147,26 @@ for (const dialect of DIALECTS) {
     it('keeps a verification secret through a draft (sent back as {"set": true}), publish and rename', async () => {
       const verify = { type: 'header_token', header: 'X-Token', token: 'drafts-S3cret-token' };
       const url = (await req('PUT', '/recipes/guarded', { name: 'guarded', trigger: { type: 'webhook', verify }, steps: [{ id: 'x', action: 'transform', with: { label: 'a' } }] })).body.trigger_url as string;
-      const send = (token: string) => fetch(url.replace(/^https?:\/\/[^/]+/, base), { method: 'POST', headers: { 'content-type': 'application/json', 'x-token': token }, body: '{}' }).then((r) => r.status);
+      const send = (token: string) => fetch(url.replace(/^https?:\/\/[^/]+/, api.base), { method: 'POST', headers: { 'content-type': 'application/json', 'x-token': token }, body: '{}' }).then((r) => r.status);
       const shown = (await req('GET', '/recipes/guarded')).body.definition;
       expect(shown.trigger.verify.token).toEqual({ set: true });
       expect((await req('PUT', '/recipes/guarded/draft', { ...shown, steps: [{ id: 'x', action: 'transform', with: { label: 'b' } }] })).status).toBe(200);
       expect((await req('GET', '/recipes/guarded/draft')).body.definition.trigger.verify.token).toEqual({ set: true });
-      expect(JSON.stringify(await t.rt.store.db.selectFrom('recipe_drafts').selectAll().execute())).not.toContain('drafts-S3cret-token');
+      expect(JSON.stringify(await api.rt.store.db.selectFrom('recipe_drafts').selectAll().execute())).not.toContain('drafts-S3cret-token');
       expect((await req('POST', '/recipes/guarded/rename', { name: 'guarded-two' })).status).toBe(200);
       expect((await req('POST', '/recipes/guarded-two/publish')).body.version).toBe(2);
       expect(await send('drafts-S3cret-token')).toBe(200);
       expect(await send('wrong')).toBe(401);
-      const v1 = (await t.rt.recipes.definition('guarded-two', 1)).recipe.trigger as { verify: { token: string } };
+      const v1 = (await api.rt.recipes.definition('guarded-two', 1)).recipe.trigger as { verify: { token: string } };
       expect(v1.verify.token).toBe('drafts-S3cret-token');
     });
 
     it('rename moves the schedule row; a never-published recipe renames too', async () => {
       await req('PUT', '/recipes/ticking', { name: 'ticking', trigger: { type: 'schedule', cron: '0 8 * * *' }, steps: [{ id: 'x', action: 'transform', with: {} }] });
-      const before = await t.rt.store.db.selectFrom('schedules').select('recipe').where('recipe', '=', 'ticking').execute();
+      const before = await api.rt.store.db.selectFrom('schedules').select('recipe').where('recipe', '=', 'ticking').execute();
       expect(before).toHaveLength(1);
       expect((await req('POST', '/recipes/ticking/rename', { name: 'tocking' })).status).toBe(200);
-      expect(await t.rt.store.db.selectFrom('schedules').select('recipe').where('recipe', 'in', ['ticking', 'tocking']).execute()).toEqual([{ recipe: 'tocking' }]);
+      expect(await api.rt.store.db.selectFrom('schedules').select('recipe').where('recipe', 'in', ['ticking', 'tocking']).execute()).toEqual([{ recipe: 'tocking' }]);
 
       await req('PUT', '/recipes/sketch/draft', recipe('sketch', 's'));
       const r = await req('POST', '/recipes/sketch/rename', { name: 'sketch-two' });

@@ -3,31 +3,25 @@
  * its draft is published or discarded (not one younger than the grace, whose job may still be on
  * its way), and every recipe's by retention once the jobs that ran them are gone. On both dialects.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { AddressInfo } from 'node:net';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { DIALECTS, dialectAvailable } from './dialects.js';
-import { testRuntime, waitJob, type TestRuntime } from './runtime-helpers.js';
-import { buildApp } from '../src/server/app.js';
+import { waitJob } from './runtime-helpers.js';
 import { prune } from '../src/services/retention.js';
-import { Api } from './helpers/api.js';
+import { apiSuite } from './helpers/api-suite.js';
 
-const ADMIN = 'hf_test_admin_token';
 const DAY = 86_400_000;
 
 for (const dialect of DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`test-run snapshot pruning on ${dialect}`, () => {
-    let t: TestRuntime;
-    let app: FastifyInstance;
-    let base: string;
-    const req = (method: string, path: string, body?: unknown) => new Api(base, ADMIN).call(method, `/api/v1${path}`, body);
+    const api = apiSuite(dialect);
+    const { req } = api;
     const recipe = (label: string) => ({ name: 'snap', trigger: { type: 'webhook' }, steps: [{ id: 'x', action: 'transform', with: { label } }] });
-    const db = () => t.rt.store.db;
+    const db = () => api.rt.store.db;
     /** Saves a draft and test-runs it to the end; answers the snapshot version and the job. */
     const tried = async (label: string) => {
       expect((await req('PUT', '/recipes/snap/draft', recipe(label))).status).toBe(200);
       const run = (await req('POST', '/recipes/snap/draft/test', {})).body as { job_id: string; recipe_version: number };
-      expect(await waitJob(t.rt, run.job_id)).toMatchObject({ status: 'succeeded' });
+      expect(await waitJob(api.rt, run.job_id)).toMatchObject({ status: 'succeeded' });
       return { v: run.recipe_version, job: run.job_id };
     };
     const snapshots = async () => (await db().selectFrom('recipe_versions').select('version').where('recipe', '=', 'snap').where('version', '<', 0).orderBy('version', 'desc').execute()).map((r) => r.version);
@@ -39,14 +33,8 @@ for (const dialect of DIALECTS) {
     const age = (ms: number) => db().updateTable('recipe_versions').set({ created_at: Date.now() - ms }).where('version', '<', 0).execute();
 
     beforeAll(async () => {
-      t = await testRuntime(dialect);
-      await t.rt.users.bootstrapAdmin(ADMIN);
-      app = await buildApp(t.rt);
-      await app.listen({ host: '127.0.0.1', port: 0 });
-      base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       await req('PUT', '/recipes/snap', recipe('live'));
     });
-    afterAll(async () => { await app?.close(); await t?.close(); });
 
     it('publish and discard prune the recipe\'s snapshots no job runs, but not a fresh one', async () => {
       const a = await tried('a');
@@ -81,12 +69,12 @@ for (const dialect of DIALECTS) {
       await db().updateTable('recipe_versions').set({ created_at: old }).where('version', '<', 0).execute();
       // Only the jobs of snapshot a are old enough to go; c's job is recent.
       await db().updateTable('jobs').set({ finished_at: old }).where('recipe', '=', 'snap').where('recipe_version', '=', a).execute();
-      const pruned = await prune(t.rt.store, 30 * DAY);
+      const pruned = await prune(api.rt.store, 30 * DAY);
       expect(pruned).toMatchObject({ jobs: 1, snapshots: 1 });
       expect(await snapshots()).toEqual([c]);
       // Published versions stay, whatever their age and jobs.
       expect((await req('GET', '/recipes/snap/versions')).body.items.map((v: { version: number }) => v.version)).toEqual([2, 1]);
-      expect(await prune(t.rt.store, 30 * DAY)).toMatchObject({ jobs: 0, snapshots: 0 });
+      expect(await prune(api.rt.store, 30 * DAY)).toMatchObject({ jobs: 0, snapshots: 0 });
     });
   });
 }
