@@ -19,7 +19,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLoad } from './loadgen.js';
-import { log, sleep, tempDir, removeDir, freePort, startHookflow, startBare, stopChild, exited, cpuSeconds } from './server.js';
+import { log, sleep, tempDir, removeDir, freePort, startHookflow, startBare, stopChild, exited, cpuSeconds, RECIPE_TWO_STEPS } from './server.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
@@ -28,18 +28,6 @@ const CLIENT = process.env.BENCH_CLIENT ?? 'undici';
 const ROUNDS = Number(process.env.BENCH_NODE_RED_ROUNDS ?? 1);
 const TARGET = 3;
 
-// The recipe of run.js's webhook_ack_with_workers.
-const RECIPE_TWO_STEPS = `name: bench-two-steps
-trigger:
-  type: webhook
-steps:
-  - id: first
-    action: transform
-    with: { a: "{{ trigger.body.n }}" }
-  - id: second
-    action: transform
-    with: { b: "{{ steps.first.a + 1 }}" }
-`;
 
 const FLOWS = [
   { id: 'bench-tab', type: 'tab', label: 'bench' },

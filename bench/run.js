@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { runLoad } from './loadgen.js';
 import {
   log, sleep, tempDir, removeDir, rssMb, rssSampler, startHookflow, startBare,
-  pgReachable, pgSchemaName, pgDropSchema, PG_URL, cpuSeconds, mainThreadCpuSeconds, mainThreadSched,
+  pgReachable, pgSchemaName, pgDropSchema, PG_URL, cpuSeconds, RECIPE_TWO_STEPS, mainThreadCpuSeconds, mainThreadSched,
 } from './server.js';
 import { summarise } from './profile.js';
 import { benchLoop } from './loop.js';
@@ -44,17 +44,6 @@ const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',').map((s
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const PROFILE_DIR = PROFILE ? tempDir('hookflow-prof-') : null;
 
-const RECIPE_TWO_STEPS = `name: bench-two-steps
-trigger:
-  type: webhook
-steps:
-  - id: first
-    action: transform
-    with: { a: "{{ trigger.body.n }}" }
-  - id: second
-    action: transform
-    with: { b: "{{ steps.first.a + 1 }}" }
-`;
 
 const RECIPE_BIG = `name: bench-big-body
 trigger:

@@ -240,3 +240,16 @@ export async function pgDropSchema(schema) {
     await c.end();
   }
 }
+
+/** The two-step recipe of webhook_ack_with_workers, jobs_e2e and the Node-RED comparison. */
+export const RECIPE_TWO_STEPS = `name: bench-two-steps
+trigger:
+  type: webhook
+steps:
+  - id: first
+    action: transform
+    with: { a: "{{ trigger.body.n }}" }
+  - id: second
+    action: transform
+    with: { b: "{{ steps.first.a + 1 }}" }
+`;
