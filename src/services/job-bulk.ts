@@ -14,11 +14,10 @@ import { sql } from 'kysely';
 import type { Store } from '../store/types.js';
 import { HookflowError } from '../errors.js';
 import { jobId } from '../queue/ids.js';
-import { conditions, scan, type JobFilter } from './job-search.js';
-import { cancelDescendants } from './jobs.js';
+import { conditions, countMatches, scan, type JobFilter } from './job-search.js';
+import { cancelJobs } from './jobs.js';
 
 const BATCH = 500;
-const ACTIVE = ['queued', 'waiting', 'running'];
 
 export type BulkAction = 'repeat' | 'cancel';
 export interface BulkResult { matched: number; done: number; skipped: number }
@@ -40,11 +39,6 @@ async function* batches(store: Store, f: JobFilter, scanned: number[] | null): A
   }
 }
 
-async function count(store: Store, f: JobFilter): Promise<number> {
-  const r = await store.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => conditions(eb, f, store.dialect)).executeTakeFirst();
-  return Number(r?.n ?? 0);
-}
-
 /** New jobs from the same stored trigger text, each linked as a repeat of its original; jobs of deleted recipes are skipped. */
 async function repeatBatch(store: Store, numbers: number[], now: number): Promise<number> {
   const pairs = numbers.map((n) => sql`(${jobId(now)}, ${n})`);
@@ -57,30 +51,15 @@ async function repeatBatch(store: Store, numbers: number[], now: number): Promis
   return Number(r.numAffectedRows ?? 0);
 }
 
-async function cancelBatch(store: Store, numbers: number[], now: number): Promise<number> {
-  const error = JSON.stringify({ code: 'HF_ERR_JOB_CANCELED', message: 'The job was canceled' });
-  return store.tx(async (trx) => {
-    const rows = await trx.updateTable('jobs').set({ status: 'canceled', finished_at: now, locked_by: null, locked_until: null, error })
-      .where('number', 'in', numbers).where('status', 'in', ACTIVE).returning(['id', 'parent_job_id']).execute();
-    if (!rows.length) return 0;
-    const ids = rows.map((r) => r.id);
-    const parents = rows.map((r) => r.parent_job_id).filter((p): p is string => !!p);
-    if (parents.length) await trx.updateTable('jobs').set({ status: 'queued', run_at: now }).where('id', 'in', parents).where('status', '=', 'waiting').execute();
-    await trx.updateTable('ops_actions').set({ status: 'request_canceled', closed_at: now }).where('job_id', 'in', ids).where('status', '=', 'open').execute();
-    await cancelDescendants(trx, ids, now);
-    return rows.length;
-  });
-}
-
 export async function bulk(store: Store, action: BulkAction, filter: JobFilter, expected: number): Promise<BulkResult> {
   const top = await store.db.selectFrom('jobs').select((eb) => eb.fn.max('number').as('n')).executeTakeFirst();
   const f: JobFilter = { ...filter, maxNumber: Number(top?.n ?? 0) };
   const scanned = f.expr ? (await scan(store, f, f.expr)).numbers : null;
-  const matched = scanned ? scanned.length : await count(store, f);
+  const matched = scanned ? scanned.length : await countMatches(store, f);
   if (matched !== expected) throw new HookflowError('HF_ERR_JOBS_CHANGED', { matched, expected, action }, { details: { matched, expected } });
   let done = 0;
   for await (const numbers of batches(store, f, scanned)) {
-    done += action === 'repeat' ? await repeatBatch(store, numbers, Date.now()) : await cancelBatch(store, numbers, Date.now());
+    done += action === 'repeat' ? await repeatBatch(store, numbers, Date.now()) : await store.tx((trx) => cancelJobs(trx, 'number', numbers, Date.now()));
   }
   // Jobs that left the filter on the way (finished, say) count as skipped.
   return { matched, done, skipped: matched - done };

@@ -108,6 +108,12 @@ function truthy(v: unknown): boolean {
   return Boolean(v);
 }
 
+/** Jobs matching the SQL part of a filter. */
+export async function countMatches(store: Store, f: JobFilter): Promise<number> {
+  const r = await store.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => conditions(eb, f, store.dialect)).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
 export interface Scan {
   /** Numbers of the matching jobs, newest first. */
   numbers: number[];

@@ -10,7 +10,7 @@ import { HookflowError } from '../errors.js';
 import { MAX_CALL_DEPTH_LIMIT } from '../config/index.js';
 import { byteLength, capped, ifSmall, type ValueLimits } from './job-values.js';
 import { bulk, type BulkAction, type BulkResult } from './job-bulk.js';
-import { conditions, parseFilter, scan, type JobFilter, type JobFilterInput } from './job-search.js';
+import { conditions, countMatches, parseFilter, scan, type JobFilter, type JobFilterInput } from './job-search.js';
 
 export interface JobView {
   id: string;
@@ -121,9 +121,8 @@ export class JobService {
   }
 
   /** Jobs matching the SQL part of a filter. */
-  async count(f: JobFilter): Promise<number> {
-    const r = await this.store.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => conditions(eb, f, this.store.dialect)).executeTakeFirst();
-    return Number(r?.n ?? 0);
+  count(f: JobFilter): Promise<number> {
+    return countMatches(this.store, f);
   }
 
   /** Repeat or cancel every job the filter matches, if `expected` is still their count (job-bulk.ts). */
@@ -200,17 +199,7 @@ export class JobService {
   async cancel(idOrNumber: string): Promise<JobView> {
     const r = await this.row(idOrNumber);
     const now = Date.now();
-    const updated = await this.store.tx(async (trx) => {
-      const res = await trx.updateTable('jobs')
-        .set({ status: 'canceled', finished_at: now, locked_by: null, locked_until: null, error: JSON.stringify({ code: 'HF_ERR_JOB_CANCELED', message: 'The job was canceled' }) })
-        .where('id', '=', r.id).where('status', 'in', ['queued', 'waiting', 'running']).executeTakeFirst();
-      // People's open actions on this job end with it, so no inbox offers them any more.
-      // A parent waiting in recipe.call wakes now and reads that its child was canceled.
-      if (Number(res.numUpdatedRows) > 0 && r.parent_job_id) await trx.updateTable('jobs').set({ status: 'queued', run_at: now }).where('id', '=', r.parent_job_id).where('status', '=', 'waiting').execute();
-      if (Number(res.numUpdatedRows) > 0) await trx.updateTable('ops_actions').set({ status: 'request_canceled', closed_at: now }).where('job_id', '=', r.id).where('status', '=', 'open').execute();
-      if (Number(res.numUpdatedRows) > 0) await cancelDescendants(trx, r.id, now);
-      return Number(res.numUpdatedRows);
-    });
+    const updated = await this.store.tx((trx) => cancelJobs(trx, 'id', [r.id], now));
     if (updated === 0) throw new HookflowError('HF_ERR_JOB_NOT_ACTIVE', { id: r.id, status: r.status, action: 'canceled' });
     return this.show(r.id);
   }
@@ -224,6 +213,24 @@ export class JobService {
     const r = await this.store.db.selectFrom('jobs').select((eb) => eb.fn.min('created_at').as('t')).where('status', '=', 'queued').where('run_at', '<=', Date.now()).executeTakeFirst();
     return r?.t ? (Date.now() - Number(r.t)) / 1000 : 0;
   }
+}
+
+/**
+ * Cancels the active jobs among `keys` (job ids or numbers), with what a cancel brings: a parent
+ * waiting in recipe.call wakes and reads that its child was canceled, people's open actions on
+ * these jobs end (no inbox offers them any more), and their calls are canceled. Answers how many.
+ */
+export async function cancelJobs(trx: Transaction<DB>, by: 'id' | 'number', keys: Array<string | number>, now: number): Promise<number> {
+  const error = JSON.stringify({ code: 'HF_ERR_JOB_CANCELED', message: 'The job was canceled' });
+  const rows = await trx.updateTable('jobs').set({ status: 'canceled', finished_at: now, locked_by: null, locked_until: null, error })
+    .where(by, 'in', keys as never[]).where('status', 'in', ['queued', 'waiting', 'running']).returning(['id', 'parent_job_id']).execute();
+  if (!rows.length) return 0;
+  const ids = rows.map((r) => r.id);
+  const parents = rows.map((r) => r.parent_job_id).filter((p): p is string => !!p);
+  if (parents.length) await trx.updateTable('jobs').set({ status: 'queued', run_at: now }).where('id', 'in', parents).where('status', '=', 'waiting').execute();
+  await trx.updateTable('ops_actions').set({ status: 'request_canceled', closed_at: now }).where('job_id', 'in', ids).where('status', '=', 'open').execute();
+  await cancelDescendants(trx, ids, now);
+  return rows.length;
 }
 
 /**

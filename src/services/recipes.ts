@@ -54,6 +54,12 @@ export interface Endpoint {
 
 const ENDPOINT_TTL_MS = 2000;
 
+/** A body saved under a recipe's URL must name that recipe (a rename is its own call). */
+function namesRecipe(recipe: Recipe, name: string): Recipe {
+  if (recipe.name !== name) throw new HookflowError('HF_ERR_RECIPE_INVALID', { reason: `the body names recipe ${recipe.name}, the URL ${name}; rename with POST /api/v1/recipes/${name}/rename` });
+  return recipe;
+}
+
 export class RecipeService implements RecipeSource {
   /** By `name@version`; the promise, so jobs that start together read and compile a version once. */
   readonly #compiled = new Map<string, Promise<CompiledRecipe>>();
@@ -128,7 +134,7 @@ export class RecipeService implements RecipeSource {
   async apply(input: string | object, format: 'yaml' | 'json' | 'auto' = 'auto', name?: string): Promise<ApplyResult> {
     const recipe = await this.check(input, format);
     // PUT /recipes/{name}: a body naming another recipe is refused before anything is stored.
-    if (name !== undefined && recipe.name !== name) throw new HookflowError('HF_ERR_RECIPE_INVALID', { reason: `the body names recipe ${recipe.name}, the URL ${name}; rename with POST /api/v1/recipes/${name}/rename` });
+    if (name !== undefined) namesRecipe(recipe, name);
     const result = await this.store.tx((trx) => this.#applyIn(trx, recipe, Date.now()));
     this.#applied();
     return { ...(await this.summary(recipe.name)), changed: result.changed };
@@ -175,8 +181,7 @@ export class RecipeService implements RecipeSource {
   /** Reads and checks a body as PUT does, and that it names the recipe of the URL. */
   async #checkFor(name: string, body: string | Record<string, unknown>): Promise<Recipe> {
     const recipe = typeof body === 'string' ? await this.check(body, 'yaml') : await this.check({ name, ...body }, 'json');
-    if (recipe.name !== name) throw new HookflowError('HF_ERR_RECIPE_INVALID', { reason: `the body names recipe ${recipe.name}, the URL ${name}; rename with POST /api/v1/recipes/${name}/rename` });
-    return recipe;
+    return namesRecipe(recipe, name);
   }
 
   /**
