@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(HERE, '..');
-const CLI = join(ROOT, 'dist', 'cli', 'index.js');
+// BENCH_CLI: another build's dist/cli/index.js, to compare two builds back to back on one machine.
+const CLI = process.env.BENCH_CLI ?? join(ROOT, 'dist', 'cli', 'index.js');
 
 export const log = (...a) => process.stderr.write(`[bench] ${a.join(' ')}\n`);
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

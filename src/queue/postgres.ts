@@ -45,23 +45,19 @@ export class PostgresQueueSql implements QueueSql {
   }
 
   async insertJobs(jobs: NewJob[]): Promise<InsertResult[]> {
-    // One multi-row INSERT per batch: one commit (one fsync) for every event in it.
-    const cols = ['id', 'recipe', 'recipe_version', 'trigger', 'dedup_key', 'repeat_of', 'concurrency_key', 'run_at', 'timeout_at', 'created_at', 'title'] as const;
-    const values: unknown[] = [];
-    // A job handed to a worker of this process as it is enqueued goes in claimed (see NewJob.claim).
-    const w = cols.length + 2;
-    const rows = jobs.map((j, i) => {
-      for (const c of cols) values.push(j[c]);
-      values.push(j.claim?.lease ?? null, j.claim?.until ?? null);
-      const p = (k: number) => `$${i * w + k + 1}`;
-      const claimed = `${p(cols.length)}::text IS NOT NULL`;
-      return `(${cols.map((_, k) => p(k)).join(',')},CASE WHEN ${claimed} THEN 'running' ELSE 'queued' END,${p(cols.length)},${p(cols.length + 1)}::bigint,`
-        + `CASE WHEN ${claimed} THEN 1 ELSE 0 END,CASE WHEN ${claimed} THEN ${p(cols.indexOf('created_at'))}::bigint END)`;
-    });
-    // One statement is its own transaction: no BEGIN/COMMIT round trips. A key that conflicts with
-    // an insert still in flight waits for it, so a duplicate's first job has committed by the lookup.
-    const ins = await this.#pool.query<{ id: string; number: number }>(
-      `INSERT INTO jobs (${cols.join(',')}, status, locked_by, locked_until, claims, started_at) VALUES ${rows.join(',')} ON CONFLICT DO NOTHING RETURNING id, number`, values);
+    // One INSERT per batch: one commit (one fsync) for every event in it. The rows go as one JSON
+    // parameter to a named statement, so it is parsed and planned once per connection; as a
+    // multi-row VALUES list (13 parameters a row) it was planned again for every batch and pg
+    // serialised each parameter on our side. A job handed to a worker of this process as it is
+    // enqueued goes in claimed (see NewJob.claim). One statement is its own transaction: no
+    // BEGIN/COMMIT round trips. A key that conflicts with an insert still in flight waits for it,
+    // so a duplicate's first job has committed by the lookup.
+    const rows = JSON.stringify(jobs.map((j) => ({
+      id: j.id, recipe: j.recipe, recipe_version: j.recipe_version, trigger: j.trigger, dedup_key: wellFormed(j.dedup_key), repeat_of: j.repeat_of,
+      concurrency_key: j.concurrency_key, run_at: j.run_at, timeout_at: j.timeout_at, created_at: j.created_at, title: wellFormed(j.title),
+      lease: j.claim?.lease ?? null, until: j.claim?.until ?? null,
+    })));
+    const ins = await this.#pool.query<{ id: string; number: number }>({ name: 'hf_insert_jobs', text: INSERT_SQL, values: [rows] });
     const byId = new Map(ins.rows.map((r) => [r.id, r.number]));
     const out: InsertResult[] = [];
     for (const j of jobs) {
@@ -145,23 +141,33 @@ export class PostgresQueueSql implements QueueSql {
   async settle(items: Settle[]): Promise<boolean[]> {
     if (items.length === 0) return [];
     // Steps and events carry their run's lease: a stale run's rows for the same job are not written.
-    const steps = lastPerStep(items.flatMap((it) => it.steps.map((st) => ({ ...st, lease: it.workerId }))));
+    const steps = lastPerStep(items.flatMap((it) => it.steps.map((st) => ({ ...st, error: wellFormed(st.error), lease: it.workerId }))));
     const events = items.flatMap((it) => (it.events ?? []).map((e) => ({ ...e, job: it.jobId, lease: it.workerId })));
-    const col = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
+    const v = items.map((it) => ({
+      id: it.jobId, lease: it.workerId, status: it.status, error: wellFormed(it.error), at: it.at, run_at: it.runAt ?? it.at,
+      result: final(it) ? it.result ?? null : null, wake: final(it) ? it.wake ?? null : null,
+    }));
+    // Three JSON parameters: JSON.stringify is native, where pg built each text[] literal in JS
+    // element by element (escaping every quote of every step's input and output).
     const r = await this.#pool.query<{ id: string; lease: string }>({
       name: 'hf_settle',
       text: SETTLE_SQL,
-      values: [
-        col(items, 'jobId'), col(items, 'workerId'), col(items, 'status'), col(items, 'error'), col(items, 'at'), items.map((it) => it.runAt ?? it.at),
-        ...STEP_COLS.map((k) => col(steps, k)), col(steps, 'lease'),
-        col(events, 'job'), col(events, 'lease'), col(events, 'type'), col(events, 'recipe'), col(events, 'payload'), col(events, 'created_at'),
-        items.map((it) => (final(it) ? it.result ?? null : null)), items.map((it) => (final(it) ? it.wake ?? null : null)),
-      ],
+      values: [JSON.stringify(v), JSON.stringify(steps), JSON.stringify(events)],
     });
     // By id and lease: a stale run's item for the same job (another lease) stays false.
     const settled = new Set(r.rows.map((x) => `${x.id} ${x.lease}`));
     return items.map((it) => settled.has(`${it.jobId} ${it.workerId}`));
   }
+}
+
+/**
+ * A lone UTF-16 surrogate (a string built from JSON like "\ud800") is written by JSON.stringify as
+ * that escape, which PostgreSQL's json refuses; as a text parameter it used to become U+FFFD.
+ * Only these fields can hold one: the others are JSON text already, or ids. Keeps U+FFFD.
+ */
+function wellFormed(s: string | null): string | null {
+  const w = s as (string & { isWellFormed(): boolean; toWellFormed(): string }) | null; // Node 20 has both; lib es2022 does not declare them
+  return w === null || w.isWellFormed() ? s : w.toWellFormed();
 }
 
 const final = (it: Settle) => it.status === 'succeeded' || it.status === 'failed';
@@ -176,9 +182,18 @@ const STEP_TYPES: Record<(typeof STEP_COLS)[number], string> = {
   idempotency_key: 'text', started_at: 'bigint', finished_at: 'bigint',
 };
 const STEP_UPDATE = STEP_COLS.filter((k) => k !== 'job_id' && k !== 'step_id' && k !== 'idempotency_key').map((k) => `${k} = excluded.${k}`).join(', ');
+const JOB_COLS = 'id, recipe, recipe_version, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at, title';
+// ROWS FROM … WITH ORDINALITY: the jobs are numbered in the order they were acknowledged.
+const INSERT_SQL = `INSERT INTO jobs (${JOB_COLS}, status, locked_by, locked_until, claims, started_at)
+  SELECT ${JOB_COLS}, CASE WHEN lease IS NULL THEN 'queued' ELSE 'running' END, lease, until,
+    CASE WHEN lease IS NULL THEN 0 ELSE 1 END, CASE WHEN lease IS NULL THEN NULL ELSE created_at END
+  FROM ROWS FROM (json_to_recordset($1::json) AS (id text, recipe text, recipe_version int, trigger text, dedup_key text, repeat_of text,
+    concurrency_key text, run_at bigint, timeout_at bigint, created_at bigint, title text, lease text, until bigint)) WITH ORDINALITY
+    AS j(id, recipe, recipe_version, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at, title, lease, until, n)
+  ORDER BY n
+  ON CONFLICT DO NOTHING RETURNING id, number`;
 const SETTLE_SQL = `WITH v AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[],
-      $${STEP_COLS.length + 14}::text[], $${STEP_COLS.length + 15}::text[]) AS v(id, lease, status, error, at, run_at, result, wake)
+    SELECT * FROM json_to_recordset($1::json) AS v(id text, lease text, status text, error text, at bigint, run_at bigint, result text, wake text)
   ), held AS (
     SELECT j.id, j.locked_by AS lease FROM jobs j JOIN v ON j.id = v.id AND j.locked_by = v.lease WHERE j.status = 'running' ORDER BY j.id FOR UPDATE OF j
   ), done AS (
@@ -199,14 +214,14 @@ const SETTLE_SQL = `WITH v AS (
   ), steps AS (
     INSERT INTO job_steps (${STEP_COLS.join(', ')})
     SELECT ${STEP_COLS.map((k) => `s.${k}`).join(', ')}
-    FROM unnest(${STEP_COLS.map((k, i) => `$${i + 7}::${STEP_TYPES[k]}[]`).join(', ')}, $${STEP_COLS.length + 7}::text[]) AS s(${STEP_COLS.join(', ')}, lease)
+    FROM json_to_recordset($2::json) AS s(${STEP_COLS.map((k) => `${k} ${STEP_TYPES[k]}`).join(', ')}, lease text)
     WHERE (s.job_id, s.lease) IN (SELECT id, lease FROM done)
     ON CONFLICT (job_id, step_id) DO UPDATE SET ${STEP_UPDATE}
   ), events AS (
     INSERT INTO outbox (type, recipe, payload, created_at)
     SELECT e.type, e.recipe, e.payload, e.created_at
-    FROM unnest(${[8, 9, 10, 11, 12].map((k) => `$${STEP_COLS.length + k}::text[]`).join(', ')}, $${STEP_COLS.length + 13}::bigint[])
-      WITH ORDINALITY AS e(job, lease, type, recipe, payload, created_at, n)
+    FROM ROWS FROM (json_to_recordset($3::json) AS (job text, lease text, type text, recipe text, payload text, created_at bigint)) WITH ORDINALITY
+      AS e(job, lease, type, recipe, payload, created_at, n)
     WHERE (e.job, e.lease) IN (SELECT id, lease FROM done) ORDER BY e.n
   )
   SELECT id, lease FROM done`;

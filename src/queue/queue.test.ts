@@ -100,6 +100,29 @@ for (const dialect of DIALECTS) {
       expect(events.map((e) => JSON.parse(e.payload).id)).toEqual([ids[0]]);
     });
 
+    it('one batch is numbered in enqueue order; text with quotes, backslashes, newlines and a lone surrogate is kept', async () => {
+      const odd = 'q"uote \\back\nline \u2028 \ud800 end';
+      const results = await Promise.all(Array.from({ length: 40 }, (_, i) => q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { i, odd }, title: i === 3 ? odd : null, dedup_key: i === 5 ? odd : null })));
+      const numbers = results.map((r) => r.number);
+      expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+      const rows = await t.store.db.selectFrom('jobs').select(['id', 'trigger', 'title', 'dedup_key']).orderBy('number').execute();
+      expect(rows.map((r) => JSON.parse(r.trigger).i)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      // The trigger is JSON text (the surrogate is an escape in it); the title and key are text, where
+      // it becomes U+FFFD (once on PostgreSQL, once per UTF-8 byte of its WTF-8 form on SQLite).
+      const replaced = /^q"uote \\back\nline \u2028 \ufffd+ end$/;
+      expect(JSON.parse(rows[0]!.trigger).odd).toBe(odd);
+      expect(rows[3]!.title).toMatch(replaced);
+      expect(rows[5]!.dedup_key).toMatch(replaced);
+      const [job] = await q.sql.claim('w1', 1, Date.now(), 10_000);
+      const out = await t.store.queue.settle([{ jobId: job!.id, workerId: job!.locked_by!, status: 'failed', error: odd, at: Date.now(), steps: [{ job_id: job!.id, step_id: 's', seq: 0, status: 'failed', attempts: 1, input: JSON.stringify({ odd }), output: null, error: odd, idempotency_key: `${job!.id}:s:1`, started_at: 1, finished_at: 2 }] }]);
+      expect(out).toEqual([true]);
+      const done = await t.store.db.selectFrom('jobs').select(['status', 'error']).where('id', '=', job!.id).executeTakeFirstOrThrow();
+      expect(done).toMatchObject({ status: 'failed', error: expect.stringMatching(replaced) });
+      const st = await t.store.db.selectFrom('job_steps').select(['input', 'error']).where('job_id', '=', job!.id).executeTakeFirstOrThrow();
+      expect(JSON.parse(st.input!).odd).toBe(odd);
+      expect(st.error).toMatch(replaced);
+    });
+
     it('a stale run and the current run of one job in the same settle batch: only the current run writes', async () => {
       const { id } = await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: {} });
       const t0 = Date.now();
