@@ -7,13 +7,14 @@
  * one process and its transactions run one at a time; there the batch is written with prepared
  * statements (Kysely compiled a 400-row insert statement's parameters row by row).
  */
+import { sql } from 'kysely';
 import type { Store } from '../store/index.js';
 import { preparedStatements } from '../store/sqlite/prepared.js';
 import type { OutboxTable, WebhookDeliveriesTable, WebhooksTable } from '../store/schema.js';
 import { eventMatches } from './events.js';
 import { envelope, newMessageId } from './model.js';
 
-const INSERT_CHUNK = 400;
+const DELIVERY_COLS = 'id, webhook_id, outbox_id, event_type, payload, status, attempts, next_attempt_at, locked_by, last_status, last_error, created_at, updated_at';
 
 type Event = Omit<OutboxTable, 'id'> & { id: number | string };
 type SubRow = Pick<WebhooksTable, 'id' | 'event' | 'recipe' | 'verify' | 'verified_at'>;
@@ -56,8 +57,15 @@ export async function dispatchBatch(store: Store, now: number, limit = 500): Pro
     if (events.length === 0) return 0;
     const subs = await trx.selectFrom('webhooks').select(['id', 'event', 'recipe', 'verify', 'verified_at']).where('disabled', '=', 0).execute();
     const rows = fanOut(events, subs, now);
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await trx.insertInto('webhook_deliveries').values(rows.slice(i, i + INSERT_CHUNK)).onConflict((oc) => oc.doNothing()).execute();
+    // One statement for the whole fan-out, the rows as one JSON parameter (store/postgres/json-rows.ts).
+    if (rows.length) {
+      await sql`INSERT INTO webhook_deliveries (${sql.raw(DELIVERY_COLS)})
+        SELECT ${sql.raw(DELIVERY_COLS)} FROM ROWS FROM (json_to_recordset(${JSON.stringify(rows)}::json) AS (id text, webhook_id text, outbox_id bigint,
+          event_type text, payload text, status text, attempts int, next_attempt_at bigint, locked_by text, last_status int, last_error text,
+          created_at bigint, updated_at bigint)) WITH ORDINALITY
+          AS d(${sql.raw(DELIVERY_COLS)}, n)
+        ORDER BY n
+        ON CONFLICT DO NOTHING`.execute(trx);
     }
     const ids = events.map((e) => Number(e.id));
     await trx.updateTable('outbox').set({ dispatched_at: now }).where('id', 'in', ids).execute();

@@ -8,7 +8,9 @@
  * one synchronous transaction: through Kysely every row cost a query compile and a prepare, which
  * measured as much as the HTTP work of the attempt itself.
  */
+import { sql } from 'kysely';
 import type { Store } from '../store/index.js';
+import { wellFormed } from '../store/postgres/json-rows.js';
 import { preparedStatements } from '../store/sqlite/prepared.js';
 import type { DeliveryResult } from './deliver.js';
 import type { DeliveryRow } from './claim.js';
@@ -105,41 +107,36 @@ export async function recordOutcomes(store: Store, workerId: string, outcomes: O
   if (outcomes.length === 0) return [];
   if (store.sqlite) return recordSql(store.sqlite, (s) => s.record(workerId, outcomes, rules));
   return store.tx(async (trx) => {
-    // PostgreSQL binds at most 65,535 parameters per statement: 500 rows × 11 columns stays far below.
-    for (let i = 0; i < outcomes.length; i += 500) {
-      await trx.insertInto('webhook_attempts').values(outcomes.slice(i, i + 500).map(attemptRow)).execute();
-    }
-    // Successes share one statement per status code and time; failures differ in every field.
-    const groups = new Map<string, Outcome[]>();
-    for (const o of outcomes) {
-      if (!o.result.ok) {
-        await trx.updateTable('webhook_deliveries').set({
-          status: o.nextAt === null ? 'failed' : 'pending', attempts: o.row.attempts + 1, next_attempt_at: o.nextAt ?? o.at, locked_by: null,
-          last_status: o.result.status, last_error: o.result.error, updated_at: o.at,
-        }).where('id', '=', o.row.id).where('locked_by', '=', workerId).execute();
-        continue;
-      }
-      const k = `${o.result.status}|${o.at}`;
-      groups.set(k, [...(groups.get(k) ?? []), o]);
-    }
-    for (const g of groups.values()) {
-      const { at, result } = g[0]!;
-      // Fenced by locked_by: if our lease ran out and another process took the delivery, its record wins.
-      await trx.updateTable('webhook_deliveries').set((eb) => ({
-        status: 'succeeded', attempts: eb('attempts', '+', 1), next_attempt_at: at, locked_by: null, last_status: result.status, last_error: null, updated_at: at,
-      })).where('id', 'in', g.map((o) => o.row.id)).where('locked_by', '=', workerId).execute();
-    }
+    // The attempt log and every delivery's new state: one statement each for the whole batch, the
+    // rows as one JSON parameter (store/postgres/json-rows.ts). Before, successes were updated per
+    // status code and millisecond and failures one by one: tens of round trips per batch.
+    const rows = JSON.stringify(outcomes.map((o) => ({
+      ...attemptRow(o), error: wellFormed(o.result.error), status: o.result.ok ? 'succeeded' : o.nextAt === null ? 'failed' : 'pending', next: o.result.ok ? o.at : o.nextAt ?? o.at,
+    })));
+    await sql`INSERT INTO webhook_attempts (delivery_id, webhook_id, attempt, at, status_code, response, duration_ms, error, next_attempt_at, trigger)
+      SELECT delivery_id, webhook_id, attempt, at, status_code, response, round(duration_ms), error, next_attempt_at, trigger
+      FROM ROWS FROM (json_to_recordset(${rows}::json) AS (delivery_id text, webhook_id text, attempt int, at bigint, status_code int, response text,
+        duration_ms numeric, error text, next_attempt_at bigint, trigger text)) WITH ORDINALITY
+        AS o(delivery_id, webhook_id, attempt, at, status_code, response, duration_ms, error, next_attempt_at, trigger, n)
+      ORDER BY n`.execute(trx);
+    // Fenced by locked_by: if our lease ran out and another process took the delivery, its record wins.
+    await sql`UPDATE webhook_deliveries d SET status = o.status, attempts = d.attempts + 1, next_attempt_at = o.next, locked_by = NULL,
+        last_status = o.status_code, last_error = CASE WHEN o.status = 'succeeded' THEN NULL ELSE o.error END, updated_at = o.at
+      FROM json_to_recordset(${rows}::json) AS o(delivery_id text, status text, next bigint, status_code int, error text, at bigint)
+      WHERE d.id = o.delivery_id AND d.locked_by = ${workerId}`.execute(trx);
     const ids = [...new Set(outcomes.map((o) => o.row.webhook_id))];
     // PostgreSQL (SQLite returned above): the streaks are read locked, as other processes record too.
     const subs = new Map((await trx.selectFrom('webhooks').select([...SUB_COLUMNS]).where('id', 'in', ids).forUpdate().execute()).map((s) => [s.id, s]));
     const { updates, notices } = streaks(ids, subs, outcomes, rules);
-    for (const u of updates) {
-      await trx.updateTable('webhooks').set({
-        consecutive_failures: u.consecutive_failures, failing_since: u.failing_since, failing_notified: u.failing_notified,
-        last_delivery_at: u.last_delivery_at, last_delivery_status: u.last_delivery_status,
-        ...(u.last_error !== undefined ? { last_error: u.last_error } : {}),
-        ...(u.disabled_reason ? { disabled: 1, disabled_reason: u.disabled_reason } : {}),
-      }).where('id', '=', u.id).execute();
+    if (updates.length) {
+      const subRows = JSON.stringify(updates.map((u) => ({ ...u, set_error: u.last_error !== undefined, last_error: wellFormed(u.last_error ?? null) })));
+      await sql`UPDATE webhooks w SET consecutive_failures = u.consecutive_failures, failing_since = u.failing_since, failing_notified = u.failing_notified,
+          last_delivery_at = u.last_delivery_at, last_delivery_status = u.last_delivery_status,
+          last_error = CASE WHEN u.set_error THEN u.last_error ELSE w.last_error END,
+          disabled = CASE WHEN u.disabled_reason IS NOT NULL THEN 1 ELSE w.disabled END, disabled_reason = COALESCE(u.disabled_reason, w.disabled_reason)
+        FROM json_to_recordset(${subRows}::json) AS u(id text, consecutive_failures int, failing_since bigint, failing_notified int, last_delivery_at bigint,
+          last_delivery_status int, set_error boolean, last_error text, disabled_reason text)
+        WHERE w.id = u.id`.execute(trx);
     }
     if (notices.length) {
       const at = outcomes[outcomes.length - 1]!.at;

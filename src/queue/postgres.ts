@@ -17,6 +17,7 @@
  */
 import type pg from 'pg';
 import type { GuardedPool } from '../store/postgres/pool.js';
+import { wellFormed } from '../store/postgres/json-rows.js';
 import type { InsertResult, JobRow, NewJob, QueueSql, Settle, StepRow } from './types.js';
 
 const CLAIM_SET = `status = 'running', locked_by = $1::text || ':' || (claims + 1), locked_until = $2, claims = claims + 1, started_at = coalesce(started_at, $3)`;
@@ -158,16 +159,6 @@ export class PostgresQueueSql implements QueueSql {
     const settled = new Set(r.rows.map((x) => `${x.id} ${x.lease}`));
     return items.map((it) => settled.has(`${it.jobId} ${it.workerId}`));
   }
-}
-
-/**
- * A lone UTF-16 surrogate (a string built from JSON like "\ud800") is written by JSON.stringify as
- * that escape, which PostgreSQL's json refuses; as a text parameter it used to become U+FFFD.
- * Only these fields can hold one: the others are JSON text already, or ids. Keeps U+FFFD.
- */
-function wellFormed(s: string | null): string | null {
-  const w = s as (string & { isWellFormed(): boolean; toWellFormed(): string }) | null; // Node 20 has both; lib es2022 does not declare them
-  return w === null || w.isWellFormed() ? s : w.toWellFormed();
 }
 
 const final = (it: Settle) => it.status === 'succeeded' || it.status === 'failed';
