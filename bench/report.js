@@ -15,6 +15,7 @@ const m = lines.find((l) => l.bench === 'machine');
 const results = lines.filter((l) => l.bench !== 'machine');
 
 const n = (x, d = 0) => (typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: d }) : '—');
+const sign = (x) => (typeof x === 'number' && x >= 0 ? `+${n(x, 1)}` : n(x, 1));
 const bare = results.find((r) => r.bench === 'bare_http')?.rps;
 
 /** The headline figure, then details, of each kind of line. */
@@ -35,7 +36,10 @@ function describe(r) {
     case 'memory_10mb_body':
       return [`+${n(r.rss_growth_mb, 1)} MB RSS`, `baseline ${n(r.rss_baseline_mb)} MB, peak ${n(r.rss_peak_mb)} MB, ack ${n(r.ack_ms)} ms, job done ${n(r.job_done_ms)} ms`];
     case 'memory_100k_queued':
-      return [`+${n(r.rss_growth_10k_to_100k_mb, 1)} MB RSS 10k → 100k`, `${n(r.rss_10k_mb)} → ${n(r.rss_100k_mb)} MB, enqueue ${n(r.enqueue_rps)}/s`];
+      return r.rss_after_gc_growth_mb === undefined
+        ? [`${sign(r.rss_growth_10k_to_100k_mb)} MB RSS 10k → 100k`, `${n(r.rss_10k_mb)} → ${n(r.rss_100k_mb)} MB, enqueue ${n(r.enqueue_rps)}/s`]
+        : [`${sign(r.rss_after_gc_growth_mb)} MB RSS 10k → 100k after a full GC`,
+          `after GC ${n(r.rss_after_gc_10k_mb)} → ${n(r.rss_after_gc_100k_mb)} MB (JS heap ${n(r.heap_after_gc_10k_mb)} → ${n(r.heap_after_gc_100k_mb)} MB); as sampled under load ${n(r.rss_10k_mb)} → ${n(r.rss_100k_mb)} MB; enqueue ${n(r.enqueue_rps)}/s`];
     case 'outbound_throughput':
       return [`${n(r.per_second)} deliveries/s`, `${n(r.deliveries)} deliveries to ${r.subscriptions} subscriptions`];
     case 'outbound_engine':

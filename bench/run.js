@@ -27,7 +27,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { runLoad } from './loadgen.js';
 import {
-  log, sleep, tempDir, removeDir, rssMb, rssSampler, startHookflow, startBare,
+  log, sleep, tempDir, removeDir, rssMb, rssSampler, inspectorArgs, collectGarbage, startHookflow, startBare,
   pgReachable, pgSchemaName, pgDropSchema, PG_URL, cpuSeconds, RECIPE_TWO_STEPS, mainThreadCpuSeconds, mainThreadSched,
 } from './server.js';
 import { summarise } from './profile.js';
@@ -68,14 +68,14 @@ function progress(label) {
 }
 
 /** Starts hookflow for one store; returns the handle plus a cleanup for its data. */
-async function hookflow(store, { workers, recipe, dataDir, schema, label }) {
+async function hookflow(store, { workers, recipe, dataDir, schema, label, nodeArgs: extra = [] }) {
   const env = {};
   if (!workers) env.HOOKFLOW_WORKER_CONCURRENCY = '0';
   if (store === 'postgres') {
     env.HOOKFLOW_DATABASE_URL = PG_URL;
     env.HOOKFLOW_PG_SCHEMA = schema;
   }
-  const nodeArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${label}.${Date.now()}.cpuprofile`] : [];
+  const nodeArgs = [...extra, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${label}.${Date.now()}.cpuprofile`] : [])];
   return startHookflow({ env, dataDir, recipe, nodeArgs, label });
 }
 
@@ -294,17 +294,24 @@ async function benchQueued() {
   const label = 'memory_100k_queued-sqlite';
   log(`memory_100k_queued (sqlite): workers off, enqueue ${QUEUED_JOBS} small events`);
   await withStore('sqlite', async ({ dataDir }) => {
-    const h = await hookflow('sqlite', { workers: false, recipe: RECIPE_TWO_STEPS, dataDir, label });
+    // The inspector lets the bench force a full GC: RSS right after the load includes garbage V8
+    // has not collected yet (an idle process does not collect it); after a GC it is what is kept.
+    const inspector = await inspectorArgs();
+    const h = await hookflow('sqlite', { workers: false, recipe: RECIPE_TWO_STEPS, dataDir, label, nodeArgs: inspector.nodeArgs });
     try {
       const ready = rssMb(h.pid);
       const sampler = rssSampler(h.pid, 100);
       const first = Math.min(10_000, QUEUED_JOBS);
       const a = await runLoad({ url: h.recipe.trigger_url, concurrency: CONCURRENCY, total: first, client: CLIENT });
       const at10k = rssMb(h.pid);
-      log(`  ${first} queued: RSS ${round(at10k)} MB`);
+      const heap10k = await collectGarbage(inspector.port);
+      const gc10k = rssMb(h.pid);
+      log(`  ${first} queued: RSS ${round(at10k)} MB, after a full GC ${round(gc10k)} MB (JS heap ${round(heap10k)} MB)`);
       const b = await runLoad({ url: h.recipe.trigger_url, concurrency: CONCURRENCY, total: QUEUED_JOBS - first, startN: first, client: CLIENT, onProgress: progress(label) });
       const atAll = rssMb(h.pid);
       const { peak } = sampler.stop();
+      const heapAll = await collectGarbage(inspector.port);
+      const gcAll = rssMb(h.pid);
       const counts = await h.jobCounts();
       emit({
         bench: 'memory_100k_queued', store: 'sqlite', jobs_queued: counts.queued ?? 0,
@@ -313,6 +320,10 @@ async function benchQueued() {
         enqueue_p99_ms: b.p99_ms,
         rss_ready_mb: round(ready), rss_10k_mb: round(at10k), rss_100k_mb: round(atAll), rss_peak_mb: round(peak),
         rss_growth_10k_to_100k_mb: round(atAll - at10k),
+        rss_after_gc_10k_mb: round(gc10k), rss_after_gc_100k_mb: round(gcAll),
+        rss_after_gc_growth_mb: round(gcAll - gc10k),
+        heap_after_gc_10k_mb: round(heap10k), heap_after_gc_100k_mb: round(heapAll),
+        heap_after_gc_growth_mb: round(heapAll - heap10k),
       });
     } finally {
       await stopAndProfile(h, label);

@@ -9,6 +9,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { WebSocket } from 'undici';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(HERE, '..');
@@ -45,6 +46,46 @@ export function rssMb(pid) {
     return m ? Number(m[1]) / 1024 : NaN;
   } catch {
     return NaN;
+  }
+}
+
+/** Node arguments that open the inspector on a free loopback port, for `collectGarbage`. */
+export async function inspectorArgs() {
+  const port = await freePort();
+  return { port, nodeArgs: [`--inspect=127.0.0.1:${port}`] };
+}
+
+/**
+ * Runs a full garbage collection in the process whose inspector listens on `port`
+ * (`HeapProfiler.collectGarbage`, twice, as a heap snapshot would) and answers its JS heap in use
+ * afterwards in MB (`Runtime.getHeapUsage`). Tells memory still referenced from garbage V8 had
+ * not yet collected.
+ */
+export async function collectGarbage(port) {
+  const [target] = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+  const ws = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error('inspector connection failed')); });
+  let id = 0;
+  const waiting = new Map();
+  ws.onmessage = (m) => {
+    const msg = JSON.parse(String(m.data));
+    const w = waiting.get(msg.id);
+    if (!w) return;
+    waiting.delete(msg.id);
+    if (msg.error) w.reject(new Error(msg.error.message));
+    else w.resolve(msg.result);
+  };
+  const call = (method) => new Promise((resolve, reject) => {
+    waiting.set(++id, { resolve, reject });
+    ws.send(JSON.stringify({ id, method }));
+  });
+  try {
+    await call('HeapProfiler.collectGarbage');
+    await call('HeapProfiler.collectGarbage');
+    const { usedSize } = await call('Runtime.getHeapUsage');
+    return usedSize / 2 ** 20;
+  } finally {
+    ws.close();
   }
 }
 
