@@ -4,13 +4,15 @@
  * unknown keys point at the key itself, enums list the allowed values, patterns say in words
  * what they want.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { PATTERN_HINTS, RecipeSchema, StepSchema, TRIGGER_TYPES, VERIFY_TYPES } from './schema.js';
 import type { RecipeProblem } from './types.js';
 import { nearest } from '../catalog/catalog.js';
 
-const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true });
-const validate = ajv.addSchema(StepSchema).compile(RecipeSchema);
+// Compiled on first use (about 80 ms): a process that only runs stored versions never needs it.
+let compiled: ValidateFunction | undefined;
+const validator = (): ValidateFunction =>
+  (compiled ??= new Ajv({ allErrors: true, discriminator: true, strict: true }).addSchema(StepSchema).compile(RecipeSchema));
 
 function escape(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -47,6 +49,7 @@ function translate(e: ErrorObject): RecipeProblem | undefined {
 
 /** Schema problems in document order of Ajv's traversal, duplicates removed. */
 export function schemaProblems(obj: unknown): RecipeProblem[] {
+  const validate = validator();
   if (validate(obj)) return [];
   const seen = new Set<string>();
   const out: RecipeProblem[] = [];

@@ -16,6 +16,7 @@ import { oauthCallbackPlugin } from './oauth/index.js';
 import { opsPlugin } from './ops/index.js';
 import { uiPlugin } from './ui/index.js';
 import { alertEventsRoutes } from './api/alert-events.js';
+import { lazyCompilers } from './lazy-schemas.js';
 
 const MAX_PARAM_LENGTH = 2048;
 
@@ -40,6 +41,8 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     // path segment still gets a coded error (frameworkErrors), never Fastify's own 414 body.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: (err: Error, req: FastifyRequest, reply: FastifyReply) => onError(err, req, reply),
+    // Route schemas compile on a route's first request, not all at start-up (lazy-schemas.ts).
+    schemaController: { compilersFactory: lazyCompilers() },
   } as never) as unknown as FastifyInstance;
   app.setErrorHandler(onError);
   // Every JSON body outside /hooks (which reads raw bytes): depth is checked on the text before
