@@ -1,6 +1,7 @@
 /**
  * @module expressions/worker-url
- * Where the expression thread's code is. Built, it is `eval-worker.js` beside this file. Under the
+ * Where the expression thread's code is. Built, it is `dist/expressions/eval-worker.js` (also when
+ * this module runs inside the bundle in dist/bundle). Under the
  * test runner the sources are TypeScript, which a Worker cannot load, so the few self-contained
  * files the thread needs are transpiled once per process into a temporary folder.
  */
@@ -27,6 +28,7 @@ async function transpiled(): Promise<URL> {
 }
 
 export function workerUrl(): URL | Promise<URL> {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./eval-worker.js', import.meta.url);
+  // `../expressions/` reaches dist/expressions both from here and from a chunk in dist/bundle.
+  if (!import.meta.url.endsWith('.ts')) return new URL('../expressions/eval-worker.js', import.meta.url);
   return (dev ??= transpiled());
 }

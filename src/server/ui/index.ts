@@ -19,9 +19,13 @@ const SERVER_PATHS = /^\/(api|hooks|ops|oauth|healthz|metrics|\.well-known|webho
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
   + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
-/** The same folder from src/server/ui (tests) and dist/server/ui (the package). */
+/**
+ * The same folder from src/server/ui (tests), dist/server/ui (the compiled files) and dist/bundle
+ * (the bundle `npm start` runs, see scripts/bundle.js).
+ */
 export function webRoot(): string {
-  return fileURLToPath(new URL('../../../dist/web/', import.meta.url));
+  const candidates = ['../../../dist/web/', '../web/'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  return candidates.find((dir) => existsSync(`${dir}index.html`)) ?? candidates[0]!;
 }
 
 export async function uiPlugin(app: FastifyInstance, _opts: { rt: Runtime }): Promise<void> {
