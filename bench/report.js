@@ -34,7 +34,7 @@ function describe(r) {
     case 'jobs_e2e':
       return [`${n(r.jobs_per_s)} jobs/s`, `${n(r.jobs)} jobs in ${n(r.seconds, 2)} s from spawn; ${n(r.jobs_per_s_after_first_answer)} jobs/s after the first HTTP answer${r.server_cpu_us_per_job ? `; ${n(r.server_cpu_us_per_job)} µs CPU/job` : ''}`];
     case 'memory_10mb_body':
-      return [`+${n(r.rss_growth_mb, 1)} MB RSS`, `baseline ${n(r.rss_baseline_mb)} MB, peak ${n(r.rss_peak_mb)} MB, ack ${n(r.ack_ms)} ms, job done ${n(r.job_done_ms)} ms`];
+      return [`${sign(r.rss_growth_mb)} MB RSS`, `baseline ${n(r.rss_baseline_mb)} MB, peak ${n(r.rss_peak_mb)} MB, ack ${n(r.ack_ms)} ms, job done ${n(r.job_done_ms)} ms`];
     case 'memory_100k_queued':
       return r.rss_after_gc_growth_mb === undefined
         ? [`${sign(r.rss_growth_10k_to_100k_mb)} MB RSS 10k → 100k`, `${n(r.rss_10k_mb)} → ${n(r.rss_100k_mb)} MB, enqueue ${n(r.enqueue_rps)}/s`]
