@@ -21,7 +21,7 @@ describe('lazy route schemas', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('HF_ERR_VALIDATION');
     expect(bad.body.error.message).toBe("Invalid request: body must have required property 'type'");
-    // Response serialization: the declared fields, and a secret never among them.
+    // Response serialization: the created and the shown connection carry the same declared fields.
     const ok = await s.req('POST', '/connections', { name: 'lazy', type: 'http', config: { base_url: 'https://example.com' } });
     expect(ok.status).toBe(201);
     const shown = await s.req('GET', '/connections/lazy');
