@@ -21,13 +21,14 @@ export class SqliteQueueSql implements QueueSql {
     this.#db = db;
     this.#lock = lock;
     this.#s = {
+      // Positional parameters: better-sqlite3 binds an object's named parameters by looking each
+      // name up, ~2 µs of an insert's ~9 µs in a micro-bench (200k inserts of 26 per commit).
       insert: db.prepare(`INSERT INTO jobs (id, recipe, recipe_version, status, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at, title)
-        VALUES (@id, @recipe, @recipe_version, 'queued', @trigger, @dedup_key, @repeat_of, @concurrency_key, @run_at, @timeout_at, @created_at, @title)
+        VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT DO NOTHING RETURNING number`),
       insertClaimed: db.prepare(`INSERT INTO jobs (id, recipe, recipe_version, status, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at,
           title, locked_by, locked_until, claims, started_at)
-        VALUES (@id, @recipe, @recipe_version, 'running', @trigger, @dedup_key, @repeat_of, @concurrency_key, @run_at, @timeout_at, @created_at,
-          @title, @lease, @until, 1, @created_at)
+        VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
         ON CONFLICT DO NOTHING RETURNING number`),
       findDup: db.prepare(`SELECT id, number FROM jobs WHERE recipe = ? AND dedup_key = ?`),
       claim: db.prepare(`UPDATE jobs SET status = 'running', locked_by = @worker || ':' || (claims + 1), locked_until = @until, claims = claims + 1,
@@ -48,16 +49,16 @@ export class SqliteQueueSql implements QueueSql {
       reap: db.prepare(`UPDATE jobs SET status = 'queued', locked_by = NULL, locked_until = NULL, crashes = crashes + 1 WHERE status = 'running' AND locked_until < ?`),
       holds: db.prepare(`UPDATE jobs SET locked_until = max(locked_until, coalesce(?, locked_until)) WHERE id = ? AND locked_by = ? AND status = 'running'`),
       upsertStep: db.prepare(`INSERT INTO job_steps (job_id, step_id, seq, status, attempts, input, output, error, idempotency_key, started_at, finished_at)
-        VALUES (@job_id, @step_id, @seq, @status, @attempts, @input, @output, @error, @idempotency_key, @started_at, @finished_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (job_id, step_id) DO UPDATE SET seq = excluded.seq, status = excluded.status, attempts = excluded.attempts,
           input = excluded.input, output = excluded.output, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at`),
-      finish: db.prepare(`UPDATE jobs SET status = @status, error = @error, finished_at = @at, locked_by = NULL, locked_until = NULL
-        WHERE id = @id AND locked_by = @worker AND status = 'running'`),
+      finish: db.prepare(`UPDATE jobs SET status = ?, error = ?, finished_at = ?, locked_by = NULL, locked_until = NULL
+        WHERE id = ? AND locked_by = ? AND status = 'running'`),
       result: db.prepare(`UPDATE jobs SET result = ? WHERE id = ?`),
       wake: db.prepare(`UPDATE jobs SET status = 'queued', run_at = ? WHERE id = ? AND status = 'waiting'`),
-      event: db.prepare(`INSERT INTO outbox (type, recipe, payload, created_at) VALUES (@type, @recipe, @payload, @created_at)`),
-      release: db.prepare(`UPDATE jobs SET status = @status, error = @error, run_at = @run_at, locked_by = NULL, locked_until = NULL
-        WHERE id = @id AND locked_by = @worker AND status = 'running'`),
+      event: db.prepare(`INSERT INTO outbox (type, recipe, payload, created_at) VALUES (?, ?, ?, ?)`),
+      release: db.prepare(`UPDATE jobs SET status = ?, error = ?, run_at = ?, locked_by = NULL, locked_until = NULL
+        WHERE id = ? AND locked_by = ? AND status = 'running'`),
     };
   }
 
@@ -66,7 +67,9 @@ export class SqliteQueueSql implements QueueSql {
     return this.#lock.run(() =>
       this.#db.transaction(() =>
         jobs.map((j): InsertResult => {
-          const row = (j.claim ? s.insertClaimed.get({ ...j, claim: undefined, ...j.claim }) : s.insert.get(j)) as { number: number } | undefined;
+          const row = (j.claim
+            ? s.insertClaimed.get(j.id, j.recipe, j.recipe_version, j.trigger, j.dedup_key, j.repeat_of, j.concurrency_key, j.run_at, j.timeout_at, j.created_at, j.title, j.claim.lease, j.claim.until, j.created_at)
+            : s.insert.get(j.id, j.recipe, j.recipe_version, j.trigger, j.dedup_key, j.repeat_of, j.concurrency_key, j.run_at, j.timeout_at, j.created_at, j.title)) as { number: number } | undefined;
           if (row) return { id: j.id, number: row.number, duplicate: false };
           const dup = s.findDup.get(j.recipe, j.dedup_key) as { id: string; number: number };
           return { id: dup.id, number: dup.number, duplicate: true };
@@ -107,7 +110,7 @@ export class SqliteQueueSql implements QueueSql {
     return this.#lock.run(() =>
       this.#db.transaction(() => {
         if (s.holds.run(renewUntil ?? null, jobId, workerId).changes === 0) return false;
-        for (const st of steps) s.upsertStep.run(st);
+        for (const st of steps) upsertStep(s.upsertStep, st);
         return true;
       })(),
     );
@@ -120,11 +123,11 @@ export class SqliteQueueSql implements QueueSql {
         items.map((it) => {
           const final = it.status === 'succeeded' || it.status === 'failed';
           const res = final
-            ? s.finish.run({ status: it.status, error: it.error, at: it.at, id: it.jobId, worker: it.workerId })
-            : s.release.run({ status: it.status, error: it.error, run_at: it.runAt ?? it.at, id: it.jobId, worker: it.workerId });
+            ? s.finish.run(it.status, it.error, it.at, it.jobId, it.workerId)
+            : s.release.run(it.status, it.error, it.runAt ?? it.at, it.jobId, it.workerId);
           if (res.changes === 0) return false;
-          for (const st of it.steps) s.upsertStep.run(st);
-          for (const ev of it.events ?? []) s.event.run(ev);
+          for (const st of it.steps) upsertStep(s.upsertStep, st);
+          for (const ev of it.events ?? []) s.event.run(ev.type, ev.recipe, ev.payload, ev.created_at);
           if (final && it.result !== undefined) s.result.run(it.result, it.jobId);
           if (final && it.wake) s.wake.run(it.at, it.wake);
           return true;
@@ -132,4 +135,8 @@ export class SqliteQueueSql implements QueueSql {
       )(),
     );
   }
+}
+
+function upsertStep(stmt: BetterSqlite3.Statement, st: StepRow): void {
+  stmt.run(st.job_id, st.step_id, st.seq, st.status, st.attempts, st.input, st.output, st.error, st.idempotency_key, st.started_at, st.finished_at);
 }
