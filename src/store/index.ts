@@ -17,7 +17,7 @@ export interface StoreSettings {
   pgSchema?: string;
   pgTimeouts?: { statementMs: number; connectMs: number; keepAliveMs: number };
   healthTimeoutMs?: number;
-  /** PostgreSQL connection errors: logged, never fatal. */
+  /** PostgreSQL connection errors, and why SQLite's checkpoint thread stopped: logged, never fatal. */
   onError?: (e: Error) => void;
 }
 
@@ -26,5 +26,5 @@ export function openStore(s: StoreSettings): Promise<Store> {
     return openPostgres({ url: s.databaseUrl, schema: s.pgSchema, timeouts: s.pgTimeouts, healthTimeoutMs: s.healthTimeoutMs, onError: s.onError });
   }
   fs.mkdirSync(s.dataDir, { recursive: true });
-  return openSqlite({ file: path.join(s.dataDir, 'hookflow.db') });
+  return openSqlite({ file: path.join(s.dataDir, 'hookflow.db'), onError: s.onError });
 }

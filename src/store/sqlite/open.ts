@@ -9,6 +9,7 @@ import type { Store } from '../types.js';
 import { migrate } from '../migrations/index.js';
 import { Mutex } from '../mutex.js';
 import { SqliteQueueSql } from '../../queue/sqlite.js';
+import { startCheckpointer } from './checkpointer.js';
 
 export interface SqliteOptions {
   file: string;
@@ -18,6 +19,8 @@ export interface SqliteOptions {
    * measured about 8x slower for single-row enqueues here.
    */
   synchronous?: 'NORMAL' | 'FULL';
+  /** Why the checkpoint thread stopped (the writer then checkpoints by itself again). */
+  onError?: (e: Error) => void;
 }
 
 export async function openSqlite(opts: SqliteOptions): Promise<Store> {
@@ -33,6 +36,7 @@ export async function openSqlite(opts: SqliteOptions): Promise<Store> {
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
   await migrate(db, 'sqlite');
   const lock = new Mutex();
+  const checkpoints = startCheckpointer(database, opts.file, lock, { onError: opts.onError });
   return {
     dialect: 'sqlite',
     db,
@@ -43,6 +47,7 @@ export async function openSqlite(opts: SqliteOptions): Promise<Store> {
       database.prepare('SELECT 1').get();
     },
     close: async () => {
+      await checkpoints.stop();
       await db.destroy();
     },
   };
