@@ -57,7 +57,15 @@ export class Metrics {
   }
 }
 
+const LABEL_BAD = /["\\\n]/g;
+
+// Called on every accepted event and finished job: a loop over the keys, and a replace only for a
+// value that needs one (Object.entries + map + join + a regex per label was ~1 µs per call).
 function labelString(labels: Record<string, string>): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${String(v).replace(/["\\\n]/g, '_')}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
+  let out = '';
+  for (const k in labels) {
+    const v = String(labels[k]);
+    out += `${out ? ',' : '{'}${k}="${v.includes('"') || v.includes('\\') || v.includes('\n') ? v.replace(LABEL_BAD, '_') : v}"`;
+  }
+  return out ? `${out}}` : '';
 }
