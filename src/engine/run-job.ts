@@ -17,6 +17,7 @@ import { Suspend } from './actions.js';
 import { retryDelayMs } from './backoff.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import { scrubText } from '../security/index.js';
+import { isoTime } from '../queue/iso.js';
 import type { CompiledSteps, EngineDeps } from './types.js';
 import { runForeach, runStop, runSwitch, stopOutcome, switchSteps, type BlockHost, type Frame, type Outcome, type Scope } from './blocks.js';
 // Registers recipe.call (callable recipes) with the action registry.
@@ -159,8 +160,8 @@ class JobRun {
       type: `job.${status}`, recipe: job.recipe, created_at: at,
       payload: JSON.stringify({
         id: job.id, number: job.number, recipe: job.recipe, recipe_version: job.recipe_version, status, repeat_of: job.repeat_of,
-        error: error ? JSON.parse(error) : null, created_at: new Date(job.created_at).toISOString(),
-        finished_at: status === 'waiting' ? null : new Date(at).toISOString(), ...(status === 'waiting' ? { resume_at: runAt ? new Date(runAt).toISOString() : null } : {}),
+        error: error ? JSON.parse(error) : null, created_at: isoTime(job.created_at),
+        finished_at: status === 'waiting' ? null : isoTime(at), ...(status === 'waiting' ? { resume_at: runAt ? new Date(runAt).toISOString() : null } : {}),
       }),
     }];
     const wake = status === 'succeeded' || status === 'failed' ? job.parent_job_id : null;

@@ -10,6 +10,7 @@ import type { WebhookTrigger } from '../recipes/types.js';
 import { HookflowError } from '../errors.js';
 import { isJsonType, mediaType, parseBody, parseJson } from './body.js';
 import { isJson } from './json-check.js';
+import { isoTime } from '../queue/iso.js';
 
 export interface WebhookEvent {
   trigger: { body: unknown; headers: Record<string, unknown>; query: Record<string, unknown>; method: string; received_at: string };
@@ -21,7 +22,7 @@ export interface WebhookEvent {
   triggerJson: string;
 }
 
-const SENSITIVE = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key'];
+const SENSITIVE = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
 
 export async function acceptWebhook(def: WebhookTrigger, req: InboundRequest & { method: string; contentType?: string; jsonValid?: boolean }, opts: { recipe: string; bodyLimit: number; dedup?: DedupKey }): Promise<WebhookEvent> {
   const limit = Math.min(def.body_limit ?? opts.bodyLimit, opts.bodyLimit);
@@ -38,7 +39,7 @@ export async function acceptWebhook(def: WebhookTrigger, req: InboundRequest & {
   const headers = storedHeaders(req.headers, def);
   const query = { ...req.query };
   if (def.verify?.type === 'query_secret') delete query[def.verify.param ?? 'token'];
-  const received_at = new Date().toISOString();
+  const received_at = isoTime(Date.now());
   const trigger = {
     get body(): unknown { if (!parsed) { body = JSON.parse(text!); parsed = true; } return body; },
     headers, query, method: req.method, received_at,
@@ -62,9 +63,8 @@ function header(h: InboundRequest['headers'], name: string): string | undefined 
 
 /** Credentials the sender used to authenticate never become job data. */
 function storedHeaders(h: InboundRequest['headers'], def: WebhookTrigger): Record<string, unknown> {
-  const drop = new Set(SENSITIVE);
-  if (def.verify?.type === 'header_token') drop.add(def.verify.header.toLowerCase());
+  const token = def.verify?.type === 'header_token' ? def.verify.header.toLowerCase() : null;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(h)) out[k] = drop.has(k) ? '[redacted]' : v;
+  for (const k in h) out[k] = SENSITIVE.has(k) || k === token ? '[redacted]' : h[k];
   return out;
 }
