@@ -42,6 +42,7 @@ const QUEUED_JOBS = Number(process.env.BENCH_QUEUED_JOBS ?? 100_000);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim()).filter(Boolean)) : null;
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',').map((s) => s.trim());
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const PROFILE_DIR = PROFILE ? tempDir('hookflow-prof-') : null;
 
 
@@ -75,7 +76,7 @@ async function hookflow(store, { workers, recipe, dataDir, schema, label, nodeAr
     env.HOOKFLOW_DATABASE_URL = PG_URL;
     env.HOOKFLOW_PG_SCHEMA = schema;
   }
-  const nodeArgs = [...extra, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${label}.${Date.now()}.cpuprofile`] : [])];
+  const nodeArgs = [...extra, ...NODE_ARGS, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${label}.${Date.now()}.cpuprofile`] : [])];
   return startHookflow({ env, dataDir, recipe, nodeArgs, label });
 }
 
