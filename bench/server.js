@@ -295,3 +295,54 @@ steps:
     action: transform
     with: { b: "{{ steps.first.a + 1 }}" }
 `;
+
+/**
+ * Samples the number of queued jobs every `everyMs` straight from the store, on a connection of
+ * the bench's own (SQLite read-only in WAL mode, PostgreSQL a client of its own), so the server
+ * under load answers nothing extra. `stop()` resolves to the samples as [ms since start, queued].
+ */
+export async function queueSampler({ store, dataDir, schema, everyMs = 1000 }) {
+  let count;
+  let close;
+  if (store === 'postgres') {
+    const c = await pgClient();
+    count = async () => Number((await c.query(`SELECT count(*) AS n FROM "${schema}".jobs WHERE status = 'queued'`)).rows[0].n);
+    close = () => c.end();
+  } else {
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(join(dataDir, 'hookflow.db'), { readonly: true, fileMustExist: true });
+    const q = db.prepare(`SELECT count(*) AS n FROM jobs WHERE status = 'queued'`);
+    count = async () => q.get().n;
+    close = async () => db.close();
+  }
+  const t0 = performance.now();
+  const samples = [];
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    count().then((n) => samples.push([Math.round(performance.now() - t0), n]), () => {}).finally(() => { busy = false; });
+  }, everyMs);
+  return {
+    count,
+    async stop() {
+      clearInterval(timer);
+      while (busy) await sleep(5);
+      return samples;
+    },
+    close,
+  };
+}
+
+/** Least-squares slope of [ms, n] samples, in n per second. */
+export function slopePerS(samples) {
+  if (samples.length < 3) return null;
+  const xs = samples.map(([t]) => t / 1000);
+  const ys = samples.map(([, n]) => n);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < xs.length; i++) { num += (xs[i] - mx) * (ys[i] - my); den += (xs[i] - mx) ** 2; }
+  return den ? num / den : null;
+}
