@@ -26,6 +26,7 @@ import { claimIndexes } from './0017_claim_indexes.js';
 import { recipeDelete } from './0018_recipe_delete.js';
 import { recipeDrafts } from './0019_recipe_drafts.js';
 import { jobSearch } from './0020_job_search.js';
+import { finishedPartial } from './0021_finished_partial.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001_core': core,
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0018_recipe_delete': recipeDelete,
   '0019_recipe_drafts': recipeDrafts,
   '0020_job_search': jobSearch,
+  '0021_finished_partial': finishedPartial,
 };
 
 class StaticProvider implements MigrationProvider {
