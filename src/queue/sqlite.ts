@@ -22,14 +22,16 @@ export class SqliteQueueSql implements QueueSql {
     this.#lock = lock;
     this.#s = {
       // Positional parameters: better-sqlite3 binds an object's named parameters by looking each
-      // name up, ~2 µs of an insert's ~9 µs in a micro-bench (200k inserts of 26 per commit).
+      // name up, ~2 µs of an insert's ~9 µs in a micro-bench (200k inserts of 26 per commit). No
+      // RETURNING: `number` is the rowid, and run()'s lastInsertRowid gives it (12.0 → 9.6 µs).
+      // A conflict (a dedup key seen before) changes nothing and is looked up.
       insert: db.prepare(`INSERT INTO jobs (id, recipe, recipe_version, status, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at, title)
         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT DO NOTHING RETURNING number`),
+        ON CONFLICT DO NOTHING`),
       insertClaimed: db.prepare(`INSERT INTO jobs (id, recipe, recipe_version, status, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at,
           title, locked_by, locked_until, claims, started_at)
         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
-        ON CONFLICT DO NOTHING RETURNING number`),
+        ON CONFLICT DO NOTHING`),
       findDup: db.prepare(`SELECT id, number FROM jobs WHERE recipe = ? AND dedup_key = ?`),
       claim: db.prepare(`UPDATE jobs SET status = 'running', locked_by = @worker || ':' || (claims + 1), locked_until = @until, claims = claims + 1,
           started_at = coalesce(started_at, @now)
@@ -67,10 +69,10 @@ export class SqliteQueueSql implements QueueSql {
     return this.#lock.run(() =>
       this.#db.transaction(() =>
         jobs.map((j): InsertResult => {
-          const row = (j.claim
-            ? s.insertClaimed.get(j.id, j.recipe, j.recipe_version, j.trigger, j.dedup_key, j.repeat_of, j.concurrency_key, j.run_at, j.timeout_at, j.created_at, j.title, j.claim.lease, j.claim.until, j.created_at)
-            : s.insert.get(j.id, j.recipe, j.recipe_version, j.trigger, j.dedup_key, j.repeat_of, j.concurrency_key, j.run_at, j.timeout_at, j.created_at, j.title)) as { number: number } | undefined;
-          if (row) return { id: j.id, number: row.number, duplicate: false };
+          const r = j.claim
+            ? s.insertClaimed.run(j.id, j.recipe, j.recipe_version, j.trigger, j.dedup_key, j.repeat_of, j.concurrency_key, j.run_at, j.timeout_at, j.created_at, j.title, j.claim.lease, j.claim.until, j.created_at)
+            : s.insert.run(j.id, j.recipe, j.recipe_version, j.trigger, j.dedup_key, j.repeat_of, j.concurrency_key, j.run_at, j.timeout_at, j.created_at, j.title);
+          if (r.changes === 1) return { id: j.id, number: Number(r.lastInsertRowid), duplicate: false };
           const dup = s.findDup.get(j.recipe, j.dedup_key) as { id: string; number: number };
           return { id: dup.id, number: dup.number, duplicate: true };
         }),
