@@ -161,7 +161,7 @@ class JobRun {
       payload: JSON.stringify({
         id: job.id, number: job.number, recipe: job.recipe, recipe_version: job.recipe_version, status, repeat_of: job.repeat_of,
         error: error ? JSON.parse(error) : null, created_at: isoTime(job.created_at),
-        finished_at: status === 'waiting' ? null : isoTime(at), ...(status === 'waiting' ? { resume_at: runAt ? new Date(runAt).toISOString() : null } : {}),
+        finished_at: status === 'waiting' ? null : isoTime(at), ...(status === 'waiting' ? { resume_at: runAt ? isoTime(runAt) : null } : {}),
       }),
     }];
     const wake = status === 'succeeded' || status === 'failed' ? job.parent_job_id : null;
