@@ -16,10 +16,10 @@ import { nestFlatKeys, parseLinks, type ParsedDelivery } from './fourme-body.js'
 import { policyVerifier, plainVerifiers } from './fourme-policy.js';
 import type { Route } from './fourme-routes.js';
 import { dedupKeys, findDuplicate, rememberKeys } from './inbound-dedup.js';
+import { storedHeaders } from './webhook.js';
 import type { DeliveryMeta, DeliveryRow } from './fourme-log.js';
 import type { FourmeDeps } from './fourme.js';
 
-const SENSITIVE = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
 const ajv = new Ajv({ coerceTypes: true, useDefaults: true, strict: false, allErrors: true });
 const payloadChecks = new WeakMap<object, ValidateFunction>();
 
@@ -54,10 +54,6 @@ function payloadProblem(route: Route, payload: unknown): string | null {
   let check = payloadChecks.get(schema);
   if (!check) { check = ajv.compile({ type: 'object', ...schema }); payloadChecks.set(schema, check); }
   return check(payload) ? null : `payload does not fit payload_schema: ${ajv.errorsText(check.errors, { dataVar: 'payload' })}`;
-}
-
-function storedHeaders(h: InboundRequest['headers']): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, SENSITIVE.has(k) ? '[redacted]' : v]));
 }
 
 function storedQuery(q: InboundRequest['query'], routes: Route[]): Record<string, unknown> {

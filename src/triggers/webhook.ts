@@ -36,7 +36,7 @@ export async function acceptWebhook(def: WebhookTrigger, req: InboundRequest & {
   const lazy = text !== null && !opts.dedup && req.rawBody.length > 0 && (req.jsonValid ?? isJson(req.rawBody));
   let body: unknown = lazy ? undefined : text !== null ? parseJson(text) : parseBody(req.rawBody, req.contentType);
   let parsed = !lazy;
-  const headers = storedHeaders(req.headers, def);
+  const headers = storedHeaders(req.headers, def.verify?.type === 'header_token' ? def.verify.header.toLowerCase() : null);
   const query = { ...req.query };
   if (def.verify?.type === 'query_secret') delete query[def.verify.param ?? 'token'];
   const received_at = isoTime(Date.now());
@@ -61,9 +61,11 @@ function header(h: InboundRequest['headers'], name: string): string | undefined 
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Credentials the sender used to authenticate never become job data. */
-function storedHeaders(h: InboundRequest['headers'], def: WebhookTrigger): Record<string, unknown> {
-  const token = def.verify?.type === 'header_token' ? def.verify.header.toLowerCase() : null;
+/**
+ * Credentials the sender used to authenticate never become job data: the usual credential
+ * headers, and `token`, the (lower-case) header a recipe's header_token verification reads.
+ */
+export function storedHeaders(h: InboundRequest['headers'], token: string | null = null): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k in h) out[k] = SENSITIVE.has(k) || k === token ? '[redacted]' : h[k];
   return out;
