@@ -24,7 +24,7 @@ function fanOut(events: Event[], subs: SubRow[], now: number): WebhookDeliveries
   // Pending-verification subscriptions receive nothing but the handshake, as in 4me.
   const active = subs.filter((s) => !s.verify || s.verified_at !== null);
   const rows: WebhookDeliveriesTable[] = [];
-  // No subscriber: nothing to parse or wrap (every settled job adds an outbox event).
+  // No subscriber: nothing to parse or wrap.
   if (active.length === 0) return rows;
   for (const e of events) {
     const data = JSON.parse(e.payload) as { id?: string };
@@ -45,10 +45,11 @@ function fanOut(events: Event[], subs: SubRow[], now: number): WebhookDeliveries
 
 export async function dispatchBatch(store: Store, now: number, limit = 500): Promise<number> {
   if (store.sqlite) return dispatchSql(store.sqlite, (s) => s.dispatch(now, limit));
-  // Without any enabled subscription (the common case: every settled job adds an event), one
-  // statement marks a batch dispatched: one round trip instead of five (BEGIN, two reads, the
-  // update, COMMIT). A subscription that commits meanwhile misses the batch, as it would have
-  // once the transaction below had read the subscriptions.
+  // Without any enabled subscription, one statement marks a batch dispatched: one round trip
+  // instead of five (BEGIN, two reads, the update, COMMIT). A settled job's event is written
+  // dispatched already then (queue/sqlite.ts); this is for the rest. A subscription that commits
+  // meanwhile misses the batch, as it would have once the transaction below had read the
+  // subscriptions.
   const fast = await store.pg!.pool.query<{ n: number; subs: boolean }>({ name: 'hf_dispatch_nosubs', text: DISPATCH_NO_SUBS, values: [now, limit] });
   if (!fast.rows[0]!.subs) return Number(fast.rows[0]!.n);
   return store.tx(async (trx) => {

@@ -209,8 +209,10 @@ const SETTLE_SQL = `WITH v AS (
     WHERE (s.job_id, s.lease) IN (SELECT id, lease FROM done)
     ON CONFLICT (job_id, step_id) DO UPDATE SET ${STEP_UPDATE}
   ), events AS (
-    INSERT INTO outbox (type, recipe, payload, created_at)
-    SELECT e.type, e.recipe, e.payload, e.created_at
+    -- Without an enabled subscription, written already dispatched (see queue/sqlite.ts).
+    INSERT INTO outbox (type, recipe, payload, created_at, dispatched_at)
+    SELECT e.type, e.recipe, e.payload, e.created_at,
+      CASE WHEN EXISTS (SELECT 1 FROM webhooks WHERE disabled = 0) THEN NULL ELSE e.created_at END
     FROM ROWS FROM (json_to_recordset($3::json) AS (job text, lease text, type text, recipe text, payload text, created_at bigint)) WITH ORDINALITY
       AS e(job, lease, type, recipe, payload, created_at, n)
     WHERE (e.job, e.lease) IN (SELECT id, lease FROM done) ORDER BY e.n

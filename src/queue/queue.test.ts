@@ -100,6 +100,35 @@ for (const dialect of DIALECTS) {
       expect(events.map((e) => JSON.parse(e.payload).id)).toEqual([ids[0]]);
     });
 
+    it('a settled job\'s event is written already dispatched while no subscription is enabled, pending once one is', async () => {
+      const t0 = Date.now();
+      const settleOne = async (i: number) => {
+        const { id } = await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { i } });
+        const [job] = await q.sql.claim('w1', 1, Date.now(), 10_000);
+        expect(job?.id).toBe(id);
+        const ok = await q.settle({ jobId: id, workerId: job!.locked_by!, status: 'succeeded', error: null, at: t0 + i, steps: [],
+          events: [{ type: 'job.succeeded', recipe: 'r', payload: JSON.stringify({ id }), created_at: t0 + i }] });
+        expect(ok).toBe(true);
+        return id;
+      };
+      const dispatchedAt = async (id: string) => {
+        const rows = await t.store.db.selectFrom('outbox').select(['payload', 'dispatched_at']).execute();
+        const row = rows.find((r) => JSON.parse(r.payload).id === id)!;
+        return row.dispatched_at === null ? null : Number(row.dispatched_at);
+      };
+      const none = await settleOne(1);
+      const sub = (id: string, disabled: number) => ({
+        id, event: 'job.*', uri: 'http://127.0.0.1:1/x', uri_sealed: null, description: null, recipe: null, disabled, disabled_reason: null,
+        private_network: 1, mail_exceptions_to: '[]', max_concurrency: null, rate_limit: null, secrets: '[]', created_at: t0, updated_at: t0,
+      });
+      await t.store.db.insertInto('webhooks').values(sub('w-off', 1) as any).execute();
+      const onlyDisabled = await settleOne(2);
+      await t.store.db.insertInto('webhooks').values(sub('w-on', 0) as any).execute();
+      const enabled = await settleOne(3);
+      // Kept for replay either way, but only the event a subscription exists for waits for the dispatcher.
+      expect([await dispatchedAt(none), await dispatchedAt(onlyDisabled), await dispatchedAt(enabled)]).toEqual([t0 + 1, t0 + 2, null]);
+    });
+
     it('one batch is numbered in enqueue order; text with quotes, backslashes, newlines and a lone surrogate is kept', async () => {
       const odd = 'q"uote \\back\nline \u2028 \ud800 end';
       const results = await Promise.all(Array.from({ length: 40 }, (_, i) => q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { i, odd }, title: i === 3 ? odd : null, dedup_key: i === 5 ? odd : null })));

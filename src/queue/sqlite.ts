@@ -58,7 +58,11 @@ export class SqliteQueueSql implements QueueSql {
         WHERE id = ? AND locked_by = ? AND status = 'running'`),
       result: db.prepare(`UPDATE jobs SET result = ? WHERE id = ?`),
       wake: db.prepare(`UPDATE jobs SET status = 'queued', run_at = ? WHERE id = ? AND status = 'waiting'`),
-      event: db.prepare(`INSERT INTO outbox (type, recipe, payload, created_at) VALUES (?, ?, ?, ?)`),
+      // Without an enabled subscription an event is written already dispatched: the dispatcher
+      // would only mark it so (an UPDATE and two partial-index moves per job), and it stays for
+      // replay all the same. A subscription committed before this does get it fanned out.
+      event: db.prepare(`INSERT INTO outbox (type, recipe, payload, created_at, dispatched_at)
+        VALUES (?, ?, ?, ?, CASE WHEN EXISTS (SELECT 1 FROM webhooks WHERE disabled = 0) THEN NULL ELSE ? END)`),
       release: db.prepare(`UPDATE jobs SET status = ?, error = ?, run_at = ?, locked_by = NULL, locked_until = NULL
         WHERE id = ? AND locked_by = ? AND status = 'running'`),
     };
@@ -129,7 +133,7 @@ export class SqliteQueueSql implements QueueSql {
             : s.release.run(it.status, it.error, it.runAt ?? it.at, it.jobId, it.workerId);
           if (res.changes === 0) return false;
           for (const st of it.steps) upsertStep(s.upsertStep, st);
-          for (const ev of it.events ?? []) s.event.run(ev.type, ev.recipe, ev.payload, ev.created_at);
+          for (const ev of it.events ?? []) s.event.run(ev.type, ev.recipe, ev.payload, ev.created_at, ev.created_at);
           if (final && it.result !== undefined) s.result.run(it.result, it.jobId);
           if (final && it.wake) s.wake.run(it.at, it.wake);
           return true;

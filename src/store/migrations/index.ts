@@ -27,6 +27,7 @@ import { recipeDelete } from './0018_recipe_delete.js';
 import { recipeDrafts } from './0019_recipe_drafts.js';
 import { jobSearch } from './0020_job_search.js';
 import { finishedPartial } from './0021_finished_partial.js';
+import { stepsWithoutRowid } from './0022_steps_without_rowid.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001_core': core,
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0019_recipe_drafts': recipeDrafts,
   '0020_job_search': jobSearch,
   '0021_finished_partial': finishedPartial,
+  '0022_steps_without_rowid': stepsWithoutRowid,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -59,12 +61,16 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
-export async function migrate(db: Kysely<any>, dialect: Dialect): Promise<void> {
+/** Hookflow's migrations as a Kysely migrator; `migrate` runs them all, tests also step by step. */
+export async function migrator(db: Kysely<any>, dialect: Dialect): Promise<Migrator> {
   // Kysely looks for its migration tables in every schema unless told which: a second Hookflow
   // (or test) in another schema of the same database would make it skip creating its own.
   const schema = dialect === 'postgres' ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(db)).rows[0]?.s : undefined;
-  const migrator = new Migrator({ db, provider: new StaticProvider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
+  return new Migrator({ db, provider: new StaticProvider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
+}
+
+export async function migrate(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  const { error, results } = await (await migrator(db, dialect)).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`);
 }
