@@ -91,7 +91,12 @@ const dispatchSql = preparedStatements((db) => {
   // No enabled subscription: mark the batch without reading its payloads into JS.
   const skip = db.prepare(`UPDATE outbox SET dispatched_at = ? WHERE id IN (SELECT id FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT ?)`);
   const anySub = db.prepare(`SELECT 1 FROM webhooks WHERE disabled = 0 LIMIT 1`).pluck();
+  const anyPending = db.prepare(`SELECT 1 FROM outbox WHERE dispatched_at IS NULL LIMIT 1`).pluck();
   const dispatch = db.transaction((now: number, limit: number): number => {
+    // Nothing waiting (settled jobs' events are written dispatched while nobody subscribes): a
+    // read (~6 µs) instead of the UPDATE, which cost ~70 µs even when it changed no row, and runs
+    // up to 200 times a second under load (5 ms after each settle).
+    if (anyPending.get() === undefined) return 0;
     if (anySub.get() === undefined) return skip.run(now, limit).changes;
     const events = pending.all(limit) as Event[];
     if (events.length === 0) return 0;
