@@ -70,7 +70,7 @@ class JobRun {
 
   constructor(readonly job: JobRow, readonly deps: EngineDeps) {
     this.#ctx = {
-      trigger: JSON.parse(job.trigger),
+      trigger: job.trigger_value !== undefined ? job.trigger_value : JSON.parse(job.trigger),
       steps: {},
       job: { id: job.id, number: job.number, recipe: job.recipe, recipe_version: job.recipe_version, repeat_of: job.repeat_of },
     };

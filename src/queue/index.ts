@@ -11,9 +11,14 @@ import type { InsertResult, JobRow, NewJob, Settle } from './types.js';
 export * from './types.js';
 export { Batcher } from './batcher.js';
 
-/** Trigger data already serialised (e.g. a JSON body spliced in as received): stored as is. */
+/**
+ * Trigger data already serialised (e.g. a JSON body spliced in as received): stored as is.
+ * `value`, when given, is the same data live and must read exactly as `JSON.parse(text)` would
+ * (plain JSON values, getters allowed): a job this process runs as it commits starts from it
+ * instead of parsing the text back (2% of the with-workers profile was that parse).
+ */
 export class RawJson {
-  constructor(readonly text: string) {}
+  constructor(readonly text: string, readonly value?: unknown) {}
 }
 
 export interface EnqueueInput {
@@ -118,6 +123,7 @@ export function toNewJob(input: EnqueueInput, now: number): NewJob {
     timeout_at: input.timeout_seconds ? now + input.timeout_seconds * 1000 : null,
     created_at: now,
     title: input.title ?? null,
+    ...(input.trigger instanceof RawJson && input.trigger.value !== undefined ? { triggerValue: input.trigger.value } : {}),
   };
 }
 
@@ -128,5 +134,6 @@ function claimedRow(j: NewJob, number: number): JobRow {
     repeat_of: j.repeat_of, error: null, concurrency_key: j.concurrency_key, run_at: j.run_at, locked_by: j.claim!.lease,
     locked_until: j.claim!.until, claims: 1, crashes: 0, parent_job_id: null, parent_step_id: null, call_depth: 0, result: null,
     timeout_at: j.timeout_at, created_at: j.created_at, started_at: j.created_at, finished_at: null, title: j.title,
+    ...(j.triggerValue !== undefined ? { trigger_value: j.triggerValue } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { DIALECTS, dialectAvailable, openTestStore, type TestStore } from '../../test/dialects.js';
-import { JobQueue, type LocalRunner } from './index.js';
+import { JobQueue, RawJson, type LocalRunner } from './index.js';
 import type { JobRow } from './types.js';
 
 for (const dialect of DIALECTS) {
@@ -212,6 +212,33 @@ for (const dialect of DIALECTS) {
       expect(await q.sql.reap(row!.locked_until! + 1)).toBe(3);
       const again = (await q.sql.claim('w2', 3, row!.locked_until! + 2, 10_000)).find((j) => j.id === row!.id);
       expect(again).toMatchObject({ id: row!.id, claims: 2, crashes: 1, locked_by: 'w2:2' });
+    });
+
+    it('hand-off: a job given its trigger live starts from that value; without one, and when queued, from the text', async () => {
+      const adopted: JobRow[] = [];
+      let slots = 1;
+      q.local = {
+        workerId: 'w1', leaseMs: 10_000,
+        reserve(n) { const k = Math.min(n, slots); slots -= k; return k; },
+        adopt(rows) { adopted.push(...rows); },
+      };
+      const live = { body: { n: 1 }, headers: { a: 'b' } };
+      const [handed, queued] = await Promise.all([
+        q.enqueue({ recipe: 'r', recipe_version: 1, trigger: new RawJson(JSON.stringify(live), live) }),
+        q.enqueue({ recipe: 'r', recipe_version: 1, trigger: new RawJson(JSON.stringify(live), live) }),
+      ]);
+      expect([handed.local, queued.local ?? false]).toEqual([true, false]);
+      expect(adopted).toHaveLength(1);
+      expect(adopted[0]!.trigger_value).toBe(live);
+      expect(JSON.parse(adopted[0]!.trigger)).toEqual(live);
+      // What a claim reads back has only the text, and nothing of the live value reached the row.
+      const [claimed] = await q.sql.claim('w2', 1, Date.now(), 10_000);
+      expect(claimed).toMatchObject({ id: queued.id, trigger: JSON.stringify(live) });
+      expect('trigger_value' in claimed!).toBe(false);
+      slots = 1;
+      await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: new RawJson('{"x":1}') });
+      expect(adopted).toHaveLength(2);
+      expect('trigger_value' in adopted[1]!).toBe(false);
     });
 
     it('a claim takes no job of a concurrency-limited recipe; claimLimited does, within the limit', async () => {

@@ -14,7 +14,11 @@ export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'can
  * stale run (its lease expired and the job was claimed again, even by the same worker) can
  * write nothing.
  */
-export type JobRow = Omit<Selectable<JobsTable>, 'status'> & { status: JobStatus };
+export type JobRow = Omit<Selectable<JobsTable>, 'status'> & {
+  status: JobStatus;
+  /** Only on a job handed to a worker of this process as it committed: its trigger, not read back from text. */
+  trigger_value?: unknown;
+};
 
 export interface NewJob {
   id: string;
@@ -35,6 +39,8 @@ export interface NewJob {
    * claim right after the insert would have written.
    */
   claim?: { lease: string; until: number };
+  /** `trigger` as a live value, equal to `JSON.parse(trigger)` (see RawJson): a job run here starts from it. */
+  triggerValue?: unknown;
 }
 
 export interface InsertResult {

@@ -24,7 +24,7 @@ async function accept(recipe: string, req: InboundDelivery, deps: InboundDeps): 
   // The dedup table outlives job retention, so a late replay (same jti, webhook-id…) still answers the first job.
   const seen = ev.dedupKey ? await findDuplicate(deps.store, ep.recipe, [ev.dedupKey]) : null;
   const res = seen ? { id: seen, duplicate: true } : await deps.queue.enqueue({
-    recipe: ep.recipe, recipe_version: ep.version, trigger: new RawJson(ev.triggerJson), dedup_key: ev.dedupKey,
+    recipe: ep.recipe, recipe_version: ep.version, trigger: new RawJson(ev.triggerJson, ev.triggerValue), dedup_key: ev.dedupKey,
     concurrency_key: ep.compiled.recipe.concurrency ? ep.recipe : null, title: ep.compiled.title ? await jobTitle(ep.compiled, ev.trigger) : null,
   });
   if (ev.dedupKey && !seen) await rememberKeys(deps.store, ep.recipe, [ev.dedupKey], res.id);

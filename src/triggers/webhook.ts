@@ -20,6 +20,11 @@ export interface WebhookEvent {
    * serialised again: for a 10 MB body that is one less 10 MB string and object walk.
    */
   triggerJson: string;
+  /**
+   * `trigger` itself when it reads exactly as `JSON.parse(triggerJson)` would, i.e. its body is
+   * JSON (other bodies may hold what JSON changes); a job run by this process starts from it.
+   */
+  triggerValue?: WebhookEvent['trigger'];
 }
 
 const SENSITIVE = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
@@ -53,7 +58,7 @@ export async function acceptWebhook(def: WebhookTrigger, req: InboundRequest & {
   const rest = JSON.stringify({ headers, query, method: req.method, received_at });
   const bodyJson = text ?? JSON.stringify(body ?? null);
   const triggerJson = `{"body":${bodyJson},${rest.slice(1)}`;
-  return { trigger, dedupKey, triggerJson };
+  return { trigger, dedupKey, triggerJson, ...(text !== null ? { triggerValue: trigger } : {}) };
 }
 
 function header(h: InboundRequest['headers'], name: string): string | undefined {
