@@ -205,7 +205,8 @@ for (const dialect of DIALECTS) {
         created_at: Number(stored.created_at), started_at: Number(stored.started_at) }).toEqual(row);
       expect(row).toMatchObject({ status: 'running', locked_by: 'w1:1', claims: 1, crashes: 0, trigger: '{"a":2}' });
       // A claim does not take it again, the lease fences it like any claim, and it is reaped when the lease runs out.
-      const claimed = await q.sql.claim('w2', 10, t0 + 1, 1000);
+      // Now, not t0: on a slow machine the last job's run_at (its enqueue time) was past t0 + 1 ms.
+      const claimed = await q.sql.claim('w2', 10, Date.now(), 1000);
       expect(claimed.map((j) => j.id).sort()).toEqual([first.id, res[4]!.id].sort());
       expect(await q.sql.saveSteps(row!.id, 'w1:2', [])).toBe(false);
       expect(await q.sql.saveSteps(row!.id, 'w1:1', [])).toBe(true);
