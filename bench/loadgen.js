@@ -66,8 +66,8 @@ async function makeSender(cfg) {
       headersTimeout: 60_000, bodyTimeout: 60_000, keepAliveTimeout: 60_000,
     });
     return {
-      async send(body) {
-        const res = await pool.request({ path, method: 'POST', headers: baseHeaders, body });
+      async send(body, extra) {
+        const res = await pool.request({ path, method: 'POST', headers: extra ? { ...baseHeaders, ...extra } : baseHeaders, body });
         await res.body.dump(); // answers here are tiny; dump() discards without decoding
         return res.statusCode;
       },
@@ -76,11 +76,11 @@ async function makeSender(cfg) {
   }
   const agent = new http.Agent({ keepAlive: true, maxSockets: cfg.concurrency, maxFreeSockets: cfg.concurrency });
   return {
-    send(body) {
+    send(body, extra) {
       return new Promise((resolve, reject) => {
         const req = http.request({
           host: url.hostname, port: url.port, path, method: 'POST', agent,
-          headers: { ...baseHeaders, 'content-length': Buffer.byteLength(body) },
+          headers: { ...baseHeaders, ...extra, 'content-length': Buffer.byteLength(body) },
         }, (res) => {
           res.on('data', () => {});
           res.on('end', () => resolve(res.statusCode));
@@ -125,10 +125,13 @@ async function childRun(cfg) {
       if (start >= measureEnd) return;
       issued++;
       const rec = recording;
-      const body = cfg.body ?? `{"n":${seq++},"source":"bench"}`;
+      const n = seq++;
+      const body = cfg.body ?? `{"n":${n},"source":"bench"}`;
+      // A delivery id of its own per request (a Standard Webhooks `webhook-id`, say), as real senders do.
+      const extra = cfg.uniqueHeader ? { [cfg.uniqueHeader]: `msg_${process.pid}_${n}` } : undefined;
       let status = 0;
       try {
-        status = await sender.send(body);
+        status = await sender.send(body, extra);
       } catch (e) {
         firstError ??= String(e?.message ?? e);
       }

@@ -117,8 +117,11 @@ async function benchBare() {
   }
 }
 
-async function benchAck(store, workers) {
-  const bench = workers ? 'webhook_ack_with_workers' : 'webhook_ack';
+/** webhook_ack_with_workers req/s per store in this run, for webhook_ack_delivery_ids. */
+const withWorkersRps = {};
+
+async function benchAck(store, workers, { deliveryIds = false } = {}) {
+  const bench = deliveryIds ? 'webhook_ack_delivery_ids' : workers ? 'webhook_ack_with_workers' : 'webhook_ack';
   const label = `${bench}-${store}`;
   log(`${bench} (${store}): workers ${workers ? 'default' : 'off'}, recipe of two transform steps`);
   await withStore(store, async ({ dataDir, schema }) => {
@@ -131,7 +134,8 @@ async function benchAck(store, workers) {
       // connection, so backlog growth is a slope over the run, not one reading at its end.
       const sampler = workers ? await queueSampler({ store, dataDir, schema }) : null;
       const t0 = performance.now();
-      const r = await runLoad({ url: h.recipe.trigger_url, concurrency: CONCURRENCY, durationS: DURATION_S, warmupS: WARMUP_S, client: CLIENT, onProgress: progress(label) });
+      const r = await runLoad({ url: h.recipe.trigger_url, concurrency: CONCURRENCY, durationS: DURATION_S, warmupS: WARMUP_S, client: CLIENT, onProgress: progress(label),
+        ...(deliveryIds ? { uniqueHeader: 'webhook-id' } : {}) });
       const queued = sampler ? await sampler.stop() : null;
       // Includes the warm-up's requests' share, so it is an upper bound per request.
       const cpuUs = cpuPer(h.pid, c0, r.requests);
@@ -165,7 +169,12 @@ async function benchAck(store, workers) {
         });
       }
       if (r.first_error) line.first_error = r.first_error;
-      if (workers) {
+      if (deliveryIds) {
+        // Every event is also recorded under its delivery id (inbound_dedup): the cost of that, as
+        // against webhook_ack_with_workers of the same run. No target of its own.
+        if (withWorkersRps[store]) line.ratio_to_with_workers = round(r.rps / withWorkersRps[store], 3);
+      } else if (workers) {
+        withWorkersRps[store] = r.rps;
         // As users run it (issue 18). SQLite: ≥ 0.4 of bare with p99 ≤ 25 ms, nothing queued at the
         // end. PostgreSQL: ≥ 4,000/s with no backlog growth, judged as the slope of the queued
         // count over the run (at most 1% of the accepted rate) and the queue empty within a second
@@ -404,6 +413,7 @@ async function main() {
   for (const store of stores) {
     if (want('webhook_ack')) steps.push(['webhook_ack', store, () => benchAck(store, false)]);
     if (want('webhook_ack_with_workers')) steps.push(['webhook_ack_with_workers', store, () => benchAck(store, true)]);
+    if (want('webhook_ack_delivery_ids')) steps.push(['webhook_ack_delivery_ids', store, () => benchAck(store, true, { deliveryIds: true })]);
   }
   for (const store of stores) if (want('jobs_e2e')) steps.push(['jobs_e2e', store, () => benchE2e(store)]);
   for (const store of stores) if (want('loop_100_transforms')) steps.push(['loop_100_transforms', store, async () => emit(await benchLoop(store))]);

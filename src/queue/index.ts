@@ -26,6 +26,8 @@ export interface EnqueueInput {
   recipe_version: number;
   trigger: unknown;
   dedup_key?: string | null;
+  /** Inbound keys of the delivery (NewJob.dedup_keys); the first becomes `dedup_key`. */
+  dedup_keys?: string[];
   repeat_of?: string | null;
   concurrency_key?: string | null;
   run_at?: number;
@@ -116,7 +118,7 @@ export function toNewJob(input: EnqueueInput, now: number): NewJob {
     recipe: input.recipe,
     recipe_version: input.recipe_version,
     trigger: input.trigger instanceof RawJson ? input.trigger.text : JSON.stringify(input.trigger ?? null),
-    dedup_key: input.dedup_key ?? null,
+    dedup_key: input.dedup_key ?? input.dedup_keys?.[0] ?? null,
     repeat_of: input.repeat_of ?? null,
     concurrency_key: input.concurrency_key ?? null,
     run_at: input.run_at ?? now,
@@ -124,6 +126,7 @@ export function toNewJob(input: EnqueueInput, now: number): NewJob {
     created_at: now,
     title: input.title ?? null,
     ...(input.trigger instanceof RawJson && input.trigger.value !== undefined ? { triggerValue: input.trigger.value } : {}),
+    ...(input.dedup_keys?.length ? { dedup_keys: input.dedup_keys } : {}),
   };
 }
 

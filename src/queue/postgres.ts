@@ -53,20 +53,57 @@ export class PostgresQueueSql implements QueueSql {
     // enqueued goes in claimed (see NewJob.claim). One statement is its own transaction: no
     // BEGIN/COMMIT round trips. A key that conflicts with an insert still in flight waits for it,
     // so a duplicate's first job has committed by the lookup.
-    const rows = JSON.stringify(jobs.map((j) => ({
+    //
+    // Inbound keys (NewJob.dedup_keys) cost a batch one lookup, and the inserted jobs' keys are
+    // recorded by the insert statement itself; they used to be two statements per delivery.
+    const keyed = jobs.filter((j) => j.dedup_keys?.length);
+    const seen = keyed.length ? await this.#seen(keyed) : new Map<string, InsertResult>();
+    const fresh = seen.size ? jobs.filter((j) => !seen.has(j.id)) : jobs;
+    const rows = JSON.stringify(fresh.map((j) => ({
       id: j.id, recipe: j.recipe, recipe_version: j.recipe_version, trigger: j.trigger, dedup_key: wellFormed(j.dedup_key), repeat_of: j.repeat_of,
       concurrency_key: j.concurrency_key, run_at: j.run_at, timeout_at: j.timeout_at, created_at: j.created_at, title: wellFormed(j.title),
       lease: j.claim?.lease ?? null, until: j.claim?.until ?? null,
     })));
-    const ins = await this.#pool.query<{ id: string; number: number }>({ name: 'hf_insert_jobs', text: INSERT_SQL, values: [rows] });
+    const ins = keyed.length
+      ? await this.#pool.query<{ id: string; number: number }>({ name: 'hf_insert_jobs_keyed', text: INSERT_KEYED_SQL, values: [rows, keyRows(fresh, (j) => j.id)] })
+      : await this.#pool.query<{ id: string; number: number }>({ name: 'hf_insert_jobs', text: INSERT_SQL, values: [rows] });
     const byId = new Map(ins.rows.map((r) => [r.id, r.number]));
     const out: InsertResult[] = [];
+    const dupKeys: NewJob[] = [];
     for (const j of jobs) {
+      const s = seen.get(j.id);
+      if (s) { out.push(s); continue; }
       const n = byId.get(j.id);
       if (n !== undefined) { out.push({ id: j.id, number: n, duplicate: false }); continue; }
       const d = await this.#pool.query<{ id: string; number: number }>({ name: 'hf_find_dup', text: 'SELECT id, number FROM jobs WHERE recipe = $1 AND dedup_key = $2', values: [j.recipe, j.dedup_key] });
       out.push({ id: d.rows[0]!.id, number: d.rows[0]!.number, duplicate: true });
+      if (j.dedup_keys?.length) dupKeys.push({ ...j, id: d.rows[0]!.id });
     }
+    // A copy that lost the race on the job's own key: its other keys now name the first job too.
+    if (dupKeys.length) await this.#pool.query({ name: 'hf_remember_keys', text: REMEMBER_SQL, values: [keyRows(dupKeys, (j) => j.id)] });
+    return out;
+  }
+
+  /** Jobs whose delivery is known by one of its keys, as duplicates of the earliest such key's job. */
+  async #seen(keyed: NewJob[]): Promise<Map<string, InsertResult>> {
+    const r = await this.#pool.query<{ job: string; job_id: string; created_at: string }>({
+      name: 'hf_seen_keys',
+      text: `SELECT k.job, d.job_id, d.created_at FROM json_to_recordset($1::json) AS k(job text, recipe text, key text)
+        JOIN inbound_dedup d ON d.recipe = k.recipe AND d.key = k.key`,
+      values: [JSON.stringify(keyed.flatMap((j) => j.dedup_keys!.map((key) => ({ job: j.id, recipe: j.recipe, key: wellFormed(key) }))))],
+    });
+    const first = new Map<string, { job_id: string; at: number }>();
+    for (const x of r.rows) {
+      const at = Number(x.created_at);
+      const cur = first.get(x.job);
+      if (!cur || at < cur.at) first.set(x.job, { job_id: x.job_id, at });
+    }
+    const out = new Map<string, InsertResult>();
+    if (first.size === 0) return out;
+    const ids = [...new Set([...first.values()].map((f) => f.job_id))];
+    const nums = await this.#pool.query<{ id: string; number: string }>({ name: 'hf_job_numbers', text: 'SELECT id, number FROM jobs WHERE id = ANY($1)', values: [ids] });
+    const numberOf = new Map(nums.rows.map((n) => [n.id, Number(n.number)]));
+    for (const [job, f] of first) out.set(job, { id: f.job_id, number: numberOf.get(f.job_id) ?? 0, duplicate: true });
     return out;
   }
 
@@ -183,6 +220,20 @@ const INSERT_SQL = `INSERT INTO jobs (${JOB_COLS}, status, locked_by, locked_unt
     AS j(id, recipe, recipe_version, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at, title, lease, until, n)
   ORDER BY n
   ON CONFLICT DO NOTHING RETURNING id, number`;
+/** `dedup_keys` as rows of inbound_dedup for the job `idOf` names. */
+function keyRows(jobs: NewJob[], idOf: (j: NewJob) => string): string {
+  return JSON.stringify(jobs.flatMap((j) => (j.dedup_keys ?? []).map((key) => ({ job: idOf(j), recipe: j.recipe, key: wellFormed(key), created_at: j.created_at }))));
+}
+const KEY_ROWS = `json_to_recordset($2::json) AS k(job text, recipe text, key text, created_at bigint)`;
+// The jobs this statement inserted get their keys in the same statement (and commit).
+const INSERT_KEYED_SQL = `WITH ins AS (${INSERT_SQL}), rem AS (
+    INSERT INTO inbound_dedup (recipe, key, job_id, created_at)
+    SELECT k.recipe, k.key, ins.id, k.created_at FROM ${KEY_ROWS} JOIN ins ON ins.id = k.job
+    ON CONFLICT DO NOTHING
+  )
+  SELECT id, number FROM ins`;
+const REMEMBER_SQL = `INSERT INTO inbound_dedup (recipe, key, job_id, created_at)
+  SELECT k.recipe, k.key, k.job, k.created_at FROM ${KEY_ROWS.replace('$2', '$1')} ON CONFLICT DO NOTHING`;
 const SETTLE_SQL = `WITH v AS (
     SELECT * FROM json_to_recordset($1::json) AS v(id text, lease text, status text, error text, at bigint, run_at bigint, result text, wake text)
   ), held AS (

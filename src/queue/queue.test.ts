@@ -28,6 +28,31 @@ for (const dialect of DIALECTS) {
       expect(Number(n.n)).toBe(3);
     });
 
+    it('inbound keys: checked and recorded by the insert, a replay by any key is the first job, also in one batch and after pruning', async () => {
+      const keysOf = async () => (await t.store.db.selectFrom('inbound_dedup').select(['key', 'job_id']).orderBy('key').execute());
+      const first = await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { i: 1 }, dedup_keys: ['jti:1', 'delivery:1'] });
+      expect(first.duplicate).toBe(false);
+      expect(await keysOf()).toEqual([{ key: 'delivery:1', job_id: first.id }, { key: 'jti:1', job_id: first.id }]);
+      const job = await t.store.db.selectFrom('jobs').select(['dedup_key', 'number']).where('id', '=', first.id).executeTakeFirstOrThrow();
+      expect(job.dedup_key).toBe('jti:1');
+      // A replay by its second key only, and two copies of a new delivery in one batch.
+      const [replay, a, b] = await Promise.all([
+        q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { i: 2 }, dedup_keys: ['delivery:1'] }),
+        q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { i: 3 }, dedup_keys: ['jti:2'] }),
+        q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { i: 4 }, dedup_keys: ['jti:2'] }),
+      ]);
+      expect(replay).toMatchObject({ id: first.id, number: Number(job.number), duplicate: true });
+      expect([a.duplicate, b.duplicate]).toEqual([false, true]);
+      expect(b.id).toBe(a.id);
+      // The same key under another recipe is another delivery.
+      expect((await q.enqueue({ recipe: 'other', recipe_version: 1, trigger: {}, dedup_keys: ['jti:1'] })).duplicate).toBe(false);
+      // Pruned by job retention, the first job is still what its keys answer.
+      await t.store.db.deleteFrom('jobs').where('id', '=', first.id).execute();
+      expect(await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: {}, dedup_keys: ['jti:1'] })).toEqual({ id: first.id, number: 0, duplicate: true });
+      const jobs = await t.store.db.selectFrom('jobs').select('id').where('recipe', '=', 'r').execute();
+      expect(jobs.map((j) => j.id)).toEqual([a.id]);
+    });
+
     it('two workers never claim the same job', async () => {
       await Promise.all(Array.from({ length: 200 }, (_, i) => q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { i } })));
       const now = Date.now();

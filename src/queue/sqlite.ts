@@ -33,6 +33,11 @@ export class SqliteQueueSql implements QueueSql {
         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
         ON CONFLICT DO NOTHING`),
       findDup: db.prepare(`SELECT id, number FROM jobs WHERE recipe = ? AND dedup_key = ?`),
+      // Inbound keys (NewJob.dedup_keys) are read and written in the insert's transaction: no
+      // statement and no commit of their own per delivery.
+      seenKey: db.prepare(`SELECT job_id, created_at FROM inbound_dedup WHERE recipe = ? AND key = ?`),
+      rememberKey: db.prepare(`INSERT INTO inbound_dedup (recipe, key, job_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+      numberOf: db.prepare(`SELECT number FROM jobs WHERE id = ?`).pluck(),
       claim: db.prepare(`UPDATE jobs SET status = 'running', locked_by = @worker || ':' || (claims + 1), locked_until = @until, claims = claims + 1,
           started_at = coalesce(started_at, @now)
         WHERE number IN (SELECT number FROM jobs INDEXED BY jobs_claimable WHERE status IN ('queued','waiting') AND run_at <= @now
@@ -73,15 +78,24 @@ export class SqliteQueueSql implements QueueSql {
     return this.#lock.run(() =>
       this.#db.transaction(() =>
         jobs.map((j): InsertResult => {
-          const r = j.claim
-            ? s.insertClaimed.run(j.id, j.recipe, j.recipe_version, j.trigger, j.dedup_key, j.repeat_of, j.concurrency_key, j.run_at, j.timeout_at, j.created_at, j.title, j.claim.lease, j.claim.until, j.created_at)
-            : s.insert.run(j.id, j.recipe, j.recipe_version, j.trigger, j.dedup_key, j.repeat_of, j.concurrency_key, j.run_at, j.timeout_at, j.created_at, j.title);
-          if (r.changes === 1) return { id: j.id, number: Number(r.lastInsertRowid), duplicate: false };
-          const dup = s.findDup.get(j.recipe, j.dedup_key) as { id: string; number: number };
-          return { id: dup.id, number: dup.number, duplicate: true };
+          if (j.dedup_keys) {
+            const seen = firstSeen(j.dedup_keys.map((k) => s.seenKey.get(j.recipe, k) as Seen | undefined));
+            if (seen) return { id: seen, number: (s.numberOf.get(seen) as number | undefined) ?? 0, duplicate: true };
+          }
+          const res = insertOne(j);
+          for (const k of j.dedup_keys ?? []) s.rememberKey.run(j.recipe, k, res.id, j.created_at);
+          return res;
         }),
       )(),
     );
+    function insertOne(j: NewJob): InsertResult {
+      const r = j.claim
+        ? s.insertClaimed.run(j.id, j.recipe, j.recipe_version, j.trigger, j.dedup_key, j.repeat_of, j.concurrency_key, j.run_at, j.timeout_at, j.created_at, j.title, j.claim.lease, j.claim.until, j.created_at)
+        : s.insert.run(j.id, j.recipe, j.recipe_version, j.trigger, j.dedup_key, j.repeat_of, j.concurrency_key, j.run_at, j.timeout_at, j.created_at, j.title);
+      if (r.changes === 1) return { id: j.id, number: Number(r.lastInsertRowid), duplicate: false };
+      const dup = s.findDup.get(j.recipe, j.dedup_key) as { id: string; number: number };
+      return { id: dup.id, number: dup.number, duplicate: true };
+    }
   }
 
   claim(workerId: string, limit: number, now: number, leaseMs: number): Promise<JobRow[]> {
@@ -145,4 +159,13 @@ export class SqliteQueueSql implements QueueSql {
 
 function upsertStep(stmt: BetterSqlite3.Statement, st: StepRow): void {
   stmt.run(st.job_id, st.step_id, st.seq, st.status, st.attempts, st.input, st.output, st.error, st.idempotency_key, st.started_at, st.finished_at);
+}
+
+type Seen = { job_id: string; created_at: number };
+
+/** The job of the earliest key recorded (a delivery's keys may point to two jobs: the first wins). */
+function firstSeen(rows: Array<Seen | undefined>): string | null {
+  let best: Seen | undefined;
+  for (const r of rows) if (r && (!best || r.created_at < best.created_at)) best = r;
+  return best?.job_id ?? null;
 }

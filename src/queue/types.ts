@@ -41,12 +41,21 @@ export interface NewJob {
   claim?: { lease: string; until: number };
   /** `trigger` as a live value, equal to `JSON.parse(trigger)` (see RawJson): a job run here starts from it. */
   triggerValue?: unknown;
+  /**
+   * A delivery's inbound keys (triggers/inbound-dedup.ts), `dedup_key` first. In the insert's
+   * own transaction: a key already in `inbound_dedup` makes the job a duplicate of that key's
+   * job (which may have been pruned since), else the job is inserted and its keys recorded.
+   */
+  dedup_keys?: string[];
 }
 
 export interface InsertResult {
   id: string;
   number: number;
-  /** True when a job with the same recipe and dedup key existed; `id` is that job's. */
+  /**
+   * True when a job with the same recipe and dedup key existed, or one of its `dedup_keys` was
+   * known; `id` is that job's, and `number` 0 if that job is no longer in the jobs table.
+   */
   duplicate: boolean;
   /** The job was inserted claimed and handed to a worker of this process: no wake-up needed. */
   local?: boolean;

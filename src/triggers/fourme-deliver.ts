@@ -15,7 +15,7 @@ import type { FourmeEndpoints } from '../connectors/fourme/config.js';
 import { nestFlatKeys, parseLinks, type ParsedDelivery } from './fourme-body.js';
 import { policyVerifier, plainVerifiers } from './fourme-policy.js';
 import type { Route } from './fourme-routes.js';
-import { dedupKeys, findDuplicate, rememberKeys } from './inbound-dedup.js';
+import { dedupKeys } from './inbound-dedup.js';
 import { storedHeaders } from './webhook.js';
 import type { DeliveryMeta, DeliveryRow } from './fourme-log.js';
 import type { FourmeDeps } from './fourme.js';
@@ -74,13 +74,10 @@ export async function deliverTo(deps: FourmeDeps, r: Route, req: InboundRequest,
   const problem = payloadProblem(r, payload);
   if (problem) return row('ignored', problem);
   const keys = dedupKeys(auth.jti, meta.delivery_id);
-  const seen = await findDuplicate(deps.store, r.recipe, keys);
-  if (seen) return row('duplicate', null, seen);
   const trigger = { ...data, payload, headers: storedHeaders(req.headers), query: storedQuery(req.query, all), links: parseLinks(req.headers.link), delivery_id: meta.delivery_id, verified_by: auth.method, received_at: new Date().toISOString() };
   const res = await deps.queue.enqueue({
-    recipe: r.recipe, recipe_version: r.version, trigger: new RawJson(JSON.stringify(trigger)), dedup_key: keys[0] ?? null,
+    recipe: r.recipe, recipe_version: r.version, trigger: new RawJson(JSON.stringify(trigger)), dedup_keys: keys,
     concurrency_key: r.compiled.recipe.concurrency ? r.recipe : null, title: r.compiled.title ? await jobTitle(r.compiled, trigger) : null,
   });
-  await rememberKeys(deps.store, r.recipe, keys, res.id);
   return row(res.duplicate ? 'duplicate' : 'accepted', null, res.id);
 }

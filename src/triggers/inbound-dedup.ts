@@ -4,27 +4,14 @@
  * table so that a replay is recognised long after its job was pruned (`HOOKFLOW_DEDUP_RETENTION_DAYS`, default 90). A delivery may carry two
  * keys — the signed JWT `jti` and the unsigned `X-4me-Delivery` header — and a repeat by either
  * one is the same delivery. The jobs table's unique (recipe, dedup_key) still settles a race
- * between two copies arriving at once.
+ * between two copies arriving at once. Keys are checked and recorded by the job insert itself
+ * (NewJob.dedup_keys in queue/types.ts), in its transaction on SQLite and its statement on PostgreSQL.
  */
 import type { Store } from '../store/types.js';
 
 /** The keys of a delivery, the one the job row carries first. */
 export function dedupKeys(jti: string | null, deliveryId: string | null): string[] {
   return [...(jti ? [`4me-jti:${jti}`] : []), ...(deliveryId ? [`4me-delivery:${deliveryId}`] : [])];
-}
-
-export async function findDuplicate(store: Store, recipe: string, keys: string[]): Promise<string | null> {
-  if (!keys.length) return null;
-  const row = await store.db.selectFrom('inbound_dedup').select('job_id').where('recipe', '=', recipe).where('key', 'in', keys)
-    .orderBy('created_at').executeTakeFirst();
-  return row?.job_id ?? null;
-}
-
-/** Records every key of an accepted delivery; a key already known keeps its first job. */
-export async function rememberKeys(store: Store, recipe: string, keys: string[], jobId: string, now = Date.now()): Promise<void> {
-  if (!keys.length) return;
-  await store.db.insertInto('inbound_dedup').values(keys.map((key) => ({ recipe, key, job_id: jobId, created_at: now })))
-    .onConflict((oc) => oc.columns(['recipe', 'key']).doNothing()).execute();
 }
 
 export async function pruneDedup(store: Store, cutoff: number, batch = 1000): Promise<number> {

@@ -10,7 +10,6 @@ import type { WebhookTrigger } from '../recipes/types.js';
 import { maybeCapture } from '../connectors/http/sample.js';
 import { acceptWebhook } from './webhook.js';
 import { jobTitle } from '../recipes/title.js';
-import { findDuplicate, rememberKeys } from './inbound-dedup.js';
 import type { InboundAnswer, InboundDelivery, InboundDeps, TriggerInbound } from './inbound.js';
 
 async function accept(recipe: string, req: InboundDelivery, deps: InboundDeps): Promise<InboundAnswer | null> {
@@ -21,13 +20,13 @@ async function accept(recipe: string, req: InboundDelivery, deps: InboundDeps): 
   const ev = await acceptWebhook(def, req, { recipe: ep.recipe, bodyLimit: deps.bodyLimit, dedup: ep.compiled.dedupKey });
   // Capturing a sample must never cost the event itself.
   await maybeCapture(deps.store, ep.recipe, ev.trigger).catch((e: unknown) => deps.log.warn({ err: e }, 'sample capture failed'));
-  // The dedup table outlives job retention, so a late replay (same jti, webhook-id…) still answers the first job.
-  const seen = ev.dedupKey ? await findDuplicate(deps.store, ep.recipe, [ev.dedupKey]) : null;
-  const res = seen ? { id: seen, duplicate: true } : await deps.queue.enqueue({
-    recipe: ep.recipe, recipe_version: ep.version, trigger: new RawJson(ev.triggerJson, ev.triggerValue), dedup_key: ev.dedupKey,
+  // The key goes to the dedup table (which outlives job retention, so a late replay still answers
+  // the first job) in the insert's own transaction: see NewJob.dedup_keys.
+  const res = await deps.queue.enqueue({
+    recipe: ep.recipe, recipe_version: ep.version, trigger: new RawJson(ev.triggerJson, ev.triggerValue),
+    ...(ev.dedupKey ? { dedup_keys: [ev.dedupKey] } : {}),
     concurrency_key: ep.compiled.recipe.concurrency ? ep.recipe : null, title: ep.compiled.title ? await jobTitle(ep.compiled, ev.trigger) : null,
   });
-  if (ev.dedupKey && !seen) await rememberKeys(deps.store, ep.recipe, [ev.dedupKey], res.id);
   deps.metrics.inc('hookflow_events_accepted_total', { recipe: ep.recipe, duplicate: String(res.duplicate) });
   // A job a worker of this process took as it committed needs no wake-up (queue/index LocalRunner).
   if (!res.duplicate && !('local' in res && res.local)) deps.notify();
