@@ -98,8 +98,8 @@ const dispatchSql = preparedStatements((db) => {
     // up to 200 times a second under load (5 ms after each settle).
     if (anyPending.get() === undefined) return 0;
     if (anySub.get() === undefined) return skip.run(now, limit).changes;
+    // Not empty: anyPending read a row in this same transaction, and nothing else writes meanwhile.
     const events = pending.all(limit) as Event[];
-    if (events.length === 0) return 0;
     for (const row of fanOut(events, subs.all() as SubRow[], now)) insert.run(row);
     done.run(now, events[0]!.id, events[events.length - 1]!.id);
     return events.length;

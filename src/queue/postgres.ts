@@ -64,7 +64,8 @@ export class PostgresQueueSql implements QueueSql {
       concurrency_key: j.concurrency_key, run_at: j.run_at, timeout_at: j.timeout_at, created_at: j.created_at, title: wellFormed(j.title),
       lease: j.claim?.lease ?? null, until: j.claim?.until ?? null,
     })));
-    const ins = keyed.length
+    // A batch of replays only has nothing left to insert.
+    const ins = fresh.length === 0 ? { rows: [] } : keyed.length
       ? await this.#pool.query<{ id: string; number: number }>({ name: 'hf_insert_jobs_keyed', text: INSERT_KEYED_SQL, values: [rows, keyRows(fresh, (j) => j.id)] })
       : await this.#pool.query<{ id: string; number: number }>({ name: 'hf_insert_jobs', text: INSERT_SQL, values: [rows] });
     const byId = new Map(ins.rows.map((r) => [r.id, r.number]));

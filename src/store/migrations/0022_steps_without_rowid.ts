@@ -13,17 +13,9 @@ import type { MigrationFactory } from './types.js';
 export const stepsWithoutRowid: MigrationFactory = (dialect) => ({
   async up(db: Kysely<any>) {
     if (dialect !== 'sqlite') return;
-    // Kysely runs SQLite migrations outside a transaction: a savepoint makes the copy all or
-    // nothing, so a process killed halfway leaves the old table as it was.
-    await sql`SAVEPOINT steps_without_rowid`.execute(db);
-    try {
-      await copy(db);
-      await sql`RELEASE steps_without_rowid`.execute(db);
-    } catch (e) {
-      await sql`ROLLBACK TO steps_without_rowid`.execute(db);
-      await sql`RELEASE steps_without_rowid`.execute(db);
-      throw e;
-    }
+    // Kysely runs SQLite migrations outside a transaction: in one of its own, the copy is all or
+    // nothing, so a failure or a process killed halfway leaves the old table as it was.
+    await db.transaction().execute(copy);
   },
 });
 
