@@ -142,6 +142,11 @@ for (const dialect of DIALECTS) {
     it('a declined 4me problem resolves with a note; back in progress it reopens; one resolved in Hookflow stays resolved', async () => {
       const c = await deliver('problem.create', 601);
       expect(c.response_code).toBe('NEW_ALERT_CREATED');
+      // Level 1 (no delay) fires in the round the create kicks off. Awaited here, since a decline
+      // that lands before that round cancels the step and its mail would never come (failed in CI
+      // once on PostgreSQL under load).
+      await h.tick();
+      expect((await h.rt.alerts.deps.store.db.selectFrom('alert_notifications').select('id').where('alert_id', '=', c.alert_id).execute()).length).toBeGreaterThan(0);
       expect((await deliver('problem.update', 601, 'declined')).response_code).toBe('ALERT_RESOLVED');
       let a = await show(c.alert_id);
       expect(a).toMatchObject({ status: 'resolved', resolved_by: '4me: Howard Tanner' });
