@@ -27,7 +27,8 @@ function describe(r) {
       return [`${n(r.rps)} req/s`, `p99 ${n(r.p99_ms, 1)} ms (${r.client})`];
     case 'webhook_ack':
     case 'webhook_ack_with_workers':
-    case 'webhook_ack_delivery_ids': {
+    case 'webhook_ack_delivery_ids':
+    case 'webhook_ack_after_commit': {
       const extra = (r.jobs_queued_at_end !== undefined ? `, ${n(r.jobs_succeeded_by_end)} jobs done, ${n(r.jobs_queued_at_end)} queued at end` : '')
         + (r.queued_growth_per_s !== undefined ? ` (queued at most ${n(r.queued_max)} over ${n(r.queued_samples)} samples, growth ${n(r.queued_growth_per_s)}/s, empty ${r.queue_drained_ms === null ? 'not within 10 s' : `${n(r.queue_drained_ms)} ms`} after the load)` : '');
       const cpu = r.server_cpu_us_per_request ? `, ${n(r.server_cpu_us_per_request)} µs server CPU/request` : '';

@@ -6,6 +6,7 @@
  *
  * Environment:
  *   BENCH_ONLY=a,b        run only these: bare_http, webhook_ack, webhook_ack_with_workers,
+ *                         webhook_ack_delivery_ids, webhook_ack_after_commit,
  *                         jobs_e2e, memory_10mb_body, memory_100k_queued, outbound, loop_100_transforms, cli_start,
  *                         node_red_compare (bench/node-red.js; needs HOOKFLOW_BENCH_NODE_RED=<Node-RED install dir>)
  *
@@ -120,12 +121,18 @@ async function benchBare() {
 /** webhook_ack_with_workers req/s per store in this run, for webhook_ack_delivery_ids. */
 const withWorkersRps = {};
 
-async function benchAck(store, workers, { deliveryIds = false } = {}) {
-  const bench = deliveryIds ? 'webhook_ack_delivery_ids' : workers ? 'webhook_ack_with_workers' : 'webhook_ack';
+// The two steps again, the first also reading the job's number: engine/inline.ts then keeps the
+// job out of the run before its insert, so it is inserted claimed and run after the commit (the
+// path of every recipe with an outside effect, minus that effect).
+const RECIPE_AFTER_COMMIT = RECIPE_TWO_STEPS.replace('with: { a: "{{ trigger.body.n }}" }', 'with: { a: "{{ trigger.body.n }}", n: "{{ job.number }}" }');
+if (RECIPE_AFTER_COMMIT === RECIPE_TWO_STEPS) throw new Error('bench: RECIPE_AFTER_COMMIT did not change the recipe');
+
+async function benchAck(store, workers, { deliveryIds = false, afterCommit = false } = {}) {
+  const bench = deliveryIds ? 'webhook_ack_delivery_ids' : afterCommit ? 'webhook_ack_after_commit' : workers ? 'webhook_ack_with_workers' : 'webhook_ack';
   const label = `${bench}-${store}`;
-  log(`${bench} (${store}): workers ${workers ? 'default' : 'off'}, recipe of two transform steps`);
+  log(`${bench} (${store}): workers ${workers ? 'default' : 'off'}, recipe of two transform steps${afterCommit ? ' (one reads job.number)' : ''}`);
   await withStore(store, async ({ dataDir, schema }) => {
-    const h = await hookflow(store, { workers, recipe: RECIPE_TWO_STEPS, dataDir, schema, label });
+    const h = await hookflow(store, { workers, recipe: afterCommit ? RECIPE_AFTER_COMMIT : RECIPE_TWO_STEPS, dataDir, schema, label });
     try {
       const c0 = cpuSeconds(h.pid);
       const m0 = mainThreadCpuSeconds(h.pid);
@@ -169,7 +176,7 @@ async function benchAck(store, workers, { deliveryIds = false } = {}) {
         });
       }
       if (r.first_error) line.first_error = r.first_error;
-      if (deliveryIds) {
+      if (deliveryIds || afterCommit) {
         // Every event is also recorded under its delivery id (inbound_dedup): the cost of that, as
         // against webhook_ack_with_workers of the same run. No target of its own.
         if (withWorkersRps[store]) line.ratio_to_with_workers = round(r.rps / withWorkersRps[store], 3);
@@ -414,6 +421,7 @@ async function main() {
     if (want('webhook_ack')) steps.push(['webhook_ack', store, () => benchAck(store, false)]);
     if (want('webhook_ack_with_workers')) steps.push(['webhook_ack_with_workers', store, () => benchAck(store, true)]);
     if (want('webhook_ack_delivery_ids')) steps.push(['webhook_ack_delivery_ids', store, () => benchAck(store, true, { deliveryIds: true })]);
+    if (want('webhook_ack_after_commit')) steps.push(['webhook_ack_after_commit', store, () => benchAck(store, true, { afterCommit: true })]);
   }
   for (const store of stores) if (want('jobs_e2e')) steps.push(['jobs_e2e', store, () => benchE2e(store)]);
   for (const store of stores) if (want('loop_100_transforms')) steps.push(['loop_100_transforms', store, async () => emit(await benchLoop(store))]);

@@ -5,6 +5,7 @@ import { DIALECTS, dialectAvailable } from '../../test/dialects.js';
 import { testRuntime, waitJob, waitFor, type TestRuntime } from '../../test/runtime-helpers.js';
 import { Type } from '@sinclair/typebox';
 import type { ActionDef } from './actions.js';
+import { runJob } from './run-job.js';
 
 // A test action whose behaviour each job chooses: fail N times, then succeed.
 const calls = new Map<string, number>();
@@ -76,6 +77,48 @@ for (const dialect of DIALECTS) {
       expect(job.steps!.map((x) => x.id)).toEqual(['first', 'check', 'big']);
       const row = await t.rt.store.db.selectFrom('jobs').select(['claims', 'crashes', 'locked_by']).where('id', '=', res!.id).executeTakeFirstOrThrow();
       expect(row).toEqual({ claims: 1, crashes: 0, locked_by: null });
+    });
+
+    it('a recipe of transforms handed to an idle worker runs before its insert and commits finished (SQLite); an outside effect never runs before the commit', async () => {
+      const s = await t.rt.recipes.summary('calc');
+      // As in the hand-off test: only an enqueue that finds the worker idle is taken.
+      let res = null;
+      for (let i = 0; i < 40 && !res?.local; i++) {
+        await waitFor(async () => t.rt.worker!.active === 0);
+        if (i > 0) await new Promise((r) => setTimeout(r, 20 + Math.random() * 50));
+        res = await t.rt.queue.enqueue({ recipe: 'calc', recipe_version: s.version, trigger: { body: { n: 50 + i } } });
+        if (!res.local) t.rt.worker!.notify();
+      }
+      expect(res!.local).toBe(true);
+      const row = await t.rt.store.db.selectFrom('jobs').selectAll().where('id', '=', res!.id).executeTakeFirstOrThrow();
+      const event = async () => (await t.rt.store.db.selectFrom('outbox').select('payload').where('type', '=', 'job.succeeded').execute())
+        .map((e) => JSON.parse(e.payload)).find((p) => p.id === res!.id);
+      if (t.rt.store.queue.insertsFinished) {
+        // Finished when the enqueue answered: what an acknowledged webhook of this recipe sees.
+        expect(row).toMatchObject({ status: 'succeeded', claims: 1, crashes: 0, locked_by: null, error: null });
+        expect(Number(row.started_at)).toBe(Number(row.created_at));
+        const steps = await t.rt.store.db.selectFrom('job_steps').select(['step_id', 'output']).where('job_id', '=', res!.id).orderBy('seq').execute();
+        expect(steps.map((x) => x.step_id)).toEqual(['first', 'check', 'big']);
+        const a = (JSON.parse(steps[0]!.output!) as { a: number }).a;
+        expect(a).toBeGreaterThanOrEqual(50);
+        expect(JSON.parse(steps[2]!.output!)).toEqual({ b: 2 * a });
+      }
+      const job = await waitJob(t.rt, res!.id);
+      expect(job.steps!.map((x) => x.id)).toEqual(['first', 'check', 'big']);
+      // The job's event carries the number the insert gave it.
+      expect(await event()).toMatchObject({ id: res!.id, number: Number(row.number), status: 'succeeded' });
+
+      // A job whose step has an outside effect, run before its insert anyway (as a worker would if
+      // the recipe check were wrong): the step is saved first, that fails for a job not stored
+      // yet, and the action never runs.
+      await t.rt.recipes.apply({ name: 'effect', trigger: { type: 'webhook' }, steps: [{ id: 'call', action: 'test.flaky', with: {} }] });
+      const v = (await t.rt.recipes.summary('effect')).version;
+      const ghost = { ...row, id: '01a00000-0000-7000-8000-000000000001', number: 0, recipe: 'effect', recipe_version: v, status: 'running', locked_by: 'w-ghost:1', trigger: '{"body":{}}' } as never;
+      const before = calls.size;
+      const deps = { store: t.rt.store, catalog: t.rt.catalog, services: {}, queue: t.rt.queue, recipes: t.rt.recipes, connections: t.rt.connections, workerId: 'w-ghost', events: t.rt.events, now: Date.now, limits: { stepOutputBytes: 1e6, jobTimeoutSeconds: 60 } };
+      expect(await runJob(ghost, deps as never)).toBeNull();
+      expect(calls.size).toBe(before);
+      expect(await t.rt.worker!.runInline(ghost)).toBeNull();
     });
 
     it('jobs starting together read and compile a recipe version once', async () => {

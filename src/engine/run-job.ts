@@ -156,17 +156,20 @@ class JobRun {
     const at = this.deps.now();
     const { job } = this;
     // job.succeeded / job.failed / job.waiting reach subscribers through the outbox, committed with the job.
-    const events = status === 'queued' ? [] : [{
+    const eventsFor = (number: number) => status === 'queued' ? [] : [{
       type: `job.${status}`, recipe: job.recipe, created_at: at,
       payload: JSON.stringify({
-        id: job.id, number: job.number, recipe: job.recipe, recipe_version: job.recipe_version, status, repeat_of: job.repeat_of,
+        id: job.id, number, recipe: job.recipe, recipe_version: job.recipe_version, status, repeat_of: job.repeat_of,
         error: error ? JSON.parse(error) : null, created_at: isoTime(job.created_at),
         finished_at: status === 'waiting' ? null : isoTime(at), ...(status === 'waiting' ? { resume_at: runAt ? isoTime(runAt) : null } : {}),
       }),
     }];
+    // A job run before its insert (engine/inline.ts) is numbered by the insert: its events are
+    // written from eventsFor there.
+    const events = eventsFor(job.number);
     const wake = status === 'succeeded' || status === 'failed' ? job.parent_job_id : null;
     const waitingOn = status === 'waiting' ? [...this.#waitingOn] : [];
-    return { jobId: job.id, workerId: job.locked_by ?? this.deps.workerId, status, error, runAt, at, steps: [...this.#dirty.values()], events, wake, waitingOn };
+    return { jobId: job.id, workerId: job.locked_by ?? this.deps.workerId, status, error, runAt, at, steps: [...this.#dirty.values()], events, eventsFor, wake, waitingOn };
   }
 
   async #runList(steps: StepDef[], f: Frame = this.#root): Promise<Outcome> {

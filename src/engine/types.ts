@@ -15,6 +15,8 @@ export interface CompiledSteps {
   input(step: StepDef, ctx: Record<string, unknown>): Promise<unknown>;
   /** A callable recipe's top-level `result`, evaluated when the job succeeds. */
   result?(ctx: Record<string, unknown>): Promise<unknown>;
+  /** Some expression of the steps or the result runs on an expression thread (may take up to its time limit). */
+  threaded?: boolean;
 }
 
 export interface RecipeSource {

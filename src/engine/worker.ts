@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { JobRow } from '../queue/types.js';
 import type { LocalRunner } from '../queue/index.js';
 import { runJob } from './run-job.js';
+import { runsInline } from './inline.js';
 import type { EngineDeps } from './types.js';
 import { Backoff } from '../store/backoff.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
@@ -89,10 +90,29 @@ export class Worker implements LocalRunner {
     return k;
   }
 
-  adopt(rows: JobRow[], unused: number): void {
+  adopt(rows: JobRow[], unused: number, finished: Array<{ job: JobRow; settle: Settle }> = []): void {
     this.#reserved -= rows.length + unused;
     for (const job of rows) this.#spawn(job);
+    for (const { job, settle } of finished) {
+      this.#deps.events.emit('settled', { id: job.id, recipe: job.recipe, status: settle.status, durationMs: settle.at - (job.started_at ?? settle.at) });
+    }
     if (unused > 0) this.#freed();
+  }
+
+  /** See LocalRunner.runInline and engine/inline.ts. */
+  async runInline(job: JobRow): Promise<Settle | null> {
+    if (this.#stopping) return null;
+    try {
+      const compiled = await this.#deps.recipes.compiled(job.recipe, job.recipe_version);
+      // Under another name, the job was made under a name just renamed: moved once it is stored.
+      if (compiled.recipe.name !== job.recipe || !runsInline(compiled, this.#deps.catalog)) return null;
+      const settle = await runJob(job, this.#deps);
+      return settle && (settle.status === 'succeeded' || settle.status === 'failed') ? settle : null;
+    } catch (e) {
+      // Run again after the commit, where a crash is handled (and logged) as for any run.
+      this.#opts.log?.debug({ err: e, job: job.id }, 'run before the insert stopped; the job runs after it');
+      return null;
+    }
   }
 
   /**

@@ -26,6 +26,8 @@ const cache = new Lru<string, jsonata.Expression>(5000);
 
 export interface Expr {
   readonly text: string;
+  /** Runs on an expression thread (it could run away), answering only after a hop there. */
+  readonly threaded?: true;
   /** Evaluates to plain JSON data; `undefined` results become `null`. */
   run(ctx: object): unknown;
 }
@@ -82,7 +84,7 @@ export function compileExpr(text: string, where: string, limits: Required<ExprLi
     const compiled = compileJsonata(text, where, limits);
     if (isSafeInThread(compiled)) return { text, run: (ctx) => runJsonata(compiled, text, where, limits, ctx) };
     const roots = referencedRoots(compiled);
-    return { text, run: (ctx) => runThread(text, where, limits, roots, ctx) };
+    return { text, threaded: true, run: (ctx) => runThread(text, where, limits, roots, ctx) };
   }
   let compiled: jsonata.Expression | undefined;
   return {

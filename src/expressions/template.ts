@@ -14,6 +14,7 @@ type Node = { static: true; value: unknown } | { static: false; run(ctx: ExprCon
 interface Build {
   limits: Required<ExprLimits>;
   expressions: string[];
+  threaded: boolean;
 }
 
 function settle(values: unknown[]): unknown[] | Promise<unknown[]> {
@@ -41,12 +42,15 @@ function compileString(s: string, where: string, b: Build): Node {
   if (sole !== undefined) {
     b.expressions.push(sole);
     const expr = compileExpr(sole, where, b.limits);
+    if (expr.threaded) b.threaded = true;
     return { static: false, run: (ctx) => expr.run(ctx) };
   }
   const pieces: (string | Expr)[] = parts.map((p) => {
     if (typeof p === 'string') return p;
     b.expressions.push(p.expr);
-    return compileExpr(p.expr, where, b.limits);
+    const expr = compileExpr(p.expr, where, b.limits);
+    if (expr.threaded) b.threaded = true;
+    return expr;
   });
   const max = b.limits.maxOutputBytes;
   const join = (values: unknown[]): string => {
@@ -97,15 +101,16 @@ function compileNode(value: unknown, where: string, b: Build): Node {
 
 /** Walks any JSON value (objects, arrays, strings); `where` names the location for errors. */
 export function compileTemplate(value: unknown, where: string, limits?: Partial<ExprLimits>): CompiledTemplate {
-  const b: Build = { limits: resolveLimits(limits), expressions: [] };
+  const b: Build = { limits: resolveLimits(limits), expressions: [], threaded: false };
   const node = compileNode(value, where, b);
   if (node.static) {
     const done = Promise.resolve(node.value);
-    return { expressions: b.expressions, isStatic: true, evaluate: () => done };
+    return { expressions: b.expressions, isStatic: true, threaded: false, evaluate: () => done };
   }
   return {
     expressions: b.expressions,
     isStatic: false,
+    threaded: b.threaded,
     evaluate: async (ctx) => node.run(ctx),
   };
 }

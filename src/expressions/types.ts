@@ -16,6 +16,8 @@ export interface CompiledTemplate {
   /** The raw expression texts found, for errors and UI. */
   readonly expressions: string[];
   readonly isStatic: boolean;
+  /** Some expression of it runs on an expression thread (not structurally bounded: expressions/safe.ts). */
+  readonly threaded: boolean;
   evaluate(ctx: ExprContext): Promise<unknown>;
 }
 

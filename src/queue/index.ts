@@ -48,9 +48,21 @@ export interface LocalRunner {
   readonly leaseMs: number;
   /** Reserves up to `n` run slots for jobs about to commit; answers how many it reserved. */
   reserve(n: number): number;
-  /** The reserved jobs that committed; `unused` reservations are given back. */
-  adopt(rows: JobRow[], unused: number): void;
+  /**
+   * The reserved jobs that committed: `rows` to run now, `finished` ran before the insert and
+   * committed finished (their settle); `unused` reservations (those among them) are given back.
+   */
+  adopt(rows: JobRow[], unused: number, finished?: Array<{ job: JobRow; settle: Settle }>): void;
+  /**
+   * Runs a reserved job before its insert, when its recipe version is local computation only
+   * (engine/inline.ts), and answers its final settle; null when it cannot or did not end (a
+   * retry, a wait), and the job is then inserted claimed and runs after the commit as before.
+   */
+  runInline?(job: JobRow): Promise<Settle | null>;
 }
+
+/** Trigger text (UTF-16 units) up to which a job may run before its insert (LocalRunner.runInline). */
+const INLINE_MAX_TRIGGER = 64 * 1024;
 
 export class JobQueue {
   readonly #store: Store;
@@ -76,6 +88,18 @@ export class JobQueue {
     const lease = `${local!.workerId}:1`;
     const until = now + local!.leaseMs;
     for (let i = 0; i < n; i++) due[i]!.claim = { lease, until };
+    // A job of transforms runs now and is inserted finished: one row write and one commit for the
+    // whole job, and nothing acknowledged before that commit (the ack waits for the run too).
+    // Its number is given by the insert, so the run sees 0 (engine/inline.ts excludes recipes
+    // that read it).
+    if (local!.runInline && this.#store.queue.insertsFinished) {
+      await Promise.all(due.slice(0, n).map(async (j) => {
+        // A big body's job runs after the commit, as before: its answer does not wait for it.
+        if (j.trigger.length > INLINE_MAX_TRIGGER) return;
+        const settle = await local!.runInline!(claimedRow(j, 0));
+        if (settle) j.finished = settle;
+      }));
+    }
     let out: InsertResult[];
     try {
       out = await this.#store.queue.insertJobs(items);
@@ -84,13 +108,15 @@ export class JobQueue {
       throw e;
     }
     const rows: JobRow[] = [];
+    const finished: Array<{ job: JobRow; settle: Settle }> = [];
     items.forEach((j, i) => {
       const r = out[i]!;
       if (!j.claim || r.duplicate) return;
       r.local = true;
-      rows.push(claimedRow(j, r.number));
+      if (j.finished) finished.push({ job: claimedRow(j, r.number), settle: j.finished });
+      else rows.push(claimedRow(j, r.number));
     });
-    local!.adopt(rows, n - rows.length);
+    local!.adopt(rows, n - rows.length, finished);
     return out;
   }
 

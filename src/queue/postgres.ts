@@ -24,6 +24,8 @@ const CLAIM_SET = `status = 'running', locked_by = $1::text || ':' || (claims + 
 const STEP_COLS = ['job_id', 'step_id', 'seq', 'status', 'attempts', 'input', 'output', 'error', 'idempotency_key', 'started_at', 'finished_at'] as const;
 
 export class PostgresQueueSql implements QueueSql {
+  /** Not yet: a finished insert would need its steps and events in the same transaction (see queue/sqlite.ts). */
+  readonly insertsFinished = false;
   readonly #pool: GuardedPool;
 
   constructor(pool: GuardedPool) {

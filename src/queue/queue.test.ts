@@ -267,6 +267,62 @@ for (const dialect of DIALECTS) {
       expect('trigger_value' in adopted[1]!).toBe(false);
     });
 
+    it('a job run before its insert commits finished with its steps and events, numbered by the insert; a duplicate drops the run', async () => {
+      const first = await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: {}, dedup_key: 'd' });
+      const adopted: Array<{ rows: JobRow[]; unused: number; finished: string[] }> = [];
+      const ran: JobRow[] = [];
+      let slots = 3;
+      q.local = {
+        workerId: 'w1', leaseMs: 10_000,
+        reserve(n) { const k = Math.min(n, slots); slots -= k; return k; },
+        adopt(rows, unused, finished = []) { adopted.push({ rows, unused, finished: finished.map((f) => f.job.id) }); },
+        async runInline(job) {
+          ran.push(job);
+          const at = job.created_at + 5;
+          if ((JSON.parse(job.trigger) as { later?: boolean }).later) return null;
+          return {
+            jobId: job.id, workerId: job.locked_by!, status: 'succeeded', error: null, at, result: '{"ok":true}',
+            steps: [{ job_id: job.id, step_id: 's1', seq: 0, status: 'succeeded', attempts: 1, input: '{}', output: '{"x":1}', error: null, idempotency_key: `${job.id}:s1:1`, started_at: at, finished_at: at }],
+            eventsFor: (number) => [{ type: 'job.succeeded', recipe: job.recipe, created_at: at, payload: JSON.stringify({ id: job.id, number }) }],
+          };
+        },
+      };
+      const res = await Promise.all([
+        q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { a: 1 }, dedup_key: 'd' }),
+        q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { a: 2 } }),
+        q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { later: true } }),
+      ]);
+      expect(res.map((r) => r.duplicate)).toEqual([true, false, false]);
+      expect(res[0]!.id).toBe(first.id);
+      const rows = await t.store.db.selectFrom('jobs').selectAll().where('id', 'in', [res[1]!.id, res[2]!.id]).orderBy('number').execute();
+      if (!t.store.queue.insertsFinished) {
+        // PostgreSQL: nothing runs before the insert; both are handed off claimed.
+        expect(ran).toEqual([]);
+        expect(rows.map((r) => r.status)).toEqual(['running', 'running']);
+        expect(adopted).toEqual([{ rows: expect.any(Array), unused: 1, finished: [] }]);
+        return;
+      }
+      // The run saw the job as the insert will write it, numbered 0 until then.
+      expect(ran.map((j) => j.number)).toEqual([0, 0, 0]);
+      expect(res.map((r) => r.local ?? false)).toEqual([false, true, true]);
+      const [done, later] = rows;
+      expect(done).toMatchObject({ id: res[1]!.id, status: 'succeeded', claims: 1, locked_by: null, locked_until: null, error: null, result: '{"ok":true}' });
+      expect(Number(done!.started_at)).toBe(Number(done!.created_at));
+      expect(Number(done!.finished_at)).toBe(Number(done!.created_at) + 5);
+      expect(Number(done!.number)).toBe(res[1]!.number);
+      // A run that did not end (null) is inserted claimed and handed over as before.
+      expect(later).toMatchObject({ id: res[2]!.id, status: 'running', locked_by: 'w1:1', finished_at: null });
+      expect(adopted).toEqual([{ rows: [expect.objectContaining({ id: res[2]!.id, number: res[2]!.number })], unused: 2, finished: [res[1]!.id] }]);
+      const steps = await t.store.db.selectFrom('job_steps').select(['job_id', 'step_id', 'output']).execute();
+      expect(steps).toEqual([{ job_id: res[1]!.id, step_id: 's1', output: '{"x":1}' }]);
+      const events = await t.store.db.selectFrom('outbox').select(['type', 'payload']).execute();
+      expect(events).toEqual([{ type: 'job.succeeded', payload: JSON.stringify({ id: res[1]!.id, number: res[1]!.number }) }]);
+      // Nothing of the run reached the duplicate: the first job is as it was.
+      expect(await t.store.db.selectFrom('jobs').select(['status', 'claims']).where('id', '=', first.id).executeTakeFirstOrThrow()).toEqual({ status: 'queued', claims: 0 });
+      // The finished job is no claim's business.
+      expect((await q.sql.claim('w2', 10, Date.now(), 1000)).map((j) => j.id)).toEqual([first.id]);
+    });
+
     it('a claim takes no job of a concurrency-limited recipe; claimLimited does, within the limit', async () => {
       await t.store.db.insertInto('recipes').values({ name: 'lim', current_version: 1, enabled: 1, concurrency: 1, trigger_type: 'webhook', created_at: 1, updated_at: 1 }).execute();
       await q.enqueue({ recipe: 'lim', recipe_version: 1, trigger: {}, concurrency_key: 'lim' });

@@ -16,6 +16,7 @@ export class SqliteQueueSql implements QueueSql {
   readonly #db: BetterSqlite3.Database;
   readonly #lock: Mutex;
   readonly #s;
+  readonly insertsFinished = true;
 
   constructor(db: BetterSqlite3.Database, lock: Mutex) {
     this.#db = db;
@@ -31,6 +32,12 @@ export class SqliteQueueSql implements QueueSql {
       insertClaimed: db.prepare(`INSERT INTO jobs (id, recipe, recipe_version, status, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at,
           title, locked_by, locked_until, claims, started_at)
         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+        ON CONFLICT DO NOTHING`),
+      // A job a worker of this process ran before its insert (NewJob.finished): one row write
+      // instead of an insert claimed and a finish, with one index entry each instead of moves.
+      insertFinished: db.prepare(`INSERT INTO jobs (id, recipe, recipe_version, status, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at,
+          title, claims, started_at, finished_at, error, result)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
         ON CONFLICT DO NOTHING`),
       findDup: db.prepare(`SELECT id, number FROM jobs WHERE recipe = ? AND dedup_key = ?`),
       // Inbound keys (NewJob.dedup_keys) are read and written in the insert's transaction: no
@@ -89,10 +96,20 @@ export class SqliteQueueSql implements QueueSql {
       )(),
     );
     function insertOne(j: NewJob): InsertResult {
-      const r = j.claim
+      const d = j.finished;
+      const r = d
+        ? s.insertFinished.run(j.id, j.recipe, j.recipe_version, d.status, j.trigger, j.dedup_key, j.repeat_of, j.concurrency_key, j.run_at, j.timeout_at, j.created_at, j.title, j.created_at, d.at, d.error, d.result ?? null)
+        : j.claim
         ? s.insertClaimed.run(j.id, j.recipe, j.recipe_version, j.trigger, j.dedup_key, j.repeat_of, j.concurrency_key, j.run_at, j.timeout_at, j.created_at, j.title, j.claim.lease, j.claim.until, j.created_at)
         : s.insert.run(j.id, j.recipe, j.recipe_version, j.trigger, j.dedup_key, j.repeat_of, j.concurrency_key, j.run_at, j.timeout_at, j.created_at, j.title);
-      if (r.changes === 1) return { id: j.id, number: Number(r.lastInsertRowid), duplicate: false };
+      if (r.changes === 1) {
+        const number = Number(r.lastInsertRowid);
+        if (d) {
+          for (const st of d.steps) upsertStep(s.upsertStep, st);
+          for (const ev of d.eventsFor?.(number) ?? d.events ?? []) s.event.run(ev.type, ev.recipe, ev.payload, ev.created_at, ev.created_at);
+        }
+        return { id: j.id, number, duplicate: false };
+      }
       const dup = s.findDup.get(j.recipe, j.dedup_key) as { id: string; number: number };
       return { id: dup.id, number: dup.number, duplicate: true };
     }

@@ -39,6 +39,13 @@ export interface NewJob {
    * claim right after the insert would have written.
    */
   claim?: { lease: string; until: number };
+  /**
+   * Set by the queue when that worker already ran the job to its end before the insert
+   * (LocalRunner.runInline): the row is inserted finished, with its steps, result and outbox
+   * events (`eventsFor`, given the number the insert assigns), in the same commit. A duplicate
+   * (dedup key seen before) drops the run. Only where QueueSql.insertsFinished.
+   */
+  finished?: Settle;
   /** `trigger` as a live value, equal to `JSON.parse(trigger)` (see RawJson): a job run here starts from it. */
   triggerValue?: unknown;
   /**
@@ -77,6 +84,8 @@ export interface Settle {
   steps: StepRow[];
   /** Outbox events committed with this settle (only if the worker still held the job). */
   events?: OutboxEvent[];
+  /** The same events for the job numbered `number`: a job run before its insert gets its number there. */
+  eventsFor?(number: number): OutboxEvent[];
   /** A callable recipe's result (JSON text), written with the finish. */
   result?: string | null;
   /**
@@ -98,6 +107,8 @@ export interface OutboxEvent {
 
 export interface QueueSql {
   insertJobs(jobs: NewJob[]): Promise<InsertResult[]>;
+  /** insertJobs writes NewJob.finished jobs as finished (else the queue never sets it). */
+  readonly insertsFinished: boolean;
   /** Claims runnable jobs of recipes without a concurrency limit. */
   claim(workerId: string, limit: number, now: number, leaseMs: number): Promise<JobRow[]>;
   /** Claims runnable jobs of limited recipes, never above each recipe's limit across all workers. */

@@ -54,6 +54,14 @@ describe('compileRecipe', () => {
     expect(bad({ trigger: { type: 'webhook', dedup_key: 'body.(' } })).toThrow(/recipe x, trigger, dedup_key/);
   });
 
+  it('says whether any expression of the steps or the result runs on an expression thread', () => {
+    const of = (extra: Record<string, unknown>) => compileRecipe(validateRecipe({ name: 'x', trigger: { type: 'webhook' }, ...extra })).threaded;
+    expect(of({ steps: [{ id: 'a', action: 'transform', with: { n: '{{ trigger.body.n * 2 }}', t: 'id {{ $string(trigger.body.id) }}' } }] })).toBe(false);
+    expect(of({ steps: [{ id: 'a', action: 'transform', with: { m: '{{ $match(trigger.body.s, /(a+)+$/) }}' } }] })).toBe(true);
+    expect(of({ steps: [{ id: 'a', action: 'if', with: { condition: true }, then: [{ id: 'b', action: 'transform', with: { x: 'n={{ $map([1,2], function($v) { $v }) }}' } }] }] })).toBe(true);
+    expect(of({ steps: [{ id: 'a', action: 'transform' }], on_error: [{ id: 'e', action: 'transform', with: { s: '{{ $sort(trigger.body.list) }}' } }] })).toBe(true);
+  });
+
   it('lists the core actions', () => {
     expect(CORE_ACTIONS).toEqual(['transform', 'if', 'wait', 'fail', 'foreach', 'switch', 'stop', 'recipe.call']);
   });

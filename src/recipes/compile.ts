@@ -44,6 +44,8 @@ export interface CompiledRecipe {
   readonly result?: CompiledTemplate;
   /** Each job's title (recipes/title.ts). */
   readonly title?: CompiledTemplate;
+  /** Some step's `with` or the result has an expression that runs on an expression thread. */
+  readonly threaded: boolean;
 }
 
 function compileDedup(recipe: Recipe): DedupKey | undefined {
@@ -91,6 +93,7 @@ export function compileRecipe(written: Recipe): CompiledRecipe {
   return {
     recipe,
     onError,
+    threaded: [...steps.values()].some((s) => s.with.threaded) || (result?.threaded ?? false),
     ...(dedupKey ? { dedupKey } : {}),
     ...(result ? { result } : {}),
     ...(title ? { title } : {}),

@@ -494,7 +494,7 @@ export class RecipeService implements RecipeSource {
       return this.compiledVersion(to, version);
     });
     const result = c.result;
-    return { recipe: c.recipe, input: (step, ctx) => c.step(step.id).with.evaluate(ctx as never), ...(result ? { result: (ctx) => result.evaluate(ctx as never) } : {}) };
+    return { recipe: c.recipe, threaded: c.threaded, input: (step, ctx) => c.step(step.id).with.evaluate(ctx as never), ...(result ? { result: (ctx) => result.evaluate(ctx as never) } : {}) };
   }
 
   /** The webhook recipe a resolved token names (server/hooks/resolve.ts), or null. Hot path: cached. */
