@@ -29,6 +29,14 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       t = await testRuntime(dialect);
       t.rt.catalog.addAction({ ...flaky, connector: 'test', title: 'Flaky', description: 'Fails N times, then succeeds.', input: Type.Object({ failures: Type.Optional(Type.Unknown()), retryAfter: Type.Optional(Type.Unknown()) }) });
+      // Runs until its signal is aborted, then fails with the signal's reason (as HTTP and 4me calls do).
+      t.rt.catalog.addAction({
+        name: 'test.hang', connector: 'test', title: 'Hang', description: 'Waits for its signal.', input: Type.Object({}),
+        run: (_input, ctx) => new Promise((_resolve, reject) => {
+          if (ctx.signal.aborted) return reject(ctx.signal.reason);
+          ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true });
+        }),
+      });
     });
     afterAll(async () => { await t?.close(); });
 
@@ -119,6 +127,20 @@ for (const dialect of DIALECTS) {
       expect(await runJob(ghost, deps as never)).toBeNull();
       expect(calls.size).toBe(before);
       expect(await t.rt.worker!.runInline(ghost)).toBeNull();
+    });
+
+    it('a step still running at the job timeout is aborted through its signal and fails the job with HF_ERR_JOB_TIMEOUT', async () => {
+      await t.rt.recipes.apply({ name: 'hangs', trigger: { type: 'webhook' }, timeout_seconds: 1, steps: [
+        { id: 'first', action: 'transform', with: { a: 1 } },
+        { id: 'stuck', action: 'test.hang', with: {} },
+        { id: 'never', action: 'transform', with: { b: 2 } },
+      ] });
+      const t0 = Date.now();
+      const job = await waitJob(t.rt, await enqueue('hangs', {}));
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+      expect(job.status).toBe('failed');
+      expect(job.error).toMatchObject({ code: 'HF_ERR_JOB_TIMEOUT', message: 'The job ran longer than its timeout of 1 seconds', step: 'stuck' });
+      expect(job.steps!.map((s) => [s.id, s.status])).toEqual([['first', 'succeeded'], ['stuck', 'failed']]);
     });
 
     it('jobs starting together read and compile a recipe version once', async () => {

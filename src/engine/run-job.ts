@@ -63,7 +63,10 @@ class JobRun {
   #flushing: Promise<void> = Promise.resolve();
   #queuedFlush: Promise<void> | null = null;
   readonly #waitingOn = new Set<string>();
-  readonly #abort = new AbortController();
+  /** Made when an action first needs a signal (engine/inline.ts jobs of transforms never do). */
+  #abort: AbortController | null = null;
+  #abortTimer: NodeJS.Timeout | null = null;
+  #timeoutMs = 0;
   #seq = 0;
   #deadline = 0;
   #compiled!: CompiledSteps;
@@ -86,12 +89,10 @@ class JobRun {
     this.#seq = rows.reduce((m, r) => Math.max(m, r.seq + 1), 0);
     const maxCrashes = deps.limits.maxCrashes ?? 3;
     if (job.crashes >= maxCrashes) return this.#poison(job.crashes);
-    const timeout = (this.#compiled.recipe.timeout_seconds ?? deps.limits.jobTimeoutSeconds) * 1000;
+    this.#timeoutMs = (this.#compiled.recipe.timeout_seconds ?? deps.limits.jobTimeoutSeconds) * 1000;
     // The timeout bounds each stretch of running, not the time spent waiting (for a person, a
     // `wait` step or a retry): a request may wait days for its action and still have its hour.
-    this.#deadline = deps.now() + timeout;
-    const timer = setTimeout(() => this.#abort.abort(new HookflowError('HF_ERR_JOB_TIMEOUT', { seconds: timeout / 1000 })), Math.max(0, this.#deadline - deps.now()));
-    timer.unref();
+    this.#deadline = deps.now() + this.#timeoutMs;
     try {
       const out = await this.#runList(this.#compiled.recipe.steps);
       if (out?.kind === 'lost') return null;
@@ -101,8 +102,35 @@ class JobRun {
     } catch (e) {
       return await this.#fail(e);
     } finally {
-      clearTimeout(timer);
+      if (this.#abortTimer) clearTimeout(this.#abortTimer);
     }
+  }
+
+  #timeoutError(): HookflowError {
+    return new HookflowError('HF_ERR_JOB_TIMEOUT', { seconds: this.#timeoutMs / 1000 });
+  }
+
+  /** Past the deadline (checked before each step), or its signal aborted. */
+  #timedOut(): boolean {
+    return this.#abort?.signal.aborted === true || this.deps.now() > this.#deadline;
+  }
+
+  /**
+   * The signal an action runs with, aborted at the job's deadline. Made on first use: an
+   * AbortController and a timer per job were ~4 % of a job of transforms' CPU, which needs neither
+   * (the deadline is checked before every step).
+   */
+  #signal(): AbortSignal {
+    if (!this.#abort) {
+      const c = (this.#abort = new AbortController());
+      const left = this.#deadline - this.deps.now();
+      if (left <= 0) c.abort(this.#timeoutError());
+      else {
+        this.#abortTimer = setTimeout(() => c.abort(this.#timeoutError()), left);
+        this.#abortTimer.unref();
+      }
+    }
+    return this.#abort.signal;
   }
 
   /**
@@ -164,9 +192,9 @@ class JobRun {
         finished_at: status === 'waiting' ? null : isoTime(at), ...(status === 'waiting' ? { resume_at: runAt ? isoTime(runAt) : null } : {}),
       }),
     }];
-    // A job run before its insert (engine/inline.ts) is numbered by the insert: its events are
-    // written from eventsFor there.
-    const events = eventsFor(job.number);
+    // A job run before its insert (engine/inline.ts, number 0 until then) is numbered by the
+    // insert: its events are written from eventsFor there.
+    const events = job.number > 0 ? eventsFor(job.number) : [];
     const wake = status === 'succeeded' || status === 'failed' ? job.parent_job_id : null;
     const waitingOn = status === 'waiting' ? [...this.#waitingOn] : [];
     return { jobId: job.id, workerId: job.locked_by ?? this.deps.workerId, status, error, runAt, at, steps: [...this.#dirty.values()], events, eventsFor, wake, waitingOn };
@@ -268,9 +296,7 @@ class JobRun {
       const rec = JSON.parse(prev.error ?? '{}') as { code: string; message: string; step?: unknown };
       throw new StepFailure(rec, typeof rec.step === 'string' ? rec.step : key);
     }
-    if (this.#abort.signal.aborted || this.deps.now() > this.#deadline) {
-      throw new StepFailure(errorRecord(this.#abort.signal.reason ?? new HookflowError('HF_ERR_JOB_TIMEOUT', { seconds: 0 })), key);
-    }
+    if (this.#timedOut()) throw new StepFailure(errorRecord(this.#abort?.signal.reason ?? this.#timeoutError()), key);
     const attempt = (prev?.attempts ?? 0) + 1;
     let inputJson: string | null = null;
     try {
@@ -290,7 +316,7 @@ class JobRun {
       const retry = def.retry ?? DEFAULT_RETRY;
       const retryable = isHookflowError(e) ? e.retryable : !(e instanceof SyntaxError || e instanceof TypeError);
       const record = errorRecord(e);
-      if (retryable && attempt < retry.attempts && !this.#abort.signal.aborted) {
+      if (retryable && attempt < retry.attempts && !this.#timedOut()) {
         const delay = retryDelayMs(retry, attempt, isHookflowError(e) ? e.retryAfter : undefined);
         this.#put(this.#row(key, { attempts: attempt, input: inputJson, error: JSON.stringify(record) }));
         return { kind: 'release', status: 'queued', runAt: this.deps.now() + delay };
@@ -345,9 +371,12 @@ class JobRun {
       await this.#flush();
     }
     const connection = def.connection ? await fromStore(this.deps.connections.resolve(def.connection)) : undefined;
+    const signal = (): AbortSignal => this.#signal();
     const actx = {
       job: { id: this.job.id, number: this.job.number, recipe: this.job.recipe, recipe_version: this.job.recipe_version },
-      step: def, stepKey: key, attempt, idempotencyKey: this.#row(key, {}).idempotency_key, signal: this.#abort.signal, connection,
+      step: def, stepKey: key, attempt, idempotencyKey: this.#row(key, {}).idempotency_key, connection,
+      // An action that never reads its signal (transform) costs the job no AbortController or timer.
+      get signal() { return signal(); },
       store: this.deps.store, now: this.deps.now, services: this.deps.services, log: this.deps.log,
     };
     const output = suspended && action.resume ? await action.resume(suspended, input, actx) : await action.run(input, actx);
