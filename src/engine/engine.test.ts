@@ -67,37 +67,40 @@ for (const dialect of DIALECTS) {
       expect(small.recipe_version).toBe(1);
     });
 
-    it('an idle worker takes a job as it commits (hand-off): one claim, its lease, and it runs to the end', async () => {
-      const s = await t.rt.recipes.summary('calc');
-      // The worker takes hand-offs only while no claim is in flight and nothing is known queued;
-      // an enqueue that lands during its poll's claim goes through the queue (more often on a
-      // loaded machine), so try until one is handed off.
+    /**
+     * The worker takes hand-offs only while no claim is in flight and nothing is known queued; an
+     * enqueue that lands during its poll's claim goes through the queue (more often on a loaded
+     * machine), so this tries until one is handed off.
+     */
+    const handOff = async (recipe: string, n0: number) => {
+      const s = await t.rt.recipes.summary(recipe);
       let res = null;
       for (let i = 0; i < 40 && !res?.local; i++) {
         await waitFor(async () => t.rt.worker!.active === 0);
         if (i > 0) await new Promise((r) => setTimeout(r, 20 + Math.random() * 50));
-        res = await t.rt.queue.enqueue({ recipe: 'calc', recipe_version: s.version, trigger: { body: { n: 30 + i } } });
+        res = await t.rt.queue.enqueue({ recipe, recipe_version: s.version, trigger: { body: { n: n0 + i } } });
         if (!res.local) t.rt.worker!.notify();
       }
       expect(res!.local).toBe(true);
-      const job = await waitJob(t.rt, res!.id);
+      return res!;
+    };
+
+    it('an idle worker takes a job as it commits (hand-off): one claim, its lease, and it runs to the end', async () => {
+      // `calc` reading its job's number: not run before its insert (engine/inline.ts), so this is
+      // the hand-off of an inserted claimed job on both stores.
+      const def = (await t.rt.recipes.definition('calc', (await t.rt.recipes.summary('calc')).version)).recipe;
+      await t.rt.recipes.apply({ ...def, name: 'calc-numbered', steps: [{ ...def.steps[0]!, with: { ...def.steps[0]!.with, number: '{{ job.number }}' } }, ...def.steps.slice(1)] });
+      const res = await handOff('calc-numbered', 30);
+      const job = await waitJob(t.rt, res.id);
       expect(job.status).toBe('succeeded');
       expect(job.steps!.map((x) => x.id)).toEqual(['first', 'check', 'big']);
-      const row = await t.rt.store.db.selectFrom('jobs').select(['claims', 'crashes', 'locked_by']).where('id', '=', res!.id).executeTakeFirstOrThrow();
+      expect(job.steps![0]!.output).toMatchObject({ number: job.number });
+      const row = await t.rt.store.db.selectFrom('jobs').select(['claims', 'crashes', 'locked_by']).where('id', '=', res.id).executeTakeFirstOrThrow();
       expect(row).toEqual({ claims: 1, crashes: 0, locked_by: null });
     });
 
     it('a recipe of transforms handed to an idle worker runs before its insert and commits finished (SQLite); an outside effect never runs before the commit', async () => {
-      const s = await t.rt.recipes.summary('calc');
-      // As in the hand-off test: only an enqueue that finds the worker idle is taken.
-      let res = null;
-      for (let i = 0; i < 40 && !res?.local; i++) {
-        await waitFor(async () => t.rt.worker!.active === 0);
-        if (i > 0) await new Promise((r) => setTimeout(r, 20 + Math.random() * 50));
-        res = await t.rt.queue.enqueue({ recipe: 'calc', recipe_version: s.version, trigger: { body: { n: 50 + i } } });
-        if (!res.local) t.rt.worker!.notify();
-      }
-      expect(res!.local).toBe(true);
+      const res = await handOff('calc', 50);
       const row = await t.rt.store.db.selectFrom('jobs').selectAll().where('id', '=', res!.id).executeTakeFirstOrThrow();
       const event = async () => (await t.rt.store.db.selectFrom('outbox').select('payload').where('type', '=', 'job.succeeded').execute())
         .map((e) => JSON.parse(e.payload)).find((p) => p.id === res!.id);
