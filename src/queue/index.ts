@@ -92,7 +92,7 @@ export class JobQueue {
     // whole job, and nothing acknowledged before that commit (the ack waits for the run too).
     // Its number is given by the insert, so the run sees 0 (engine/inline.ts excludes recipes
     // that read it).
-    if (local!.runInline && this.#store.queue.insertsFinished) {
+    if (local!.runInline) {
       await Promise.all(due.slice(0, n).map(async (j) => {
         // A big body's job runs after the commit, as before: its answer does not wait for it.
         if (j.trigger.length > INLINE_MAX_TRIGGER) return;

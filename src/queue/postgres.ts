@@ -24,8 +24,6 @@ const CLAIM_SET = `status = 'running', locked_by = $1::text || ':' || (claims + 
 const STEP_COLS = ['job_id', 'step_id', 'seq', 'status', 'attempts', 'input', 'output', 'error', 'idempotency_key', 'started_at', 'finished_at'] as const;
 
 export class PostgresQueueSql implements QueueSql {
-  /** Not yet: a finished insert would need its steps and events in the same transaction (see queue/sqlite.ts). */
-  readonly insertsFinished = false;
   readonly #pool: GuardedPool;
 
   constructor(pool: GuardedPool) {
@@ -61,15 +59,24 @@ export class PostgresQueueSql implements QueueSql {
     const keyed = jobs.filter((j) => j.dedup_keys?.length);
     const seen = keyed.length ? await this.#seen(keyed) : new Map<string, InsertResult>();
     const fresh = seen.size ? jobs.filter((j) => !seen.has(j.id)) : jobs;
+    // Jobs run before their insert (NewJob.finished): their steps and events go in the same statement.
+    const steps: unknown[] = [];
+    const events: unknown[] = [];
+    for (const j of fresh) if (j.finished && !finishedRows(j, steps, events)) delete j.finished;
     const rows = JSON.stringify(fresh.map((j) => ({
       id: j.id, recipe: j.recipe, recipe_version: j.recipe_version, trigger: j.trigger, dedup_key: wellFormed(j.dedup_key), repeat_of: j.repeat_of,
       concurrency_key: j.concurrency_key, run_at: j.run_at, timeout_at: j.timeout_at, created_at: j.created_at, title: wellFormed(j.title),
       lease: j.claim?.lease ?? null, until: j.claim?.until ?? null,
+      ...(j.finished ? { status: j.finished.status, finished_at: j.finished.at, error: wellFormed(j.finished.error), result: j.finished.result ?? null } : {}),
     })));
+    const values: unknown[] = [rows];
+    if (keyed.length) values.push(keyRows(fresh, (j) => j.id));
+    const finished = steps.length > 0 || events.length > 0;
+    if (finished) values.push(JSON.stringify(steps), JSON.stringify(events));
+    const variant = `${keyed.length ? '_keyed' : ''}${finished ? '_finished' : ''}`;
     // A batch of replays only has nothing left to insert.
-    const ins = fresh.length === 0 ? { rows: [] } : keyed.length
-      ? await this.#pool.query<{ id: string; number: number }>({ name: 'hf_insert_jobs_keyed', text: INSERT_KEYED_SQL, values: [rows, keyRows(fresh, (j) => j.id)] })
-      : await this.#pool.query<{ id: string; number: number }>({ name: 'hf_insert_jobs', text: INSERT_SQL, values: [rows] });
+    const ins = fresh.length === 0 ? { rows: [] }
+      : await this.#pool.query<{ id: string; number: number }>({ name: `hf_insert_jobs${variant}`, text: INSERT_VARIANTS[variant]!, values });
     const byId = new Map(ins.rows.map((r) => [r.id, r.number]));
     const out: InsertResult[] = [];
     const dupKeys: NewJob[] = [];
@@ -215,12 +222,16 @@ const STEP_TYPES: Record<(typeof STEP_COLS)[number], string> = {
 const STEP_UPDATE = STEP_COLS.filter((k) => k !== 'job_id' && k !== 'step_id' && k !== 'idempotency_key').map((k) => `${k} = excluded.${k}`).join(', ');
 const JOB_COLS = 'id, recipe, recipe_version, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at, title';
 // ROWS FROM … WITH ORDINALITY: the jobs are numbered in the order they were acknowledged.
-const INSERT_SQL = `INSERT INTO jobs (${JOB_COLS}, status, locked_by, locked_until, claims, started_at)
-  SELECT ${JOB_COLS}, CASE WHEN lease IS NULL THEN 'queued' ELSE 'running' END, lease, until,
-    CASE WHEN lease IS NULL THEN 0 ELSE 1 END, CASE WHEN lease IS NULL THEN NULL ELSE created_at END
+// A job run before its insert (status set) is written finished: no lease, its end and outcome.
+const INSERT_SQL = `INSERT INTO jobs (${JOB_COLS}, status, locked_by, locked_until, claims, started_at, finished_at, error, result)
+  SELECT ${JOB_COLS}, COALESCE(status, CASE WHEN lease IS NULL THEN 'queued' ELSE 'running' END),
+    CASE WHEN status IS NULL THEN lease END, CASE WHEN status IS NULL THEN until END,
+    CASE WHEN lease IS NULL THEN 0 ELSE 1 END, CASE WHEN lease IS NULL THEN NULL ELSE created_at END, finished_at, error, result
   FROM ROWS FROM (json_to_recordset($1::json) AS (id text, recipe text, recipe_version int, trigger text, dedup_key text, repeat_of text,
-    concurrency_key text, run_at bigint, timeout_at bigint, created_at bigint, title text, lease text, until bigint)) WITH ORDINALITY
-    AS j(id, recipe, recipe_version, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at, title, lease, until, n)
+    concurrency_key text, run_at bigint, timeout_at bigint, created_at bigint, title text, lease text, until bigint,
+    status text, finished_at bigint, error text, result text)) WITH ORDINALITY
+    AS j(id, recipe, recipe_version, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at, title, lease, until,
+      status, finished_at, error, result, n)
   ORDER BY n
   ON CONFLICT DO NOTHING RETURNING id, number`;
 /** `dedup_keys` as rows of inbound_dedup for the job `idOf` names. */
@@ -235,6 +246,53 @@ const INSERT_KEYED_SQL = `WITH ins AS (${INSERT_SQL}), rem AS (
     ON CONFLICT DO NOTHING
   )
   SELECT id, number FROM ins`;
+/**
+ * The statement of each insert variant (keyed: with inbound keys, $2; finished: with the steps
+ * and events of jobs run before their insert, the two parameters after). A finished job's event
+ * is written with the number this statement gives it, spliced between the two halves of its
+ * payload (finishedRows); a job the insert skipped (a duplicate) writes neither.
+ */
+const finishedCtes = (first: number) => `, fsteps AS (
+    INSERT INTO job_steps (${STEP_COLS.join(', ')})
+    SELECT ${STEP_COLS.map((k) => `s.${k}`).join(', ')}
+    FROM json_to_recordset($${first}::json) AS s(${STEP_COLS.map((k) => `${k} ${STEP_TYPES[k]}`).join(', ')}) JOIN ins ON ins.id = s.job_id
+  ), fevents AS (
+    INSERT INTO outbox (type, recipe, payload, created_at, dispatched_at)
+    SELECT e.type, e.recipe, e.head || ins.number::text || e.tail, e.created_at,
+      CASE WHEN EXISTS (SELECT 1 FROM webhooks WHERE disabled = 0) THEN NULL ELSE e.created_at END
+    FROM ROWS FROM (json_to_recordset($${first + 1}::json) AS (job text, type text, recipe text, head text, tail text, created_at bigint)) WITH ORDINALITY
+      AS e(job, type, recipe, head, tail, created_at, n)
+    JOIN ins ON ins.id = e.job ORDER BY e.n
+  )`;
+const INSERT_VARIANTS: Record<string, string> = {
+  '': INSERT_SQL,
+  _keyed: INSERT_KEYED_SQL,
+  _finished: `WITH ins AS (${INSERT_SQL})${finishedCtes(2)} SELECT id, number FROM ins`,
+  _keyed_finished: INSERT_KEYED_SQL.replace('\n  SELECT id, number FROM ins', `${finishedCtes(3)}\n  SELECT id, number FROM ins`),
+};
+if (!INSERT_VARIANTS._keyed_finished!.includes('fevents')) throw new Error('queue/postgres: the keyed finished insert was not composed');
+
+/** Stands for the job's number in its events while their payload is split around it. */
+const NUMBER_MARK = 9007199254740991;
+
+/**
+ * Adds a finished job's steps and events to the insert's rows; false when an event's payload does
+ * not hold the number exactly once (then the job is inserted claimed and runs after the commit).
+ */
+function finishedRows(j: NewJob, steps: unknown[], events: unknown[]): boolean {
+  const d = j.finished!;
+  const evs = d.eventsFor ? d.eventsFor(NUMBER_MARK) : [];
+  const split: unknown[] = [];
+  for (const e of evs) {
+    const parts = e.payload.split(String(NUMBER_MARK));
+    if (parts.length !== 2) return false;
+    split.push({ job: j.id, type: e.type, recipe: e.recipe, head: wellFormed(parts[0]!), tail: wellFormed(parts[1]!), created_at: e.created_at });
+  }
+  for (const st of lastPerStep(d.steps)) steps.push({ ...st, error: wellFormed(st.error) });
+  events.push(...split);
+  return true;
+}
+
 const REMEMBER_SQL = `INSERT INTO inbound_dedup (recipe, key, job_id, created_at)
   SELECT k.recipe, k.key, k.job, k.created_at FROM ${KEY_ROWS.replace('$2', '$1')} ON CONFLICT DO NOTHING`;
 const SETTLE_SQL = `WITH v AS (

@@ -271,7 +271,7 @@ for (const dialect of DIALECTS) {
       const first = await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: {}, dedup_key: 'd' });
       const adopted: Array<{ rows: JobRow[]; unused: number; finished: string[] }> = [];
       const ran: JobRow[] = [];
-      let slots = 3;
+      let slots = 4;
       q.local = {
         workerId: 'w1', leaseMs: 10_000,
         reserve(n) { const k = Math.min(n, slots); slots -= k; return k; },
@@ -291,36 +291,58 @@ for (const dialect of DIALECTS) {
         q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { a: 1 }, dedup_key: 'd' }),
         q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { a: 2 } }),
         q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { later: true } }),
+        // With an inbound key: the keyed insert (PostgreSQL: its own statement) writes it finished too.
+        q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { a: 3 }, dedup_keys: ['delivery:9'] }),
       ]);
-      expect(res.map((r) => r.duplicate)).toEqual([true, false, false]);
+      expect(res.map((r) => r.duplicate)).toEqual([true, false, false, false]);
       expect(res[0]!.id).toBe(first.id);
       const rows = await t.store.db.selectFrom('jobs').selectAll().where('id', 'in', [res[1]!.id, res[2]!.id]).orderBy('number').execute();
-      if (!t.store.queue.insertsFinished) {
-        // PostgreSQL: nothing runs before the insert; both are handed off claimed.
-        expect(ran).toEqual([]);
-        expect(rows.map((r) => r.status)).toEqual(['running', 'running']);
-        expect(adopted).toEqual([{ rows: expect.any(Array), unused: 1, finished: [] }]);
-        return;
-      }
       // The run saw the job as the insert will write it, numbered 0 until then.
-      expect(ran.map((j) => j.number)).toEqual([0, 0, 0]);
-      expect(res.map((r) => r.local ?? false)).toEqual([false, true, true]);
+      expect(ran.map((j) => j.number)).toEqual([0, 0, 0, 0]);
+      expect(res.map((r) => r.local ?? false)).toEqual([false, true, true, true]);
       const [done, later] = rows;
-      expect(done).toMatchObject({ id: res[1]!.id, status: 'succeeded', claims: 1, locked_by: null, locked_until: null, error: null, result: '{"ok":true}' });
+      expect({ ...done, claims: Number(done!.claims) }).toMatchObject({ id: res[1]!.id, status: 'succeeded', claims: 1, locked_by: null, locked_until: null, error: null, result: '{"ok":true}' });
       expect(Number(done!.started_at)).toBe(Number(done!.created_at));
       expect(Number(done!.finished_at)).toBe(Number(done!.created_at) + 5);
       expect(Number(done!.number)).toBe(res[1]!.number);
       // A run that did not end (null) is inserted claimed and handed over as before.
       expect(later).toMatchObject({ id: res[2]!.id, status: 'running', locked_by: 'w1:1', finished_at: null });
-      expect(adopted).toEqual([{ rows: [expect.objectContaining({ id: res[2]!.id, number: res[2]!.number })], unused: 2, finished: [res[1]!.id] }]);
-      const steps = await t.store.db.selectFrom('job_steps').select(['job_id', 'step_id', 'output']).execute();
-      expect(steps).toEqual([{ job_id: res[1]!.id, step_id: 's1', output: '{"x":1}' }]);
-      const events = await t.store.db.selectFrom('outbox').select(['type', 'payload']).execute();
-      expect(events).toEqual([{ type: 'job.succeeded', payload: JSON.stringify({ id: res[1]!.id, number: res[1]!.number }) }]);
+      expect(adopted).toEqual([{ rows: [expect.objectContaining({ id: res[2]!.id, number: res[2]!.number })], unused: 3, finished: [res[1]!.id, res[3]!.id] }]);
+      const steps = await t.store.db.selectFrom('job_steps').select(['job_id', 'step_id', 'output']).orderBy('job_id').execute();
+      expect(steps).toEqual([res[1]!, res[3]!].map((r) => ({ job_id: r.id, step_id: 's1', output: '{"x":1}' })).sort((a, b) => (a.job_id < b.job_id ? -1 : 1)));
+      const events = await t.store.db.selectFrom('outbox').select(['type', 'payload']).orderBy('id').execute();
+      expect(events).toEqual([res[1]!, res[3]!].map((r) => ({ type: 'job.succeeded', payload: JSON.stringify({ id: r.id, number: r.number }) })));
+      expect(await t.store.db.selectFrom('inbound_dedup').select(['key', 'job_id']).execute()).toEqual([{ key: 'delivery:9', job_id: res[3]!.id }]);
+      expect((await t.store.db.selectFrom('jobs').select('status').where('id', '=', res[3]!.id).executeTakeFirstOrThrow()).status).toBe('succeeded');
       // Nothing of the run reached the duplicate: the first job is as it was.
       expect(await t.store.db.selectFrom('jobs').select(['status', 'claims']).where('id', '=', first.id).executeTakeFirstOrThrow()).toEqual({ status: 'queued', claims: 0 });
       // The finished job is no claim's business.
       expect((await q.sql.claim('w2', 10, Date.now(), 1000)).map((j) => j.id)).toEqual([first.id]);
+    });
+
+    it('a finished job whose event does not carry its number: PostgreSQL inserts it claimed to run after the commit, SQLite finished', async () => {
+      const adopted: JobRow[] = [];
+      let slots = 1;
+      q.local = {
+        workerId: 'w1', leaseMs: 10_000,
+        reserve(n) { const k = Math.min(n, slots); slots -= k; return k; },
+        adopt(rows) { adopted.push(...rows); },
+        runInline: async (job) => ({
+          jobId: job.id, workerId: job.locked_by!, status: 'succeeded', error: null, at: job.created_at, steps: [],
+          eventsFor: () => [{ type: 'job.succeeded', recipe: job.recipe, created_at: job.created_at, payload: '{"no":"number"}' }],
+        }),
+      };
+      const r = await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: {} });
+      const row = await t.store.db.selectFrom('jobs').select(['status', 'locked_by']).where('id', '=', r.id).executeTakeFirstOrThrow();
+      const events = await t.store.db.selectFrom('outbox').select('payload').execute();
+      if (dialect === 'postgres') {
+        expect(row).toEqual({ status: 'running', locked_by: 'w1:1' });
+        expect(adopted.map((j) => j.id)).toEqual([r.id]);
+        expect(events).toEqual([]);
+      } else {
+        expect(row).toEqual({ status: 'succeeded', locked_by: null });
+        expect(events).toEqual([{ payload: '{"no":"number"}' }]);
+      }
     });
 
     it('a claim takes no job of a concurrency-limited recipe; claimLimited does, within the limit', async () => {

@@ -16,7 +16,6 @@ export class SqliteQueueSql implements QueueSql {
   readonly #db: BetterSqlite3.Database;
   readonly #lock: Mutex;
   readonly #s;
-  readonly insertsFinished = true;
 
   constructor(db: BetterSqlite3.Database, lock: Mutex) {
     this.#db = db;

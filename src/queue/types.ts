@@ -43,7 +43,8 @@ export interface NewJob {
    * Set by the queue when that worker already ran the job to its end before the insert
    * (LocalRunner.runInline): the row is inserted finished, with its steps, result and outbox
    * events (`eventsFor`, given the number the insert assigns), in the same commit. A duplicate
-   * (dedup key seen before) drops the run. Only where QueueSql.insertsFinished.
+   * (dedup key seen before) drops the run; an insert that cannot write it so (queue/postgres.ts:
+   * an event without the number) deletes `finished` and inserts the job claimed.
    */
   finished?: Settle;
   /** `trigger` as a live value, equal to `JSON.parse(trigger)` (see RawJson): a job run here starts from it. */
@@ -107,8 +108,6 @@ export interface OutboxEvent {
 
 export interface QueueSql {
   insertJobs(jobs: NewJob[]): Promise<InsertResult[]>;
-  /** insertJobs writes NewJob.finished jobs as finished (else the queue never sets it). */
-  readonly insertsFinished: boolean;
   /** Claims runnable jobs of recipes without a concurrency limit. */
   claim(workerId: string, limit: number, now: number, leaseMs: number): Promise<JobRow[]>;
   /** Claims runnable jobs of limited recipes, never above each recipe's limit across all workers. */

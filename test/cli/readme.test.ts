@@ -61,7 +61,7 @@ describe('README first recipe, CLI form', () => {
     expect(show).toMatch(/Status:\s+succeeded/);
     expect(show).toMatch(/^greet\s+succeeded/m);
     // Queued, or already running when an idle worker took it as it was enqueued (the hand-off),
-    // or, on SQLite, finished: a recipe of transforms runs before its insert (engine/inline.ts).
+    // or finished: a recipe of transforms runs before its insert (engine/inline.ts).
     expect(repeat).toMatch(/^Job 2 \(\S+\) (queued|running|succeeded): repeat of \S+ with hello version 1/);
     expect(fs.readdirSync(cwd)).toEqual(['hello.yaml']);
   });
