@@ -20,6 +20,7 @@ import { Lru } from './lru.js';
 import { normalize, OutputTooLarge } from './normalize.js';
 import { evalPool } from './pool.js';
 import { isSafeInThread, referencedRoots } from './safe.js';
+import { binaryFastPath } from './binary.js';
 import type { ExprLimits } from './types.js';
 
 const cache = new Lru<string, jsonata.Expression>(5000);
@@ -82,7 +83,17 @@ export function compileExpr(text: string, where: string, limits: Required<ExprLi
   const segs = parsePath(text);
   if (!segs) {
     const compiled = compileJsonata(text, where, limits);
-    if (isSafeInThread(compiled)) return { text, run: (ctx) => runJsonata(compiled, text, where, limits, ctx) };
+    if (isSafeInThread(compiled)) {
+      const fast = binaryFastPath(compiled);
+      if (!fast) return { text, run: (ctx) => runJsonata(compiled, text, where, limits, ctx) };
+      return {
+        text,
+        run(ctx) {
+          const v = fast(ctx);
+          return v !== MISS ? v : runJsonata(compiled, text, where, limits, ctx);
+        },
+      };
+    }
     const roots = referencedRoots(compiled);
     return { text, threaded: true, run: (ctx) => runThread(text, where, limits, roots, ctx) };
   }
