@@ -67,6 +67,8 @@ class JobRun {
   #abort: AbortController | null = null;
   #abortTimer: NodeJS.Timeout | null = null;
   #timeoutMs = 0;
+  /** The job as actions see it (ActionContext.job), made once per run. */
+  #actxJob: { id: string; number: number; recipe: string; recipe_version: number } | null = null;
   #seq = 0;
   #deadline = 0;
   #compiled!: CompiledSteps;
@@ -216,10 +218,13 @@ class JobRun {
     iterationDone: (key, output) => this.#put(this.#row(key, { status: 'succeeded', attempts: 1, output: JSON.stringify(output ?? null), finished_at: this.deps.now() })),
   };
 
-  #put(raw: StepRow): void {
+  /** `row` is always a fresh object (from #row or a spread), so it is scrubbed in place. */
+  #put(row: StepRow): void {
     // The one place step data is recorded: known secrets (a connection's, OAuth tokens) echoed by
     // a remote server never reach the store, the job page or a webhook sender's answer.
-    const row = { ...raw, input: scrubText(raw.input), output: scrubText(raw.output), error: scrubText(raw.error) };
+    row.input = scrubText(row.input);
+    row.output = scrubText(row.output);
+    row.error = scrubText(row.error);
     this.#rows.set(row.step_id, row);
     this.#dirty.set(row.step_id, row);
   }
@@ -373,8 +378,8 @@ class JobRun {
     const connection = def.connection ? await fromStore(this.deps.connections.resolve(def.connection)) : undefined;
     const signal = (): AbortSignal => this.#signal();
     const actx = {
-      job: { id: this.job.id, number: this.job.number, recipe: this.job.recipe, recipe_version: this.job.recipe_version },
-      step: def, stepKey: key, attempt, idempotencyKey: this.#row(key, {}).idempotency_key, connection,
+      job: (this.#actxJob ??= { id: this.job.id, number: this.job.number, recipe: this.job.recipe, recipe_version: this.job.recipe_version }),
+      step: def, stepKey: key, attempt, idempotencyKey: prev?.idempotency_key ?? `${this.job.id}:${key}:1`, connection,
       // An action that never reads its signal (transform) costs the job no AbortController or timer.
       get signal() { return signal(); },
       store: this.deps.store, now: this.deps.now, services: this.deps.services, log: this.deps.log,
