@@ -240,14 +240,18 @@ for (const dialect of DIALECTS) {
       expect(again).toMatchObject({ id: row!.id, claims: 2, crashes: 1, locked_by: 'w2:2' });
     });
 
+    /** A local runner with `slots.n` run slots that collects the rows handed to it. */
+    const runner = (slots: { n: number }, adopted: JobRow[], extra: Partial<LocalRunner> = {}): LocalRunner => ({
+      workerId: 'w1', leaseMs: 10_000,
+      reserve(n) { const k = Math.min(n, slots.n); slots.n -= k; return k; },
+      adopt(rows) { adopted.push(...rows); },
+      ...extra,
+    });
+
     it('hand-off: a job given its trigger live starts from that value; without one, and when queued, from the text', async () => {
       const adopted: JobRow[] = [];
-      let slots = 1;
-      q.local = {
-        workerId: 'w1', leaseMs: 10_000,
-        reserve(n) { const k = Math.min(n, slots); slots -= k; return k; },
-        adopt(rows) { adopted.push(...rows); },
-      };
+      const slots = { n: 1 };
+      q.local = runner(slots, adopted);
       const live = { body: { n: 1 }, headers: { a: 'b' } };
       const [handed, queued] = await Promise.all([
         q.enqueue({ recipe: 'r', recipe_version: 1, trigger: new RawJson(JSON.stringify(live), live) }),
@@ -261,7 +265,7 @@ for (const dialect of DIALECTS) {
       const [claimed] = await q.sql.claim('w2', 1, Date.now(), 10_000);
       expect(claimed).toMatchObject({ id: queued.id, trigger: JSON.stringify(live) });
       expect('trigger_value' in claimed!).toBe(false);
-      slots = 1;
+      slots.n = 1;
       await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: new RawJson('{"x":1}') });
       expect(adopted).toHaveLength(2);
       expect('trigger_value' in adopted[1]!).toBe(false);
@@ -322,16 +326,12 @@ for (const dialect of DIALECTS) {
 
     it('a finished job whose event does not carry its number: PostgreSQL inserts it claimed to run after the commit, SQLite finished', async () => {
       const adopted: JobRow[] = [];
-      let slots = 1;
-      q.local = {
-        workerId: 'w1', leaseMs: 10_000,
-        reserve(n) { const k = Math.min(n, slots); slots -= k; return k; },
-        adopt(rows) { adopted.push(...rows); },
+      q.local = runner({ n: 1 }, adopted, {
         runInline: async (job) => ({
           jobId: job.id, workerId: job.locked_by!, status: 'succeeded', error: null, at: job.created_at, steps: [],
           eventsFor: () => [{ type: 'job.succeeded', recipe: job.recipe, created_at: job.created_at, payload: '{"no":"number"}' }],
         }),
-      };
+      });
       const r = await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: {} });
       const row = await t.store.db.selectFrom('jobs').select(['status', 'locked_by']).where('id', '=', r.id).executeTakeFirstOrThrow();
       const events = await t.store.db.selectFrom('outbox').select('payload').execute();
