@@ -14,12 +14,11 @@
  * job not in the store yet (no row holds the lease), so such a run stops before any effect and
  * the job is inserted claimed as before.
  */
-import type { StepDef } from '../recipes/types.js';
+import { allSteps } from '../recipes/blocks.js';
 import type { ActionSource } from './actions.js';
 import type { CompiledSteps } from './types.js';
 
 const CONTROL = new Set(['if', 'switch', 'stop', 'fail']);
-const LISTS = ['then', 'else', 'on_timeout', 'on_cancel', 'on_exception', 'steps', 'default', 'on_error'] as const;
 
 /** Per recipe version: its Recipe object is the compiled version's own (RecipeSource caches it). */
 const verdicts = new WeakMap<object, boolean>();
@@ -36,28 +35,17 @@ export function runsInline(compiled: CompiledSteps, catalog: ActionSource): bool
 function judge(compiled: CompiledSteps, catalog: ActionSource): boolean {
   const r = compiled.recipe;
   if (r.concurrency !== undefined || compiled.threaded !== false) return false;
-  if (!allLocal(r.steps, catalog) || !allLocal(r.on_error ?? [], catalog)) return false;
+  // Every step, nested ones and on_error lists included.
+  for (const def of [...allSteps(r.steps), ...allSteps(r.on_error)]) if (!CONTROL.has(def.action) && !pure(def.action, catalog)) return false;
   // `job.number` is given by the insert; an expression anywhere could read it (conservative:
   // any word `job` in the steps or the result, literals included).
   return !/\bjob\b/.test(JSON.stringify([r.steps, r.on_error ?? null, r.result ?? null]));
 }
 
-function allLocal(steps: StepDef[], catalog: ActionSource): boolean {
-  for (const def of steps) {
-    if (!CONTROL.has(def.action)) {
-      let pure = false;
-      try {
-        pure = catalog.requireAction(def.action).pure === true;
-      } catch {
-        return false;
-      }
-      if (!pure) return false;
-    }
-    for (const k of LISTS) {
-      const list = def[k];
-      if (list && !allLocal(list, catalog)) return false;
-    }
-    for (const list of Object.values(def.cases ?? {})) if (!allLocal(list, catalog)) return false;
+function pure(action: string, catalog: ActionSource): boolean {
+  try {
+    return catalog.requireAction(action).pure === true;
+  } catch {
+    return false;
   }
-  return true;
 }
