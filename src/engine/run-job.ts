@@ -50,8 +50,9 @@ async function fromStore<T>(p: Promise<T>): Promise<T> {
 
 const DEFAULT_RETRY = { attempts: 3, backoff: 'exponential' as const };
 
-export async function runJob(job: JobRow, deps: EngineDeps): Promise<Settle | null> {
-  return new JobRun(job, deps).execute();
+/** `compiled`: the job's recipe version when the caller has it already (Worker.runInline). */
+export async function runJob(job: JobRow, deps: EngineDeps, compiled?: CompiledSteps): Promise<Settle | null> {
+  return new JobRun(job, deps).execute(compiled);
 }
 
 class JobRun {
@@ -82,9 +83,9 @@ class JobRun {
     this.#root = { prefix: '', ctx: this.#ctx };
   }
 
-  async execute(): Promise<Settle | null> {
+  async execute(compiled?: CompiledSteps): Promise<Settle | null> {
     const { deps, job } = this;
-    this.#compiled = await deps.recipes.compiled(job.recipe, job.recipe_version);
+    this.#compiled = compiled ?? (await deps.recipes.compiled(job.recipe, job.recipe_version));
     // A job on its first claim has no step rows yet: skipping the read saves a query per job.
     const rows = job.claims <= 1 ? [] : await deps.store.db.selectFrom('job_steps').selectAll().where('job_id', '=', job.id).execute();
     for (const r of rows) this.#rows.set(r.step_id, r as StepRow);

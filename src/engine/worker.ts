@@ -106,7 +106,7 @@ export class Worker implements LocalRunner {
       const compiled = await this.#deps.recipes.compiled(job.recipe, job.recipe_version);
       // Under another name, the job was made under a name just renamed: moved once it is stored.
       if (compiled.recipe.name !== job.recipe || !runsInline(compiled, this.#deps.catalog)) return null;
-      const settle = await runJob(job, this.#deps);
+      const settle = await runJob(job, this.#deps, compiled);
       return settle && (settle.status === 'succeeded' || settle.status === 'failed') ? settle : null;
     } catch (e) {
       // Run again after the commit, where a crash is handled (and logged) as for any run.
