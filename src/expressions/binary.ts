@@ -34,30 +34,38 @@ function operand(n: Ast): Operand | undefined {
 
 const read = (o: Operand, ctx: object): unknown => ('path' in o ? walkPath(ctx, o.path) : o.value);
 
+const isPrimitive = (x: unknown): boolean => x === null || typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+
+/** The operator on two read values, or MISS where JSONata's semantics are not plainly JS's. */
+function operator(op: string): ((a: unknown, b: unknown) => unknown) | undefined {
+  if (ARITH.has(op)) {
+    return (a, b) => {
+      if (typeof a !== 'number' || typeof b !== 'number' || !Number.isFinite(a) || !Number.isFinite(b)) return MISS;
+      const v = op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : op === '/' ? a / b : a % b;
+      return Number.isFinite(v) ? v : MISS;
+    };
+  }
+  if (ORDER.has(op)) {
+    return (a, b) => {
+      if (!((typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string'))) return MISS;
+      return op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
+    };
+  }
+  if (EQUAL.has(op)) return (a, b) => (!isPrimitive(a) || !isPrimitive(b) ? MISS : op === '=' ? a === b : a !== b);
+  return undefined;
+}
+
 /** An evaluator for the expression, or undefined when it is not one operator between two operands. */
 export function binaryFastPath(compiled: jsonata.Expression): ((ctx: object) => unknown) | undefined {
   const ast = compiled.ast() as unknown as Ast;
   if (ast.type !== 'binary' || Object.keys(ast).some((k) => !['type', 'value', 'position', 'lhs', 'rhs'].includes(k))) return undefined;
-  const op = ast.value as string;
-  if (!ARITH.has(op) && !ORDER.has(op) && !EQUAL.has(op)) return undefined;
+  const apply = operator(ast.value as string);
   const l = operand(ast.lhs as Ast);
   const r = operand(ast.rhs as Ast);
-  if (!l || !r) return undefined;
+  if (!apply || !l || !r) return undefined;
   return (ctx) => {
     const a = read(l, ctx);
     const b = read(r, ctx);
-    if (a === MISS || b === MISS) return MISS;
-    if (ARITH.has(op)) {
-      if (typeof a !== 'number' || typeof b !== 'number' || !Number.isFinite(a) || !Number.isFinite(b)) return MISS;
-      const v = op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : op === '/' ? a / b : a % b;
-      return Number.isFinite(v) ? v : MISS;
-    }
-    if (ORDER.has(op)) {
-      if (!((typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string'))) return MISS;
-      return op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
-    }
-    const prim = (x: unknown) => x === null || typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
-    if (!prim(a) || !prim(b)) return MISS;
-    return op === '=' ? a === b : a !== b;
+    return a === MISS || b === MISS ? MISS : apply(a, b);
   };
 }
