@@ -246,6 +246,8 @@ const INSERT_KEYED_SQL = `WITH ins AS (${INSERT_SQL}), rem AS (
     ON CONFLICT DO NOTHING
   )
   SELECT id, number FROM ins`;
+/** An outbox event `e`'s dispatched_at: without an enabled subscription, written already dispatched (see queue/sqlite.ts). */
+const EVENT_DISPATCHED_AT = `CASE WHEN EXISTS (SELECT 1 FROM webhooks WHERE disabled = 0) THEN NULL ELSE e.created_at END`;
 /**
  * The statement of each insert variant (keyed: with inbound keys, $2; finished: with the steps
  * and events of jobs run before their insert, the two parameters after). A finished job's event
@@ -259,7 +261,7 @@ const finishedCtes = (first: number) => `, fsteps AS (
   ), fevents AS (
     INSERT INTO outbox (type, recipe, payload, created_at, dispatched_at)
     SELECT e.type, e.recipe, e.head || ins.number::text || e.tail, e.created_at,
-      CASE WHEN EXISTS (SELECT 1 FROM webhooks WHERE disabled = 0) THEN NULL ELSE e.created_at END
+      ${EVENT_DISPATCHED_AT}
     FROM ROWS FROM (json_to_recordset($${first + 1}::json) AS (job text, type text, recipe text, head text, tail text, created_at bigint)) WITH ORDINALITY
       AS e(job, type, recipe, head, tail, created_at, n)
     JOIN ins ON ins.id = e.job ORDER BY e.n
@@ -324,7 +326,7 @@ const SETTLE_SQL = `WITH v AS (
     -- Without an enabled subscription, written already dispatched (see queue/sqlite.ts).
     INSERT INTO outbox (type, recipe, payload, created_at, dispatched_at)
     SELECT e.type, e.recipe, e.payload, e.created_at,
-      CASE WHEN EXISTS (SELECT 1 FROM webhooks WHERE disabled = 0) THEN NULL ELSE e.created_at END
+      ${EVENT_DISPATCHED_AT}
     FROM ROWS FROM (json_to_recordset($3::json) AS (job text, lease text, type text, recipe text, payload text, created_at bigint)) WITH ORDINALITY
       AS e(job, lease, type, recipe, payload, created_at, n)
     WHERE (e.job, e.lease) IN (SELECT id, lease FROM done) ORDER BY e.n
