@@ -2,6 +2,8 @@
  * @module server/app
  * The Fastify app: health, metrics, inbound hooks and the API on one port.
  */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { HookflowError } from '../errors.js';
@@ -17,13 +19,29 @@ import { opsPlugin } from './ops/index.js';
 import { uiPlugin } from './ui/index.js';
 import { alertEventsRoutes } from './api/alert-events.js';
 import { lazyCompilers } from './lazy-schemas.js';
+import type { LaneSlot } from './hooks/lane.js';
 
 const MAX_PARAM_LENGTH = 2048;
+
+/** The options Fastify hands its serverFactory (its own, defaults filled in). */
+interface FactoryOptions { http: unknown; https: unknown; keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number; maxRequestsPerSocket: number }
 
 export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   const { settings } = rt;
   const onError = errorHandler({ bodyLimit: settings.bodyLimit, maxParamLength: MAX_PARAM_LENGTH });
+  // The inbound door's fast lane (hooks/lane.ts) sees each request before Fastify does.
+  const lane: LaneSlot = { handle: null };
   const app = Fastify({
+    serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void, o: FactoryOptions) => {
+      const listener = (req: IncomingMessage, res: ServerResponse): void => { if (!lane.handle?.(req, res)) handler(req, res); };
+      // What Fastify does for its own HTTP/1 server, with the listener in front.
+      const server = settings.tls ? https.createServer(o.https as https.ServerOptions, listener) : http.createServer(o.http as http.ServerOptions, listener);
+      server.keepAliveTimeout = o.keepAliveTimeout;
+      server.requestTimeout = o.requestTimeout;
+      server.setTimeout(o.connectionTimeout);
+      if (o.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = o.maxRequestsPerSocket;
+      return server;
+    },
     loggerInstance: rt.log.child({ component: 'http' }),
     // Fastify 5.8+ deprecates the top-level disableRequestLogging (FSTDEP023) in favour of this.
     logController: new LogController({ disableRequestLogging: true }),
@@ -77,7 +95,7 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     ]);
     return reply.type('text/plain; version=0.0.4').send(body);
   });
-  await app.register(hooksPlugin, { rt });
+  await app.register(hooksPlugin, { rt, lane, maxParamLength: MAX_PARAM_LENGTH });
   await app.register(webhookPublicRoutes, { rt });
   await app.register(apiPlugin, { rt, prefix: '/api/v1' });
   await app.register(oauthCallbackPlugin, { rt });

@@ -4,6 +4,7 @@
  * Hookflow's own, Fastify's (`FST_ERR_*`, also those raised before routing through
  * `frameworkErrors`) and any other carrying an HTTP status. No route answers Fastify's own body.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HookflowError, isHookflowError, type ErrorCode } from '../errors.js';
 import { isStoreUnavailable, storeUnavailable } from '../store/unavailable.js';
@@ -18,7 +19,10 @@ const BY_STATUS: Record<number, ErrorCode> = {
 
 export interface ErrorLimits { bodyLimit: number; maxParamLength?: number }
 
-export function toHookflowError(err: unknown, limits: ErrorLimits, req?: FastifyRequest): HookflowError {
+/** What the mapping reads of a request: Fastify's or node:http's (the /hooks lane's). */
+export interface RequestLike { method: string; url: string; headers: IncomingHttpHeaders }
+
+export function toHookflowError(err: unknown, limits: ErrorLimits, req?: RequestLike): HookflowError {
   if (isHookflowError(err)) return err;
   if (isStoreUnavailable(err)) return storeUnavailable(err);
   const { bodyLimit, maxParamLength } = limits;
@@ -47,7 +51,7 @@ export function toHookflowError(err: unknown, limits: ErrorLimits, req?: Fastify
 }
 
 /** A token longer than any issued is an unknown token, answered as that door answers one. */
-function tooLongParam(req: FastifyRequest | undefined, limit: number | undefined): HookflowError {
+function tooLongParam(req: RequestLike | undefined, limit: number | undefined): HookflowError {
   const url = req?.url ?? '';
   if (url.startsWith('/hooks/')) return new HookflowError('HF_ERR_HOOK_UNKNOWN');
   if (url.startsWith('/ops/')) return new HookflowError('HF_ERR_OPS_APP_UNKNOWN');
@@ -56,16 +60,26 @@ function tooLongParam(req: FastifyRequest | undefined, limit: number | undefined
 
 let lastOutageLog = 0;
 
+/** An error's answer: status, headers and the catalogue's JSON body, secrets scrubbed. */
+export interface ErrorAnswer { status: number; headers: Record<string, string>; payload: string }
+
+export function errorAnswer(err: unknown, limits: ErrorLimits, req: RequestLike, log: { error(o: object, m: string): void; warn(o: object, m: string): void }): ErrorAnswer {
+  const he = toHookflowError(err, limits, req);
+  if (he.code === 'HF_ERR_INTERNAL') log.error({ err }, 'internal error');
+  if (he.code === 'HF_ERR_STORE_UNAVAILABLE' && Date.now() - lastOutageLog > 1000) {
+    // Once a second at most: an outage under load would otherwise log every refused request.
+    lastOutageLog = Date.now();
+    log.warn({ err: he.cause ?? err, url: req.url.split('?')[0] }, 'store unavailable; answering 503');
+  }
+  const headers: Record<string, string> = {};
+  if ((he.status === 503 || he.status === 429) && he.retryAfter !== undefined) headers['retry-after'] = String(he.retryAfter);
+  return { status: he.status, headers, payload: JSON.stringify({ error: scrubKnown(he.toJSON()) }) };
+}
+
 export function errorHandler(limits: ErrorLimits) {
   return (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
-    const he = toHookflowError(err, limits, req);
-    if (he.code === 'HF_ERR_INTERNAL') req.log.error({ err }, 'internal error');
-    if (he.code === 'HF_ERR_STORE_UNAVAILABLE' && Date.now() - lastOutageLog > 1000) {
-      // Once a second at most: an outage under load would otherwise log every refused request.
-      lastOutageLog = Date.now();
-      req.log.warn({ err: he.cause ?? err, url: req.url.split('?')[0] }, 'store unavailable; answering 503');
-    }
-    if ((he.status === 503 || he.status === 429) && he.retryAfter !== undefined) void reply.header('retry-after', String(he.retryAfter));
-    void reply.code(he.status).type('application/json').send(JSON.stringify({ error: scrubKnown(he.toJSON()) }));
+    const a = errorAnswer(err, limits, req, req.log);
+    for (const k in a.headers) void reply.header(k, a.headers[k]!);
+    void reply.code(a.status).type('application/json').send(a.payload);
   };
 }

@@ -12,6 +12,7 @@ import { waitForJob } from './wait.js';
 import { checkBodyDepth } from '../../triggers/depth.js';
 import { TokenResolver, type TokenOwner } from './resolve.js';
 import { mediaType } from '../../triggers/body.js';
+import { hooksLane, type LaneSlot } from './lane.js';
 
 const REASONS: Record<string, string> = {
   HF_ERR_SIGNATURE_INVALID: 'signature', HF_ERR_SIGNATURE_STALE: 'stale', HF_ERR_IP_NOT_ALLOWED: 'ip',
@@ -22,18 +23,26 @@ const REASONS: Record<string, string> = {
 // The depth scan's verdict on a JSON body, so the webhook path does not validate the bytes twice.
 const checked = new WeakMap<Buffer, boolean>();
 
-export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime }): Promise<void> {
+export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime; lane?: LaneSlot; maxParamLength: number }): Promise<void> {
   const { rt } = opts;
   // Every body arrives as bytes: signatures are checked on exactly what was sent.
   app.removeAllContentTypeParsers();
   const maxDepth = rt.settings.bodyMaxDepth;
+  // The depth scan of a body, by Fastify's parser and the lane alike: its JSON verdict, or a throw.
+  const scan = (body: Buffer, contentType: string | undefined): boolean | undefined => {
+    try {
+      return checkBodyDepth(body, mediaType(contentType), maxDepth).jsonValid;
+    } catch (e) {
+      rt.metrics.inc('hookflow_events_rejected_total', { reason: 'too_deep' });
+      throw e;
+    }
+  };
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) => {
     try {
-      const { jsonValid } = checkBodyDepth(body as Buffer, mediaType(req.headers['content-type']), maxDepth);
+      const jsonValid = scan(body as Buffer, req.headers['content-type']);
       if (jsonValid !== undefined) checked.set(body as Buffer, jsonValid);
       done(null, body);
     } catch (e) {
-      rt.metrics.inc('hookflow_events_rejected_total', { reason: 'too_deep' });
       done(e as Error, undefined);
     }
   });
@@ -55,28 +64,43 @@ export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime }): 
     }
     return (await rt.catalog.endpointTrigger(owner.kind)?.inbound?.accept(owner.owner, req, d)) ?? null;
   };
+  // From a token and a delivery to the answer, for the Fastify route and the lane alike.
+  const deliver = async (token: string, delivery: InboundDelivery, log: InboundDeps['log']): Promise<{ code: number; body: unknown }> => {
+    try {
+      // One lookup names the owner: a recipe, a 4me connection (one URL, routed by webhook id) or an alert source.
+      const owner = await tokens.resolve(token);
+      const ans = owner ? await answer(owner, delivery, { ...deps, log }) : null;
+      if (!ans) throw new HookflowError('HF_ERR_HOOK_UNKNOWN');
+      if (ans.wait) {
+        const done = await waitForJob(rt, ans.wait.job_id, ans.wait.timeout_ms);
+        if (done) return { code: done.status === 'succeeded' ? 200 : 500, body: done.body };
+      }
+      return ans;
+    } catch (e) {
+      if (isHookflowError(e)) rt.metrics.inc('hookflow_events_rejected_total', { reason: REASONS[e.code] ?? e.code });
+      throw e;
+    }
+  };
   app.post('/hooks/:token', {
     schema: {
       summary: 'Deliver an event to a recipe, connection or alert source',
       params: { type: 'object', properties: { token: { type: 'string' } }, required: ['token'] },
     },
   }, async (req, reply) => {
-    try {
-      const { token } = req.params as { token: string };
-      // One lookup names the owner: a recipe, a 4me connection (one URL, routed by webhook id) or an alert source.
-      const owner = await tokens.resolve(token);
-      const ans = owner ? await answer(owner, inbound(req), { ...deps, log: req.log }) : null;
-      if (!ans) throw new HookflowError('HF_ERR_HOOK_UNKNOWN');
-      if (ans.wait) {
-        const done = await waitForJob(rt, ans.wait.job_id, ans.wait.timeout_ms);
-        if (done) return reply.code(done.status === 'succeeded' ? 200 : 500).send(done.body);
-      }
-      return reply.code(ans.code).send(ans.body);
-    } catch (e) {
-      if (isHookflowError(e)) rt.metrics.inc('hookflow_events_rejected_total', { reason: REASONS[e.code] ?? e.code });
-      throw e;
-    }
+    const { code, body } = await deliver((req.params as { token: string }).token, inbound(req), req.log);
+    return reply.code(code).send(body);
   });
+  // Plain deliveries skip Fastify on the way in (lane.ts); anything else still takes this route.
+  if (opts.lane) {
+    let closing = false;
+    app.addHook('preClose', async () => { closing = true; });
+    opts.lane.handle = hooksLane({
+      bodyLimit: rt.settings.bodyLimit, maxParamLength: opts.maxParamLength, log: app.log,
+      closing: () => closing,
+      scan,
+      deliver,
+    });
+  }
 }
 
 function inbound(req: FastifyRequest): InboundDelivery {
