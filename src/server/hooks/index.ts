@@ -54,7 +54,8 @@ export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime; lan
   // A deleted recipe's token is gone; this process must not route it from its cache to a recipe re-created under the name.
   const offTokens = rt.recipes.onTokensChanged(() => tokens.forget());
   app.addHook('onClose', async () => offTokens());
-  const deps = { store: rt.store, recipes: rt.recipes, connections: rt.connections, queue: rt.queue, metrics: rt.metrics, bodyLimit: rt.settings.bodyLimit, notify: () => rt.worker?.notify() };
+  // One logger serves every request (app.ts childLoggerFactory), so the deps are built once, not per delivery.
+  const deps: InboundDeps = { store: rt.store, recipes: rt.recipes, connections: rt.connections, queue: rt.queue, metrics: rt.metrics, bodyLimit: rt.settings.bodyLimit, notify: () => rt.worker?.notify(), log: app.log };
   // The owner's trigger type answers (catalog entry's `inbound`); an alert source is no recipe trigger, so it is asked here.
   const answer = async (owner: TokenOwner, req: InboundDelivery, d: InboundDeps): Promise<InboundAnswer | null> => {
     if (owner.kind === 'alert_source') {
@@ -65,11 +66,11 @@ export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime; lan
     return (await rt.catalog.endpointTrigger(owner.kind)?.inbound?.accept(owner.owner, req, d)) ?? null;
   };
   // From a token and a delivery to the answer, for the Fastify route and the lane alike.
-  const deliver = async (token: string, delivery: InboundDelivery, log: InboundDeps['log']): Promise<{ code: number; body: unknown }> => {
+  const deliver = async (token: string, delivery: InboundDelivery): Promise<{ code: number; body: unknown }> => {
     try {
       // One lookup names the owner: a recipe, a 4me connection (one URL, routed by webhook id) or an alert source.
       const owner = await tokens.resolve(token);
-      const ans = owner ? await answer(owner, delivery, { ...deps, log }) : null;
+      const ans = owner ? await answer(owner, delivery, deps) : null;
       if (!ans) throw new HookflowError('HF_ERR_HOOK_UNKNOWN');
       if (ans.wait) {
         const done = await waitForJob(rt, ans.wait.job_id, ans.wait.timeout_ms);
@@ -87,7 +88,7 @@ export async function hooksPlugin(app: FastifyInstance, opts: { rt: Runtime; lan
       params: { type: 'object', properties: { token: { type: 'string' } }, required: ['token'] },
     },
   }, async (req, reply) => {
-    const { code, body } = await deliver((req.params as { token: string }).token, inbound(req), req.log);
+    const { code, body } = await deliver((req.params as { token: string }).token, inbound(req));
     return reply.code(code).send(body);
   });
   // Plain deliveries skip Fastify on the way in (lane.ts); anything else still takes this route.

@@ -25,7 +25,7 @@ export interface LaneOptions {
   closing(): boolean;
   /** The content-type parser's depth scan: the JSON verdict, or a throw (too deep). */
   scan(body: Buffer, contentType: string | undefined): boolean | undefined;
-  deliver(token: string, delivery: InboundDelivery, log: Log): Promise<{ code: number; body: unknown }>;
+  deliver(token: string, delivery: InboundDelivery): Promise<{ code: number; body: unknown }>;
 }
 
 const PREFIX = '/hooks/';
@@ -80,7 +80,7 @@ export function hooksLane(o: LaneOptions): (req: IncomingMessage, res: ServerRes
           rawBody: body, headers: h, query: {}, remoteAddress: req.socket.remoteAddress ?? '',
           method: 'POST', contentType, jsonValid,
         };
-        const { code, body: out } = await o.deliver(tok, delivery, o.log);
+        const { code, body: out } = await o.deliver(tok, delivery);
         send(res, code, out);
       } catch (e) {
         const a = errorAnswer(e, limits, { method: 'POST', url, headers: h }, o.log);
