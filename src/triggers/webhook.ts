@@ -39,16 +39,12 @@ export async function acceptWebhook(def: WebhookTrigger, req: InboundRequest & {
   // else is parsed now.
   const text = isJsonType(mediaType(req.contentType)) ? req.rawBody.toString('utf8') : null;
   const lazy = text !== null && !opts.dedup && req.rawBody.length > 0 && (req.jsonValid ?? isJson(req.rawBody));
-  let body: unknown = lazy ? undefined : text !== null ? parseJson(text) : parseBody(req.rawBody, req.contentType);
-  let parsed = !lazy;
+  const body: unknown = lazy ? undefined : text !== null ? parseJson(text) : parseBody(req.rawBody, req.contentType);
   const headers = storedHeaders(req.headers, def.verify?.type === 'header_token' ? def.verify.header.toLowerCase() : null);
   const query = { ...req.query };
   if (def.verify?.type === 'query_secret') delete query[def.verify.param ?? 'token'];
   const received_at = isoTime(Date.now());
-  const trigger = {
-    get body(): unknown { if (!parsed) { body = JSON.parse(text!); parsed = true; } return body; },
-    headers, query, method: req.method, received_at,
-  };
+  const trigger: WebhookEvent['trigger'] = lazy ? lazyTrigger(text!, headers, query, req.method, received_at) : { body, headers, query, method: req.method, received_at };
   let dedupKey: string | null = null;
   if (opts.dedup) {
     dedupKey = await opts.dedup.evaluate({ body, headers: req.headers, query });
@@ -59,6 +55,36 @@ export async function acceptWebhook(def: WebhookTrigger, req: InboundRequest & {
   const bodyJson = text ?? JSON.stringify(body ?? null);
   const triggerJson = `{"body":${bodyJson},${rest.slice(1)}`;
   return { trigger, dedupKey, triggerJson, ...(text !== null ? { triggerValue: trigger } : {}) };
+}
+
+// The body text a lazy trigger parses on first read, under a symbol: no key JSON, Object.keys or
+// an expression sees.
+const LAZY = Symbol('lazy body');
+type Lazy = { [LAZY]: { text: string; parsed: boolean; value: unknown } };
+const BODY: PropertyDescriptor = {
+  get(this: Lazy): unknown {
+    const l = this[LAZY];
+    if (!l.parsed) { l.value = JSON.parse(l.text); l.parsed = true; }
+    return l.value;
+  },
+  enumerable: true, configurable: true,
+};
+
+/**
+ * A trigger whose `body` is parsed when first read. An own enumerable accessor (JSON and
+ * `Object.keys` see `body` as before) defined with one shared getter: an object literal with a
+ * getter is built in V8's dictionary mode, 0.7 µs here and slow to read, where this keeps one
+ * shape (0.16 µs).
+ */
+function lazyTrigger(text: string, headers: Record<string, unknown>, query: Record<string, unknown>, method: string, received_at: string): WebhookEvent['trigger'] {
+  const t = {} as WebhookEvent['trigger'] & Lazy;
+  Object.defineProperty(t, 'body', BODY);
+  t.headers = headers;
+  t.query = query;
+  t.method = method;
+  t.received_at = received_at;
+  t[LAZY] = { text, parsed: false, value: undefined };
+  return t;
 }
 
 function header(h: InboundRequest['headers'], name: string): string | undefined {
