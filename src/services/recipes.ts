@@ -497,10 +497,17 @@ export class RecipeService implements RecipeSource {
     return { recipe: c.recipe, threaded: c.threaded, input: (step, ctx) => c.step(step.id).with.evaluate(ctx as never), ...(result ? { result: (ctx) => result.evaluate(ctx as never) } : {}) };
   }
 
-  /** The webhook recipe a resolved token names (server/hooks/resolve.ts), or null. Hot path: cached. */
-  async endpoint(recipe: string): Promise<Endpoint | null> {
+  /**
+   * The webhook recipe a resolved token names (server/hooks/resolve.ts), or null. Hot path: a
+   * cached answer comes back as it is, without a promise; only a miss reads the store.
+   */
+  endpoint(recipe: string): Endpoint | null | Promise<Endpoint | null> {
     const hit = this.#endpoints.get(recipe);
     if (hit && hit.until > Date.now()) return hit.ep;
+    return this.#loadEndpoint(recipe);
+  }
+
+  async #loadEndpoint(recipe: string): Promise<Endpoint | null> {
     const row = await this.store.db.selectFrom('recipes').select(['name', 'current_version', 'enabled']).where('name', '=', recipe).where('deleted_at', 'is', null).executeTakeFirst();
     const ep = row && row.current_version > 0 ? { recipe: row.name, version: row.current_version, enabled: row.enabled === 1, compiled: await this.compiledVersion(row.name, row.current_version) } : null;
     this.#endpoints.set(recipe, { ep, until: Date.now() + ENDPOINT_TTL_MS });

@@ -13,13 +13,15 @@ import { jobTitle } from '../recipes/title.js';
 import type { InboundAnswer, InboundDelivery, InboundDeps, TriggerInbound } from './inbound.js';
 
 async function accept(recipe: string, req: InboundDelivery, deps: InboundDeps): Promise<InboundAnswer | null> {
-  const ep = await deps.recipes.endpoint(recipe);
+  const found = deps.recipes.endpoint(recipe);
+  const ep = found instanceof Promise ? await found : found;
   if (!ep) return null;
   if (!ep.enabled) throw new HookflowError('HF_ERR_HOOK_DISABLED');
   const def = ep.compiled.recipe.trigger as WebhookTrigger;
   const ev = await acceptWebhook(def, req, { recipe: ep.recipe, bodyLimit: deps.bodyLimit, dedup: ep.compiled.dedupKey });
   // Capturing a sample must never cost the event itself.
-  await maybeCapture(deps.store, ep.recipe, ev.trigger).catch((e: unknown) => deps.log.warn({ err: e }, 'sample capture failed'));
+  const capturing = maybeCapture(deps.store, ep.recipe, ev.trigger);
+  if (capturing) await capturing.catch((e: unknown) => deps.log.warn({ err: e }, 'sample capture failed'));
   // The key goes to the dedup table (which outlives job retention, so a late replay still answers
   // the first job) in the insert's own transaction: see NewJob.dedup_keys.
   const res = await deps.queue.enqueue({

@@ -26,12 +26,20 @@ export async function armSample(store: Store, recipe: string): Promise<{ recipe:
   return { recipe, armed: true, armed_at: new Date(now).toISOString() };
 }
 
-/** Stores `trigger` as the sample if capture is armed; the conditional UPDATE lets one event win. */
-export async function maybeCapture(store: Store, recipe: string, trigger: { body: unknown; headers: unknown; query: unknown }): Promise<boolean> {
+/**
+ * Stores `trigger` as the sample if capture is armed; the conditional UPDATE lets one event win.
+ * Answers `false` at once, without a promise, while this process knows capture is not armed (the
+ * hook path's case for every event but the first after an arm).
+ */
+export function maybeCapture(store: Store, recipe: string, trigger: { body: unknown; headers: unknown; query: unknown }): false | Promise<boolean> {
+  const hit = cacheOf(store).get(recipe);
+  if (hit && hit.until > Date.now() && !hit.armed) return false;
+  return capture(store, recipe, trigger);
+}
+
+async function capture(store: Store, recipe: string, trigger: { body: unknown; headers: unknown; query: unknown }): Promise<boolean> {
   const cache = cacheOf(store);
-  const hit = cache.get(recipe);
   const now = Date.now();
-  if (hit && hit.until > now && !hit.armed) return false;
   // Ask first: building the sample parses a body kept as text (10 MB of JSON is ~100 MB of objects).
   const row = await store.db.selectFrom('trigger_samples').select('armed').where('recipe', '=', recipe).executeTakeFirst();
   if (row?.armed !== 1) {
