@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect } from 'vitest';
-import { parseBody, parseForm } from './body.js';
+import { mediaType, parseBody, parseForm } from './body.js';
 
 const FIXTURES = path.resolve(__dirname, '../../test/fixtures');
 
@@ -30,5 +30,16 @@ describe('parseBody', () => {
     expect(parseBody(Buffer.from('hello'), 'text/plain')).toBe('hello');
     expect(() => parseBody(Buffer.from('{"a":'), 'application/json')).toThrow(expect.objectContaining({ code: 'HF_ERR_BODY_MALFORMED' }));
     expect(() => parseBody(Buffer.from('x'), 'application/octet-stream')).toThrow(expect.objectContaining({ code: 'HF_ERR_CONTENT_TYPE', status: 415 }));
+  });
+});
+
+describe('mediaType', () => {
+  it('answers each Content-Type by itself, whatever came before (it keeps the last answer)', () => {
+    const seq: Array<[string | undefined, string]> = [
+      ['application/json', 'application/json'], ['application/json', 'application/json'],
+      ['Text/Plain; charset=utf-8', 'text/plain'], [undefined, ''], ['application/json', 'application/json'],
+      [' application/cloudevents+json ;x=1', 'application/cloudevents+json'], ['', ''], ['Text/Plain; charset=utf-8', 'text/plain'],
+    ];
+    for (const [type, media] of seq) expect(mediaType(type), String(type)).toBe(media);
   });
 });

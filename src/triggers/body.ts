@@ -8,8 +8,16 @@ import { HookflowError } from '../errors.js';
 // Keys that would reach Object.prototype if assigned: dropped, never merged.
 const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
 
+// Senders repeat one Content-Type; the last answer is kept (this runs two or three times per event).
+let lastType: string | undefined;
+let lastMedia = '';
+
 export function mediaType(contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (contentType === lastType && contentType !== undefined) return lastMedia;
+  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  lastType = contentType;
+  lastMedia = media;
+  return media;
 }
 
 /** `application/json` or any `+json` media type. */
