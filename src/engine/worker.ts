@@ -45,8 +45,12 @@ export class Worker implements LocalRunner {
   #backlog = true;
   /** Someone enqueued or requeued a job since the last claim (notify). */
   #asked = false;
-  /** A claim is in flight: its slots are counted there, so hand-offs wait. */
-  #claiming = false;
+  /**
+   * The slots a claim in flight asked for, counted as taken until it answers. Hand-offs go on
+   * meanwhile in the slots left: refusing them for the claim's round trip (PostgreSQL, under load)
+   * sent the jobs of that window the queued way, whose claim opened the next window, and so on.
+   */
+  #claiming = 0;
   #stopping = false;
   #wake: (() => void) | null = null;
   #timers: NodeJS.Timeout[] = [];
@@ -68,7 +72,7 @@ export class Worker implements LocalRunner {
    */
   #free(): number {
     const { concurrency } = this.#opts;
-    return Math.min(concurrency - this.#busy, 2 * concurrency - this.#running.size) - this.#reserved;
+    return Math.min(concurrency - this.#busy, 2 * concurrency - this.#running.size) - this.#reserved - this.#claiming;
   }
 
   get workerId(): string {
@@ -84,7 +88,7 @@ export class Worker implements LocalRunner {
    * found less than it asked for and nobody asked since): older jobs are claimed first.
    */
   reserve(n: number): number {
-    if (this.#stopping || this.#backlog || this.#asked || this.#claiming) return 0;
+    if (this.#stopping || this.#backlog || this.#asked) return 0;
     const k = Math.max(0, Math.min(n, this.#free()));
     this.#reserved += k;
     return k;
@@ -168,7 +172,7 @@ export class Worker implements LocalRunner {
       let wait = pollMs;
       if (free > 0) {
         this.#asked = false;
-        this.#claiming = true;
+        this.#claiming = free;
         try {
           got = await this.#claim(free);
           this.#backlog = got >= free;
@@ -180,7 +184,7 @@ export class Worker implements LocalRunner {
           this.#backlog = false;
           this.#opts.log?.error({ err: e, retry_in_ms: wait }, 'claim failed; backing off');
         } finally {
-          this.#claiming = false;
+          this.#claiming = 0;
         }
       }
       // Yield to the event loop: with synchronous SQLite, claim → run → settle never waits on

@@ -50,7 +50,11 @@ export interface LocalRunner {
   reserve(n: number): number;
   /**
    * The reserved jobs that committed: `rows` to run now, `finished` ran before the insert and
-   * committed finished (their settle); `unused` reservations (those among them) are given back.
+   * committed finished (their settle); `unused` reservations are given back. The slots of jobs
+   * that ran before the insert are given back as soon as they ran (`adopt([], ran)`). `unused` is
+   * negative when `rows` holds jobs without a slot of their own (a run the PostgreSQL insert could
+   * not write finished, inserted claimed instead): the reservations left still go down by exactly
+   * what is left of them.
    */
   adopt(rows: JobRow[], unused: number, finished?: Array<{ job: JobRow; settle: Settle }>): void;
   /**
@@ -84,27 +88,41 @@ export class JobQueue {
     const now = Date.now();
     const due = local ? items.filter((j) => j.concurrency_key === null && j.run_at <= now) : [];
     const n = due.length ? local!.reserve(due.length) : 0;
-    if (n === 0) return this.#store.queue.insertJobs(items);
+    // Run slots go to hand-offs only while nothing is queued (Worker.reserve: older jobs first).
+    // A job of transforms may run before its insert all the same: it holds no slot beyond its run
+    // and is finished before its insert commits, so no queued job waits for it. Under load on
+    // PostgreSQL the worker was in claim mode most of the time (each full claim kept the backlog
+    // flag up), and every job paid a claim and a settle instead.
+    const offered = local?.runInline ? due : due.slice(0, n);
+    if (offered.length === 0) return this.#store.queue.insertJobs(items);
     const lease = `${local!.workerId}:1`;
     const until = now + local!.leaseMs;
-    for (let i = 0; i < n; i++) due[i]!.claim = { lease, until };
+    for (const j of offered) j.claim = { lease, until };
     // A job of transforms runs now and is inserted finished: one row write and one commit for the
     // whole job, and nothing acknowledged before that commit (the ack waits for the run too).
     // Its number is given by the insert, so the run sees 0 (engine/inline.ts excludes recipes
     // that read it).
+    let ran = 0;
     if (local!.runInline) {
-      await Promise.all(due.slice(0, n).map(async (j) => {
+      await Promise.all(offered.map(async (j, i) => {
         // A big body's job runs after the commit, as before: its answer does not wait for it.
-        if (j.trigger.length > INLINE_MAX_TRIGGER) return;
-        const settle = await local!.runInline!(claimedRow(j, 0));
-        if (settle) j.finished = settle;
+        if (j.trigger.length <= INLINE_MAX_TRIGGER) {
+          const settle = await local!.runInline!(claimedRow(j, 0));
+          if (settle) { j.finished = settle; if (i < n) ran++; return; }
+        }
+        // Not run: a reserved job is handed over after the commit, any other is queued.
+        if (i >= n) j.claim = undefined;
       }));
+      // A job that already ran needs no run slot while its insert commits (on PostgreSQL a round
+      // trip): held until then, slots ran out under load and new jobs went the queued way, to be
+      // claimed and settled (two more row versions each).
+      if (ran > 0) local!.adopt([], ran);
     }
     let out: InsertResult[];
     try {
       out = await this.#store.queue.insertJobs(items);
     } catch (e) {
-      local!.adopt([], n);
+      local!.adopt([], n - ran);
       throw e;
     }
     const rows: JobRow[] = [];
@@ -116,7 +134,7 @@ export class JobQueue {
       if (j.finished) finished.push({ job: claimedRow(j, r.number), settle: j.finished });
       else rows.push(claimedRow(j, r.number));
     });
-    local!.adopt(rows, n - rows.length, finished);
+    local!.adopt(rows, n - ran - rows.length, finished);
     return out;
   }
 

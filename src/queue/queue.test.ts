@@ -311,7 +311,12 @@ for (const dialect of DIALECTS) {
       expect(Number(done!.number)).toBe(res[1]!.number);
       // A run that did not end (null) is inserted claimed and handed over as before.
       expect(later).toMatchObject({ id: res[2]!.id, status: 'running', locked_by: 'w1:1', finished_at: null });
-      expect(adopted).toEqual([{ rows: [expect.objectContaining({ id: res[2]!.id, number: res[2]!.number })], unused: 3, finished: [res[1]!.id, res[3]!.id] }]);
+      // The three that ran (the duplicate among them) gave their slots back before the insert; the
+      // commit then hands over the one that did not end, and reports the two written finished.
+      expect(adopted).toEqual([
+        { rows: [], unused: 3, finished: [] },
+        { rows: [expect.objectContaining({ id: res[2]!.id, number: res[2]!.number })], unused: 0, finished: [res[1]!.id, res[3]!.id] },
+      ]);
       const steps = await t.store.db.selectFrom('job_steps').select(['job_id', 'step_id', 'output']).orderBy('job_id').execute();
       expect(steps).toEqual([res[1]!, res[3]!].map((r) => ({ job_id: r.id, step_id: 's1', output: '{"x":1}' })).sort((a, b) => (a.job_id < b.job_id ? -1 : 1)));
       const events = await t.store.db.selectFrom('outbox').select(['type', 'payload']).orderBy('id').execute();
@@ -343,6 +348,37 @@ for (const dialect of DIALECTS) {
         expect(row).toEqual({ status: 'succeeded', locked_by: null });
         expect(events).toEqual([{ payload: '{"no":"number"}' }]);
       }
+    });
+
+    it('with no run slot to give (jobs queued before, Worker.reserve refuses) a job of transforms still runs before its insert; one that does not end is queued, not claimed', async () => {
+      const adopted: Array<{ rows: string[]; unused: number; finished: string[] }> = [];
+      q.local = {
+        workerId: 'w1', leaseMs: 10_000,
+        reserve: () => 0,
+        adopt(rows, unused, finished = []) { adopted.push({ rows: rows.map((j) => j.id), unused, finished: finished.map((f) => f.job.id) }); },
+        async runInline(job) {
+          if ((JSON.parse(job.trigger) as { later?: boolean }).later) return null;
+          return {
+            jobId: job.id, workerId: job.locked_by!, status: 'succeeded', error: null, at: job.created_at + 1,
+            steps: [{ job_id: job.id, step_id: 's1', seq: 0, status: 'succeeded', attempts: 1, input: '{}', output: '{}', error: null, idempotency_key: `${job.id}:s1:1`, started_at: job.created_at, finished_at: job.created_at }],
+            eventsFor: (number) => [{ type: 'job.succeeded', recipe: job.recipe, created_at: job.created_at, payload: JSON.stringify({ id: job.id, number }) }],
+          };
+        },
+      };
+      const [done, later] = await Promise.all([
+        q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { a: 1 } }),
+        q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { later: true } }),
+      ]);
+      const rows = await t.store.db.selectFrom('jobs').select(['id', 'status', 'locked_by', 'claims']).orderBy('number').execute();
+      expect(rows.map((r) => ({ ...r, claims: Number(r.claims) }))).toEqual([
+        { id: done.id, status: 'succeeded', locked_by: null, claims: 1 },
+        { id: later.id, status: 'queued', locked_by: null, claims: 0 },
+      ]);
+      // The finished one needs no wake-up; the queued one does (the caller notifies the worker).
+      expect([done.local ?? false, later.local ?? false]).toEqual([true, false]);
+      // No slot was reserved, none is given back, and nothing is handed over to run.
+      expect(adopted).toEqual([{ rows: [], unused: 0, finished: [done.id] }]);
+      expect((await q.sql.claim('w2', 10, Date.now(), 1000)).map((j) => j.id)).toEqual([later.id]);
     });
 
     it('a claim takes no job of a concurrency-limited recipe; claimLimited does, within the limit', async () => {
