@@ -122,6 +122,20 @@ describe('the /hooks fast lane', () => {
     }
   });
 
+  it('a sender gone mid-body costs nothing: no job, no answer owed, and the next delivery is accepted', async () => {
+    const count = async () => Number((await t.rt.store.db.selectFrom('jobs').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    await new Promise<void>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.write(`POST ${paths.plain!} HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"n":`);
+        setTimeout(() => { s.destroy(); resolve(); }, 50);
+      });
+    });
+    const ok = await raw(port, bytes({ name: 'after', path: paths.plain!, headers: { 'content-type': 'application/json' }, body: '{"n":"after"}', status: 200, lane: true }));
+    expect(ok.status).toBe(200);
+    expect(await count()).toBe(before + 1);
+  });
+
   it('commits what it acknowledged: each accepted delivery is a job with the body sent', async () => {
     const body = JSON.stringify({ n: 'lane-kept', nested: { a: [1, 2, 3] } });
     const a = await raw(port, bytes({ name: 'k', path: paths.plain!, headers: { 'content-type': 'application/json' }, body, status: 200, lane: true }));
