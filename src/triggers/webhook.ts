@@ -60,11 +60,12 @@ export async function acceptWebhook(def: WebhookTrigger, req: InboundRequest & {
 // The body text a lazy trigger parses on first read, under a symbol: no key JSON, Object.keys or
 // an expression sees.
 const LAZY = Symbol('lazy body');
-type Lazy = { [LAZY]: { text: string; parsed: boolean; value: unknown } };
+// `value` stays undefined until the first read (JSON.parse never answers undefined).
+type Lazy = { [LAZY]: { text: string; value: unknown } };
 const BODY: PropertyDescriptor = {
   get(this: Lazy): unknown {
     const l = this[LAZY];
-    if (!l.parsed) { l.value = JSON.parse(l.text); l.parsed = true; }
+    if (l.value === undefined) l.value = JSON.parse(l.text);
     return l.value;
   },
   enumerable: true, configurable: true,
@@ -83,7 +84,7 @@ function lazyTrigger(text: string, headers: Record<string, unknown>, query: Reco
   t.query = query;
   t.method = method;
   t.received_at = received_at;
-  t[LAZY] = { text, parsed: false, value: undefined };
+  t[LAZY] = { text, value: undefined };
   return t;
 }
 

@@ -31,6 +31,7 @@ export interface LaneOptions {
 const PREFIX = '/hooks/';
 const DIGITS = /^\d{1,15}$/;
 const EMPTY = Buffer.alloc(0);
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * The token of a request the lane takes, or null for one it leaves to Fastify: not a POST to
@@ -63,15 +64,14 @@ export function hooksLane(o: LaneOptions): (req: IncomingMessage, res: ServerRes
     const onEnd = (): void => {
       req.off('data', onData);
       // node:http frames the body by its Content-Length: 'end' comes after exactly that many bytes.
-      const body = length === 0 ? EMPTY : Buffer.concat(chunks, received);
-      void answer(token, body);
+      void answer(length === 0 ? EMPTY : Buffer.concat(chunks, received));
     };
     req.on('data', onData);
     req.once('end', onEnd);
     // A sender gone mid-body: nothing was accepted and no one is left to answer.
     req.once('error', () => { req.off('data', onData); req.off('end', onEnd); });
 
-    const answer = async (tok: string, body: Buffer): Promise<void> => {
+    const answer = async (body: Buffer): Promise<void> => {
       const contentType = h['content-type'];
       try {
         // Fastify runs no parser for a body-less request without a Content-Type; the route then sees no verdict.
@@ -80,25 +80,21 @@ export function hooksLane(o: LaneOptions): (req: IncomingMessage, res: ServerRes
           rawBody: body, headers: h, query: {}, remoteAddress: req.socket.remoteAddress ?? '',
           method: 'POST', contentType, jsonValid,
         };
-        const { code, body: out } = await o.deliver(tok, delivery);
-        send(res, code, out);
+        const { code, body: out } = await o.deliver(token, delivery);
+        if (typeof out === 'string') write(res, code, out, 'text/plain; charset=utf-8');
+        else write(res, code, JSON.stringify(out), JSON_TYPE);
       } catch (e) {
         const a = errorAnswer(e, limits, { method: 'POST', url, headers: h }, o.log);
-        if (res.headersSent) return;
-        res.writeHead(a.status, { ...a.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(a.payload) });
-        res.end(a.payload);
+        write(res, a.status, a.payload, JSON_TYPE, a.headers);
       }
     };
     return true;
   };
 }
 
-function send(res: ServerResponse, code: number, body: unknown): void {
+/** Writes one whole answer, unless the sender is gone or an answer was already started. */
+function write(res: ServerResponse, status: number, text: string, type: string, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(code, {
-    'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
+  res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
