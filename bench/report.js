@@ -33,7 +33,7 @@ function describe(r) {
         + (r.queued_growth_per_s !== undefined ? ` (queued at most ${n(r.queued_max)} over ${n(r.queued_samples)} samples, growth ${n(r.queued_growth_per_s)}/s, empty ${r.queue_drained_ms === null ? 'not within 10 s' : `${n(r.queue_drained_ms)} ms`} after the load)` : '');
       const cpu = r.server_cpu_us_per_request ? `, ${n(r.server_cpu_us_per_request)} µs server CPU/request` : '';
       const ww = r.ratio_to_with_workers !== undefined ? `, ${r.ratio_to_with_workers} of with_workers` : '';
-      return [`${n(r.rps)} req/s`, `${r.ratio_to_bare ?? '—'} of bare${ww}, p50 ${n(r.p50_ms, 1)} ms, p99 ${n(r.p99_ms, 1)} ms${extra}${cpu}`];
+      return [`${n(r.rps)} req/s`, `${r.ratio_to_bare ?? '—'} of bare${r.bare_rps_adjacent ? ` (${n(r.bare_rps_adjacent)} req/s, measured right before)` : ''}${ww}, p50 ${n(r.p50_ms, 1)} ms, p99 ${n(r.p99_ms, 1)} ms${extra}${cpu}`];
     }
     case 'jobs_e2e':
       return [`${n(r.jobs_per_s)} jobs/s`, `${n(r.jobs)} jobs in ${n(r.seconds, 2)} s from spawn; ${n(r.jobs_per_s_after_first_answer)} jobs/s after the first HTTP answer${r.server_cpu_us_per_job ? `; ${n(r.server_cpu_us_per_job)} µs CPU/job` : ''}`];
