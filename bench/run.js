@@ -139,11 +139,9 @@ async function benchAck(store, workers, { deliveryIds = false, afterCommit = fal
   // The SQLite targets are ratios to bare: bare is measured again right before, so both figures
   // come from the same phase of a shared machine (this host's bare figure moved 25% within minutes
   // while the run's first bare_http reading stood for every later bench).
-  let bareNow = bareRps;
-  if (store === 'sqlite' && !deliveryIds && !afterCommit) {
-    bareNow = (await runBare(`${label} bare`)).rps;
-    log(`  bare node:http right before: ${bareNow} req/s`);
-  }
+  const adjacent = store === 'sqlite' && !deliveryIds && !afterCommit ? (await runBare(`${label} bare`)).rps : null;
+  if (adjacent !== null) log(`  bare node:http right before: ${adjacent} req/s`);
+  const bareNow = adjacent ?? bareRps;
   await withStore(store, async ({ dataDir, schema }) => {
     const h = await hookflow(store, { workers, recipe: afterCommit ? RECIPE_AFTER_COMMIT : RECIPE_TWO_STEPS, dataDir, schema, label });
     try {
@@ -172,7 +170,7 @@ async function benchAck(store, workers, { deliveryIds = false, afterCommit = fal
       const tm = performance.now();
       const counts = await h.jobCounts();
       const line = { bench, store, ...loadLine(r), duration_s: r.elapsed_s, ratio_to_bare: bareNow ? round(r.rps / bareNow, 3) : null,
-        ...(bareNow !== bareRps ? { bare_rps_adjacent: bareNow } : {}), server_cpu_us_per_request: cpuUs,
+        ...(adjacent !== null ? { bare_rps_adjacent: adjacent } : {}), server_cpu_us_per_request: cpuUs,
         server_cores: cores, server_main_thread_cores: mainCores, server_main_thread_share: sched };
       // metrics_wait_ms: how long /metrics took to answer right after the load; long when the job
       // loop holds the event loop (then the counts are as of the end of that wait).
