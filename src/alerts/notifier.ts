@@ -49,6 +49,20 @@ export async function deliverDue(deps: AlertDeps, limit = 50): Promise<number> {
         continue;
       }
     }
+    // A call to people (email, a rule's webhook or chat) still waiting — being retried, or behind
+    // others — when the alert was accepted or resolved meanwhile is not sent: it would page someone
+    // for an alert already taken or over. Forwarded ALERTs still go: their ACCEPT/RESOLVE follow them.
+    if (r.action === 'ALERT' && !FORWARDED.has(r.channel)) {
+      const st = (await deps.store.db.selectFrom('alerts').select('status').where('id', '=', r.alert_id).executeTakeFirst())?.status;
+      if (st === 'accepted' || st === 'resolved') {
+        await deps.store.tx(async (trx) => {
+          const c = await trx.updateTable('alert_notifications').set({ status: 'canceled', last_error: `the alert was ${st} before it was sent` })
+            .where('id', '=', r.id).where('status', '=', 'pending').executeTakeFirst();
+          if (Number(c.numUpdatedRows) === 1) await log(trx, r.alert_id, now, 'notification', `Not sent: ${describe(r)}, the alert was ${st} first`, null, { channel: r.channel, action: r.action, attempts: r.attempts });
+        });
+        continue;
+      }
+    }
     const claim = await deps.store.db.updateTable('alert_notifications').set({ locked_until: now + LEASE_MS }).where('id', '=', r.id).where('status', '=', 'pending')
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])).executeTakeFirst();
     if (Number(claim.numUpdatedRows) !== 1) continue;
@@ -59,10 +73,17 @@ export async function deliverDue(deps: AlertDeps, limit = 50): Promise<number> {
   return sent;
 }
 
+/** Forwarding channels: the other side holds the alert and hears its ACCEPT/RESOLVE after the ALERT. */
+const FORWARDED = new Set(['ilert', 'pagerduty']);
+
+function describe(r: Pick<Row, 'channel' | 'action' | 'target'>): string {
+  return `${r.channel} ${r.action}${r.channel === 'email' ? ` to ${(JSON.parse(r.target) as { to: string[] }).to.join(', ')}` : ''}`;
+}
+
 async function record(deps: AlertDeps, r: Row, out: Outcome): Promise<void> {
   const now = deps.now();
   const attempts = r.attempts + 1;
-  const what = `${r.channel} ${r.action}${r.channel === 'email' ? ` to ${(JSON.parse(r.target) as { to: string[] }).to.join(', ')}` : ''}`;
+  const what = describe(r);
   await deps.store.tx(async (trx) => {
     if (out.ok) {
       await trx.updateTable('alert_notifications').set({ status: 'sent', sent_at: now, attempts, locked_until: null, last_status: out.status, last_error: null }).where('id', '=', r.id).execute();

@@ -184,6 +184,34 @@ for (const dialect of DIALECTS) {
       expect(a.log.some((l: any) => /^Failed ilert ALERT after 1 attempt/.test(l.text))).toBe(true);
     });
 
+    it('an escalation email still being retried is not sent once the alert is accepted or resolved; one for a pending alert is', async () => {
+      await put(h, '/api/v1/escalation-policies/retried', { levels: [{ timeout_minutes: 30, targets: [{ type: 'email', to: ['late@example.com'] }] }] });
+      const key = (await put(h, '/api/v1/alert-sources/retried', { kind: 'events', escalation_policy: 'retried', grouping: 'none', config: { rate_limit_per_minute: 1000 } })).integration_key;
+      const raise = async (summary: string) => Number((await h.event({ integrationKey: key, eventType: 'ALERT', summary })).body.alertUrl.split('/').pop());
+      const late = () => mailsTo('late@example.com').map((m) => /alert #(\d+)/.exec(m.data)?.[1]);
+      // Three alerts' emails are refused for now (451): each waits for its retry 10 s later.
+      smtp.refuseNext(3);
+      const [open, taken, over] = [await raise('Still open'), await raise('Taken meanwhile'), await raise('Over meanwhile')];
+      await h.tick();
+      expect(late()).toEqual([]);
+      await h.call('POST', `/api/v1/alerts/${taken}/accept`);
+      await h.call('POST', `/api/v1/alerts/${over}/resolve`);
+      h.advance(11_000);
+      await h.tick();
+      expect(late()).toEqual([String(open)]);
+      const notes = async (id: number) => (await h.call('GET', `/api/v1/alerts/${id}`)).body;
+      expect((await notes(open)).notifications.find((n: any) => n.channel === 'email')).toMatchObject({ status: 'sent', attempts: 2 });
+      for (const [id, st] of [[taken, 'accepted'], [over, 'resolved']] as const) {
+        const a = await notes(id);
+        expect(a.notifications.find((n: any) => n.channel === 'email')).toMatchObject({ status: 'canceled', attempts: 1, last_error: `the alert was ${st} before it was sent` });
+        expect(a.log.some((l: any) => l.text === `Not sent: email ALERT to late@example.com, the alert was ${st} first`)).toBe(true);
+      }
+      // Nothing comes of them later either.
+      h.advance(10 * MIN);
+      await h.tick();
+      expect(late()).toEqual([String(open)]);
+    });
+
     it('starts after the delay, repeats the policy, and notifies only the first level of a LOW alert', async () => {
       await put(h, '/api/v1/escalation-policies/repeat', {
         delay_minutes: 3, repeat: 1,

@@ -58,12 +58,15 @@ export function signaturesThatVerify(secret: string, r: Received): number {
 export interface SmtpSink {
   url: string;
   messages: Array<{ from: string; to: string[]; data: string }>;
+  /** The next `n` messages are refused with a temporary failure (451 to MAIL FROM). */
+  refuseNext(n: number): void;
   close(): Promise<void>;
 }
 
 /** Just enough SMTP (no TLS, no auth) to receive what nodemailer sends. */
 export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: SmtpSink['messages'] = [];
+  let refuse = 0;
   const server = net.createServer((sock) => {
     let buf = '';
     let inData = false;
@@ -89,6 +92,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         buf = buf.slice(nl + 2);
         const cmd = line.slice(0, 4).toUpperCase();
         if (cmd === 'EHLO' || cmd === 'HELO') sock.write('250 sink\r\n');
+        else if (cmd === 'MAIL' && refuse > 0) { refuse--; sock.write('451 4.3.0 try again later\r\n'); }
         else if (cmd === 'MAIL') { cur.from = line; sock.write('250 OK\r\n'); }
         else if (cmd === 'RCPT') { cur.to.push(/<([^>]*)>/.exec(line)?.[1] ?? line); sock.write('250 OK\r\n'); }
         else if (cmd === 'DATA') { inData = true; sock.write('354 go ahead\r\n'); }
@@ -99,5 +103,5 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     sock.on('error', () => undefined);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `smtp://127.0.0.1:${(server.address() as AddressInfo).port}`, messages, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: `smtp://127.0.0.1:${(server.address() as AddressInfo).port}`, messages, refuseNext: (n) => { refuse = n; }, close: () => new Promise((r) => server.close(() => r())) };
 }
