@@ -114,8 +114,14 @@ for (const dialect of DIALECTS) {
       expect(JSON.parse(steps[2]!.output!)).toEqual({ b: 2 * a });
       const job = await waitJob(t.rt, res!.id);
       expect(job.steps!.map((x) => x.id)).toEqual(['first', 'check', 'big']);
-      // The job's event carries the number the insert gave it.
-      expect(await event()).toMatchObject({ id: res!.id, number: Number(row.number), status: 'succeeded' });
+      // The job's event carries the number the insert gave it. On SQLite, with no subscription
+      // enabled, the row owes it instead (written from the row by a replay: test/job-events-replay).
+      if (dialect === 'sqlite') {
+        expect(row.event_deferred).toBe(1);
+        expect(await event()).toBeUndefined();
+      } else {
+        expect(await event()).toMatchObject({ id: res!.id, number: Number(row.number), status: 'succeeded' });
+      }
 
       // A job whose step has an outside effect, run before its insert anyway (as a worker would if
       // the recipe check were wrong): the step is saved first, that fails for a job not stored
@@ -255,6 +261,11 @@ for (const dialect of DIALECTS) {
       const t = await testRuntime(dialect);
       try {
         await t.rt.recipes.apply({ name: 'evt', trigger: { type: 'webhook' }, steps: [{ id: 's', action: 'transform', with: {} }] });
+        // An enabled subscription (to nothing these events match): the job's event is then written with the job on both dialects.
+        await t.rt.store.db.insertInto('webhooks').values({
+          id: 'w-other', event: 'alert.*', uri: 'http://127.0.0.1:1/x', uri_sealed: null, description: null, recipe: null, disabled: 0, disabled_reason: null,
+          private_network: 1, mail_exceptions_to: '[]', max_concurrency: null, rate_limit: null, secrets: '[]', created_at: 1, updated_at: 1,
+        } as never).execute();
         const { id } = await t.rt.queue.enqueue({ recipe: 'evt', recipe_version: 1, trigger: {} });
         t.rt.worker?.notify();
         await waitJob(t.rt, id);

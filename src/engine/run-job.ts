@@ -17,7 +17,7 @@ import { Suspend, type ActionContext } from './actions.js';
 import { retryDelayMs } from './backoff.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import { scrubText } from '../security/index.js';
-import { isoTime } from '../queue/iso.js';
+import { jobEvent } from '../queue/job-event.js';
 import type { CompiledSteps, EngineDeps } from './types.js';
 import { runForeach, runStop, runSwitch, stopOutcome, switchSteps, type BlockHost, type Frame, type Outcome, type Scope } from './blocks.js';
 // Registers recipe.call (callable recipes) with the action registry.
@@ -216,14 +216,7 @@ class JobRun {
     const at = this.deps.now();
     const { job } = this;
     // job.succeeded / job.failed / job.waiting reach subscribers through the outbox, committed with the job.
-    const eventsFor = (number: number) => status === 'queued' ? [] : [{
-      type: `job.${status}`, recipe: job.recipe, created_at: at,
-      payload: JSON.stringify({
-        id: job.id, number, recipe: job.recipe, recipe_version: job.recipe_version, status, repeat_of: job.repeat_of,
-        error: error ? JSON.parse(error) : null, created_at: isoTime(job.created_at),
-        finished_at: status === 'waiting' ? null : isoTime(at), ...(status === 'waiting' ? { resume_at: runAt ? isoTime(runAt) : null } : {}),
-      }),
-    }];
+    const eventsFor = (number: number) => status === 'queued' ? [] : [jobEvent(job, number, status, error, at, runAt)];
     // A job run before its insert (engine/inline.ts, number 0 until then) is numbered by the
     // insert: its events are written from eventsFor there.
     const events = job.number > 0 ? eventsFor(job.number) : [];

@@ -8,6 +8,9 @@ import type { Store } from '../store/index.js';
 import { HookflowError } from '../errors.js';
 import { eventMatches } from './events.js';
 import { envelope, iso, newMessageId } from './model.js';
+import type { Transaction } from 'kysely';
+import type { DB } from '../store/schema.js';
+import { jobEvent } from '../queue/job-event.js';
 
 export interface DeliveryView {
   id: string;
@@ -80,8 +83,10 @@ export async function replay(store: Store, webhookId: string, since: number, now
     if (!sub) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Webhook ${webhookId}` });
     const requeued = await trx.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: now, locked_by: null, updated_at: now })
       .where('webhook_id', '=', webhookId).where('status', '=', 'failed').where('created_at', '>=', since).executeTakeFirst();
+    await writeDeferredEvents(trx, since);
     // Undispatched rows are left to the dispatcher, which fans them out to this subscription anyway.
-    const events = await trx.selectFrom('outbox').selectAll().where('created_at', '>=', since).where('dispatched_at', 'is not', null).orderBy('id').execute();
+    const events = await trx.selectFrom('outbox').selectAll().where('created_at', '>=', since).where('dispatched_at', 'is not', null)
+      .orderBy('created_at').orderBy('id').execute();
     const rows = events.filter((e) => eventMatches(sub.event, e.type) && (!sub.recipe || sub.recipe === e.recipe)).map((e) => ({
       id: newMessageId(), webhook_id: webhookId, outbox_id: Number(e.id), event_type: e.type, payload: envelope(e.type, JSON.parse(e.payload), Number(e.created_at)),
       status: 'pending', attempts: 0, next_attempt_at: now, locked_by: null, last_status: null, last_error: null, created_at: now, updated_at: now,
@@ -93,4 +98,23 @@ export async function replay(store: Store, webhookId: string, since: number, now
     }
     return { requeued: Number(requeued.numUpdatedRows), created };
   });
+}
+
+/**
+ * The final events of jobs that committed finished while no subscription was enabled
+ * (`jobs.event_deferred`, queue/sqlite.ts), written to the outbox from their rows — as they
+ * would have been written then, already dispatched — and unmarked, so a later replay finds them
+ * there and does not write them twice.
+ */
+async function writeDeferredEvents(trx: Transaction<DB>, since: number): Promise<void> {
+  for (;;) {
+    const jobs = await trx.selectFrom('jobs').select(['id', 'number', 'recipe', 'recipe_version', 'status', 'repeat_of', 'error', 'created_at', 'finished_at'])
+      .where('event_deferred', '=', 1).where('finished_at', '>=', since).orderBy('number').limit(500).execute();
+    if (jobs.length === 0) return;
+    await trx.insertInto('outbox').values(jobs.map((j) => {
+      const ev = jobEvent({ ...j, created_at: Number(j.created_at) }, Number(j.number), j.status as 'succeeded' | 'failed', j.error, Number(j.finished_at));
+      return { type: ev.type, recipe: ev.recipe, payload: ev.payload, created_at: ev.created_at, dispatched_at: ev.created_at };
+    })).execute();
+    await trx.updateTable('jobs').set({ event_deferred: null }).where('id', 'in', jobs.map((j) => j.id)).execute();
+  }
 }

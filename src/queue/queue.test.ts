@@ -12,6 +12,11 @@ for (const dialect of DIALECTS) {
       q = new JobQueue(t.store);
     });
     afterEach(async () => { await t.cleanup(); });
+    /** An enabled subscription to job events: the final event of a job run before its insert is then written with it. */
+    const subscribe = (id = 'w-jobs') => t.store.db.insertInto('webhooks').values({
+      id, event: 'job.*', uri: 'http://127.0.0.1:1/x', uri_sealed: null, description: null, recipe: null, disabled: 0, disabled_reason: null,
+      private_network: 1, mail_exceptions_to: '[]', max_concurrency: null, rate_limit: null, secrets: '[]', created_at: 1, updated_at: 1,
+    } as any).execute();
 
     it('a repeated dedup key returns the first job and inserts nothing, also within one batch', async () => {
       const results = await Promise.all([
@@ -272,6 +277,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('a job run before its insert commits finished with its steps and events, numbered by the insert; a duplicate drops the run', async () => {
+      await subscribe();
       const first = await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: {}, dedup_key: 'd' });
       const adopted: Array<{ rows: JobRow[]; unused: number; finished: string[] }> = [];
       const ran: JobRow[] = [];
@@ -337,6 +343,7 @@ for (const dialect of DIALECTS) {
           eventsFor: () => [{ type: 'job.succeeded', recipe: job.recipe, created_at: job.created_at, payload: '{"no":"number"}' }],
         }),
       });
+      await subscribe();
       const r = await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: {} });
       const row = await t.store.db.selectFrom('jobs').select(['status', 'locked_by']).where('id', '=', r.id).executeTakeFirstOrThrow();
       const events = await t.store.db.selectFrom('outbox').select('payload').execute();
@@ -347,6 +354,28 @@ for (const dialect of DIALECTS) {
       } else {
         expect(row).toEqual({ status: 'succeeded', locked_by: null });
         expect(events).toEqual([{ payload: '{"no":"number"}' }]);
+      }
+    });
+
+    it('the final event of a job run before its insert: written (undispatched) while a subscription is enabled; without one, SQLite marks the job instead', async () => {
+      q.local = runner({ n: 4 }, [], {
+        runInline: async (job) => ({
+          jobId: job.id, workerId: job.locked_by!, status: 'succeeded', error: null, at: job.created_at + 1, steps: [],
+          eventsFor: (number) => [{ type: 'job.succeeded', recipe: job.recipe, created_at: job.created_at + 1, payload: JSON.stringify({ id: job.id, number }) }],
+        }),
+      });
+      const alone = await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { n: 1 } });
+      await subscribe();
+      const watched = await q.enqueue({ recipe: 'r', recipe_version: 1, trigger: { n: 2 } });
+      const events = await t.store.db.selectFrom('outbox').select(['payload', 'dispatched_at']).orderBy('id').execute();
+      const marks = await t.store.db.selectFrom('jobs').select(['id', 'status', 'event_deferred']).orderBy('number').execute();
+      const watchedEvent = { payload: JSON.stringify({ id: watched.id, number: watched.number }), dispatched_at: null };
+      if (dialect === 'sqlite') {
+        expect(events).toEqual([watchedEvent]);
+        expect(marks).toEqual([{ id: alone.id, status: 'succeeded', event_deferred: 1 }, { id: watched.id, status: 'succeeded', event_deferred: null }]);
+      } else {
+        expect(events).toEqual([expect.objectContaining({ payload: JSON.stringify({ id: alone.id, number: alone.number }) }), watchedEvent]);
+        expect(marks.map((m) => m.event_deferred)).toEqual([null, null]);
       }
     });
 

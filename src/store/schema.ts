@@ -112,6 +112,8 @@ export interface JobsTable {
   finished_at: number | null;
   /** The recipe's `title` template over the trigger, evaluated when the job was made (migration 0020). */
   title: Generated<string | null>;
+  /** 1: the job's final event is not in the outbox yet (no subscription when it committed); a replay writes it (migration 0023). */
+  event_deferred: Generated<number | null>;
 }
 
 export interface JobStepsTable {

@@ -28,6 +28,7 @@ import { recipeDrafts } from './0019_recipe_drafts.js';
 import { jobSearch } from './0020_job_search.js';
 import { finishedPartial } from './0021_finished_partial.js';
 import { stepsWithoutRowid } from './0022_steps_without_rowid.js';
+import { jobEventDeferred } from './0023_job_event_deferred.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001_core': core,
@@ -52,6 +53,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0020_job_search': jobSearch,
   '0021_finished_partial': finishedPartial,
   '0022_steps_without_rowid': stepsWithoutRowid,
+  '0023_job_event_deferred': jobEventDeferred,
 };
 
 class StaticProvider implements MigrationProvider {
