@@ -180,7 +180,7 @@ function claimedRow(j: NewJob, number: number): JobRow {
     number, id: j.id, recipe: j.recipe, recipe_version: j.recipe_version, status: 'running', trigger: j.trigger, dedup_key: j.dedup_key,
     repeat_of: j.repeat_of, error: null, concurrency_key: j.concurrency_key, run_at: j.run_at, locked_by: j.claim!.lease,
     locked_until: j.claim!.until, claims: 1, crashes: 0, parent_job_id: null, parent_step_id: null, call_depth: 0, result: null,
-    timeout_at: j.timeout_at, created_at: j.created_at, started_at: j.created_at, finished_at: null, title: j.title, event_deferred: null,
+    timeout_at: j.timeout_at, created_at: j.created_at, started_at: j.created_at, finished_at: null, title: j.title, event_deferred: null, steps: null,
     ...(j.triggerValue !== undefined ? { trigger_value: j.triggerValue } : {}),
   };
 }

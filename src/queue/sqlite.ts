@@ -11,6 +11,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Mutex } from '../store/mutex.js';
 import type { InsertResult, JobRow, NewJob, QueueSql, Settle, StepRow } from './types.js';
+import { packSteps } from './inline-steps.js';
 
 export class SqliteQueueSql implements QueueSql {
   readonly #db: BetterSqlite3.Database;
@@ -40,8 +41,8 @@ export class SqliteQueueSql implements QueueSql {
       // the event loop with workers); the row is marked `event_deferred` instead and a replay
       // writes the event from it (outbound/log.ts).
       insertFinished: db.prepare(`INSERT INTO jobs (id, recipe, recipe_version, status, trigger, dedup_key, repeat_of, concurrency_key, run_at, timeout_at, created_at,
-          title, claims, started_at, finished_at, error, result, event_deferred)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+          title, claims, started_at, finished_at, error, result, event_deferred, steps)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
         ON CONFLICT DO NOTHING`),
       subscribed: db.prepare(`SELECT 1 FROM webhooks WHERE disabled = 0 LIMIT 1`).pluck(),
       findDup: db.prepare(`SELECT id, number FROM jobs WHERE recipe = ? AND dedup_key = ?`),
@@ -105,16 +106,18 @@ export class SqliteQueueSql implements QueueSql {
     function insertOne(j: NewJob): InsertResult {
       const d = j.finished;
       const defer = d !== undefined && deferrable(d) && !(subscribed ??= s.subscribed.get() !== undefined);
+      // Small steps go in the row (queue/inline-steps.ts): one b-tree insert instead of one more per step.
+      const packed = d ? packSteps(d.steps) : null;
       const r = d
         ? s.insertFinished.run(j.id, j.recipe, j.recipe_version, d.status, j.trigger, j.dedup_key, j.repeat_of, j.concurrency_key, j.run_at, j.timeout_at, j.created_at, j.title,
-          j.created_at, d.at, d.error, d.result ?? null, defer ? 1 : null)
+          j.created_at, d.at, d.error, d.result ?? null, defer ? 1 : null, packed)
         : j.claim
         ? s.insertClaimed.run(j.id, j.recipe, j.recipe_version, j.trigger, j.dedup_key, j.repeat_of, j.concurrency_key, j.run_at, j.timeout_at, j.created_at, j.title, j.claim.lease, j.claim.until, j.created_at)
         : s.insert.run(j.id, j.recipe, j.recipe_version, j.trigger, j.dedup_key, j.repeat_of, j.concurrency_key, j.run_at, j.timeout_at, j.created_at, j.title);
       if (r.changes === 1) {
         const number = Number(r.lastInsertRowid);
         if (d) {
-          for (const st of d.steps) upsertStep(s.upsertStep, st);
+          if (packed === null) for (const st of d.steps) upsertStep(s.upsertStep, st);
           if (!defer) for (const ev of d.eventsFor?.(number) ?? d.events ?? []) s.event.run(ev.type, ev.recipe, ev.payload, ev.created_at, ev.created_at);
         }
         return { id: j.id, number, duplicate: false };

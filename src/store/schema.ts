@@ -114,6 +114,8 @@ export interface JobsTable {
   title: Generated<string | null>;
   /** 1: the job's final event is not in the outbox yet (no subscription when it committed); a replay writes it (migration 0023). */
   event_deferred: Generated<number | null>;
+  /** A job run before its insert: its steps as JSON text, when small, instead of `job_steps` rows (queue/inline-steps.ts, migration 0024). */
+  steps: Generated<string | null>;
 }
 
 export interface JobStepsTable {

@@ -4,6 +4,7 @@
  * polling the store for jobs that other processes run.
  */
 import type { Runtime } from '../../runtime.js';
+import { unpackSteps } from '../../queue/inline-steps.js';
 
 export interface Done {
   status: string;
@@ -31,9 +32,11 @@ export async function waitForJob(rt: Runtime, id: string, timeoutMs: number): Pr
 }
 
 async function finished(rt: Runtime, id: string): Promise<Done | null> {
-  const job = await rt.store.db.selectFrom('jobs').select(['status', 'error']).where('id', '=', id).executeTakeFirst();
+  const job = await rt.store.db.selectFrom('jobs').select(['status', 'error', 'steps']).where('id', '=', id).executeTakeFirst();
   if (!job || !['succeeded', 'failed', 'canceled'].includes(job.status)) return null;
   if (job.status !== 'succeeded') return { status: job.status, body: { status: job.status, job_id: id, error: job.error ? JSON.parse(job.error) : null } };
-  const last = await rt.store.db.selectFrom('job_steps').select('output').where('job_id', '=', id).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  // Steps kept in the row (a job that ran before its insert, queue/inline-steps.ts), else the last step row.
+  const last = job.steps ? unpackSteps(id, job.steps).at(-1)
+    : await rt.store.db.selectFrom('job_steps').select('output').where('job_id', '=', id).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   return { status: 'succeeded', body: { status: 'succeeded', job_id: id, result: last?.output ? JSON.parse(last.output) : null } };
 }

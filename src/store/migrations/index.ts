@@ -29,6 +29,7 @@ import { jobSearch } from './0020_job_search.js';
 import { finishedPartial } from './0021_finished_partial.js';
 import { stepsWithoutRowid } from './0022_steps_without_rowid.js';
 import { jobEventDeferred } from './0023_job_event_deferred.js';
+import { jobStepsInline } from './0024_job_steps_inline.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001_core': core,
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0021_finished_partial': finishedPartial,
   '0022_steps_without_rowid': stepsWithoutRowid,
   '0023_job_event_deferred': jobEventDeferred,
+  '0024_job_steps_inline': jobStepsInline,
 };
 
 class StaticProvider implements MigrationProvider {

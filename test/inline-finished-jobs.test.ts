@@ -1,5 +1,9 @@
 /**
- * A job of transforms commits finished while no subscription is enabled: on SQLite its final event
+ * Jobs that ran before their insert and committed finished (queue/index.ts, LocalRunner.runInline).
+ * Their steps: on SQLite small ones are kept in the job's row (queue/inline-steps.ts) and big ones
+ * get rows; the API's job page, a step's value download and the webhook's "when done" answer read
+ * either the same way.
+ * Their events: while no subscription is enabled, on SQLite a job's final event
  * is not written to the outbox then (queue/sqlite.ts marks the job `event_deferred`), and a replay
  * for a subscription made later still delivers it, built from the job row, the same as an event
  * written at the time; a second replay sends nothing twice. PostgreSQL writes the event at the
@@ -15,7 +19,7 @@ import { buildApp } from '../src/server/app.js';
 const ADMIN = 'hf_test_admin_token';
 
 for (const dialect of DIALECTS) {
-  describe.skipIf(!dialectAvailable(dialect))(`job events replayed from job rows on ${dialect}`, () => {
+  describe.skipIf(!dialectAvailable(dialect))(`jobs finished at their insert on ${dialect}`, () => {
     let t: TestRuntime;
     let app: FastifyInstance;
     let rx: WebhookReceiver;
@@ -32,13 +36,43 @@ for (const dialect of DIALECTS) {
     });
     afterAll(async () => { await app?.close(); await t?.close(); await rx?.close(); });
 
+    it('shows, downloads and answers the steps of such a job whether they are in its row or rows of their own', async () => {
+      const put = await call('PUT', '/api/v1/recipes/two', { name: 'two', trigger: { type: 'webhook', response: { mode: 'when_done', timeout_seconds: 5 } }, steps: [
+        { id: 'a', action: 'transform', with: { s: '{{ trigger.body.s }}', n: '{{ trigger.body.n }}' } },
+        { id: 'b', action: 'transform', with: { doubled: '{{ steps.a.n * 2 }}', s: '{{ steps.a.s }}' } },
+      ] });
+      expect(put.status, JSON.stringify(put.body)).toBeLessThan(300);
+      const url = (put.body.trigger_url as string).replace(/^https?:\/\/[^/]+/, '');
+      for (const s of ['small "quoted" €', 'x'.repeat(9_000)]) {
+        const r = await app.inject({ method: 'POST', url, payload: { n: 21, s } });
+        expect(r.statusCode, r.body).toBe(200);
+        // The "when done" answer is the last step's output.
+        expect(r.json()).toMatchObject({ status: 'succeeded', result: { doubled: 42, s } });
+        const id = r.json().job_id as string;
+        const row = await t.rt.store.db.selectFrom('jobs').select('steps').where('id', '=', id).executeTakeFirstOrThrow();
+        const rows = await t.rt.store.db.selectFrom('job_steps').select('step_id').where('job_id', '=', id).orderBy('seq').execute();
+        // Small steps in the row on SQLite; big ones, and every job's on PostgreSQL, as rows.
+        const inRow = dialect === 'sqlite' && s.length < 100;
+        expect([row.steps !== null, rows.map((x) => x.step_id)]).toEqual(inRow ? [true, []] : [false, ['a', 'b']]);
+        const job = (await call('GET', `/api/v1/jobs/${id}`)).body;
+        expect(job.steps.map((x: any) => [x.id, x.status, x.attempts, x.input, x.output, x.error, x.idempotency_key, typeof x.started_at, typeof x.finished_at])).toEqual([
+          ['a', 'succeeded', 1, { s, n: 21 }, { s, n: 21 }, null, `${id}:a:1`, 'string', 'string'],
+          ['b', 'succeeded', 1, { doubled: 42, s }, { doubled: 42, s }, null, `${id}:b:1`, 'string', 'string'],
+        ]);
+        const dl = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/steps/b/output`, headers: { authorization: `Bearer ${ADMIN}` } });
+        expect(dl.statusCode).toBe(200);
+        expect(JSON.parse(dl.body)).toEqual({ doubled: 42, s });
+        expect((await call('GET', `/api/v1/jobs/${id}/steps/c/output`)).body.error.code).toBe('HF_ERR_NOT_FOUND');
+      }
+    });
+
     it('delivers the events of jobs finished before the subscription existed, once, with the payload an event of the time has', async () => {
       await call('PUT', '/api/v1/recipes/calc', { name: 'calc', trigger: { type: 'webhook' }, steps: [{ id: 'a', action: 'transform', with: { n: '{{ trigger.body.n }}' } }] });
       const before = Date.now();
       const jobs = await Promise.all([1, 2, 3].map((n) => t.rt.queue.enqueue({ recipe: 'calc', recipe_version: 1, trigger: { body: { n } } })));
       const rows = await t.rt.store.db.selectFrom('jobs').select(['id', 'status', 'event_deferred']).where('recipe', '=', 'calc').orderBy('number').execute();
       expect(rows.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
-      const outbox = await t.rt.store.db.selectFrom('outbox').select('payload').where('type', '=', 'job.succeeded').execute();
+      const outbox = await t.rt.store.db.selectFrom('outbox').select('payload').where('type', '=', 'job.succeeded').where('recipe', '=', 'calc').execute();
       if (dialect === 'sqlite') {
         expect(rows.map((r) => r.event_deferred)).toEqual([1, 1, 1]);
         expect(outbox).toEqual([]);
@@ -62,7 +96,7 @@ for (const dialect of DIALECTS) {
       // Written once: the marks are gone and the next replay finds the same three events, already delivered.
       expect((await t.rt.store.db.selectFrom('jobs').select('event_deferred').where('recipe', '=', 'calc').execute()).map((r) => r.event_deferred)).toEqual([null, null, null]);
       expect((await call('POST', `/api/v1/webhooks/${sub.body.id}/replay`, { since: new Date(before - 1000).toISOString() })).body).toEqual({ requeued: 0, created: 0 });
-      expect(await t.rt.store.db.selectFrom('outbox').select('id').where('type', '=', 'job.succeeded').execute()).toHaveLength(3);
+      expect(await t.rt.store.db.selectFrom('outbox').select('id').where('type', '=', 'job.succeeded').where('recipe', '=', 'calc').execute()).toHaveLength(3);
 
       // With the subscription enabled, a new job's event is written as it commits and delivered at once.
       const live = await t.rt.queue.enqueue({ recipe: 'calc', recipe_version: 1, trigger: { body: { n: 4 } } });
