@@ -10,31 +10,19 @@
  * time, and the replay reads it from the outbox: both answer the same.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
 import { DIALECTS, dialectAvailable } from './dialects.js';
-import { testRuntime, waitFor, type TestRuntime } from './runtime-helpers.js';
+import { waitFor } from './runtime-helpers.js';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.js';
-import { buildApp } from '../src/server/app.js';
-
-const ADMIN = 'hf_test_admin_token';
+import { apiSuite } from './helpers/api-suite.js';
 
 for (const dialect of DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`jobs finished at their insert on ${dialect}`, () => {
-    let t: TestRuntime;
-    let app: FastifyInstance;
+    const api = apiSuite(dialect);
     let rx: WebhookReceiver;
-    const call = async (method: string, url: string, payload?: object) => {
-      const r = await app.inject({ method: method as never, url, headers: { authorization: `Bearer ${ADMIN}` }, payload });
-      return { status: r.statusCode, body: r.body ? r.json() : null };
-    };
-
-    beforeAll(async () => {
-      t = await testRuntime(dialect);
-      await t.rt.users.bootstrapAdmin(ADMIN);
-      app = await buildApp(t.rt);
-      rx = await startWebhookReceiver();
-    });
-    afterAll(async () => { await app?.close(); await t?.close(); await rx?.close(); });
+    const call = (method: string, url: string, payload?: object) => api.req(method, url.replace(/^\/api\/v1/, ''), payload);
+    const db = () => api.rt.store.db;
+    beforeAll(async () => { rx = await startWebhookReceiver(); });
+    afterAll(async () => { await rx?.close(); });
 
     it('shows, downloads and answers the steps of such a job whether they are in its row or rows of their own', async () => {
       const put = await call('PUT', '/api/v1/recipes/two', { name: 'two', trigger: { type: 'webhook', response: { mode: 'when_done', timeout_seconds: 5 } }, steps: [
@@ -42,15 +30,14 @@ for (const dialect of DIALECTS) {
         { id: 'b', action: 'transform', with: { doubled: '{{ steps.a.n * 2 }}', s: '{{ steps.a.s }}' } },
       ] });
       expect(put.status, JSON.stringify(put.body)).toBeLessThan(300);
-      const url = (put.body.trigger_url as string).replace(/^https?:\/\/[^/]+/, '');
       for (const s of ['small "quoted" €', 'x'.repeat(9_000)]) {
-        const r = await app.inject({ method: 'POST', url, payload: { n: 21, s } });
-        expect(r.statusCode, r.body).toBe(200);
+        const r = await api.hook(put.body.trigger_url as string, { n: 21, s });
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
         // The "when done" answer is the last step's output.
-        expect(r.json()).toMatchObject({ status: 'succeeded', result: { doubled: 42, s } });
-        const id = r.json().job_id as string;
-        const row = await t.rt.store.db.selectFrom('jobs').select('steps').where('id', '=', id).executeTakeFirstOrThrow();
-        const rows = await t.rt.store.db.selectFrom('job_steps').select('step_id').where('job_id', '=', id).orderBy('seq').execute();
+        expect(r.body).toMatchObject({ status: 'succeeded', result: { doubled: 42, s } });
+        const id = r.body.job_id as string;
+        const row = await db().selectFrom('jobs').select('steps').where('id', '=', id).executeTakeFirstOrThrow();
+        const rows = await db().selectFrom('job_steps').select('step_id').where('job_id', '=', id).orderBy('seq').execute();
         // Small steps in the row on SQLite; big ones, and every job's on PostgreSQL, as rows.
         const inRow = dialect === 'sqlite' && s.length < 100;
         expect([row.steps !== null, rows.map((x) => x.step_id)]).toEqual(inRow ? [true, []] : [false, ['a', 'b']]);
@@ -59,9 +46,9 @@ for (const dialect of DIALECTS) {
           ['a', 'succeeded', 1, { s, n: 21 }, { s, n: 21 }, null, `${id}:a:1`, 'string', 'string'],
           ['b', 'succeeded', 1, { doubled: 42, s }, { doubled: 42, s }, null, `${id}:b:1`, 'string', 'string'],
         ]);
-        const dl = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/steps/b/output`, headers: { authorization: `Bearer ${ADMIN}` } });
-        expect(dl.statusCode).toBe(200);
-        expect(JSON.parse(dl.body)).toEqual({ doubled: 42, s });
+        const dl = await call('GET', `/api/v1/jobs/${id}/steps/b/output`);
+        expect(dl.status).toBe(200);
+        expect(typeof dl.body === 'string' ? JSON.parse(dl.body) : dl.body).toEqual({ doubled: 42, s });
         expect((await call('GET', `/api/v1/jobs/${id}/steps/c/output`)).body.error.code).toBe('HF_ERR_NOT_FOUND');
       }
     });
@@ -69,10 +56,10 @@ for (const dialect of DIALECTS) {
     it('delivers the events of jobs finished before the subscription existed, once, with the payload an event of the time has', async () => {
       await call('PUT', '/api/v1/recipes/calc', { name: 'calc', trigger: { type: 'webhook' }, steps: [{ id: 'a', action: 'transform', with: { n: '{{ trigger.body.n }}' } }] });
       const before = Date.now();
-      const jobs = await Promise.all([1, 2, 3].map((n) => t.rt.queue.enqueue({ recipe: 'calc', recipe_version: 1, trigger: { body: { n } } })));
-      const rows = await t.rt.store.db.selectFrom('jobs').select(['id', 'status', 'event_deferred']).where('recipe', '=', 'calc').orderBy('number').execute();
+      const jobs = await Promise.all([1, 2, 3].map((n) => api.rt.queue.enqueue({ recipe: 'calc', recipe_version: 1, trigger: { body: { n } } })));
+      const rows = await db().selectFrom('jobs').select(['id', 'status', 'event_deferred']).where('recipe', '=', 'calc').orderBy('number').execute();
       expect(rows.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
-      const outbox = await t.rt.store.db.selectFrom('outbox').select('payload').where('type', '=', 'job.succeeded').where('recipe', '=', 'calc').execute();
+      const outbox = await db().selectFrom('outbox').select('payload').where('type', '=', 'job.succeeded').where('recipe', '=', 'calc').execute();
       if (dialect === 'sqlite') {
         expect(rows.map((r) => r.event_deferred)).toEqual([1, 1, 1]);
         expect(outbox).toEqual([]);
@@ -94,14 +81,14 @@ for (const dialect of DIALECTS) {
         });
       }
       // Written once: the marks are gone and the next replay finds the same three events, already delivered.
-      expect((await t.rt.store.db.selectFrom('jobs').select('event_deferred').where('recipe', '=', 'calc').execute()).map((r) => r.event_deferred)).toEqual([null, null, null]);
+      expect((await db().selectFrom('jobs').select('event_deferred').where('recipe', '=', 'calc').execute()).map((r) => r.event_deferred)).toEqual([null, null, null]);
       expect((await call('POST', `/api/v1/webhooks/${sub.body.id}/replay`, { since: new Date(before - 1000).toISOString() })).body).toEqual({ requeued: 0, created: 0 });
-      expect(await t.rt.store.db.selectFrom('outbox').select('id').where('type', '=', 'job.succeeded').where('recipe', '=', 'calc').execute()).toHaveLength(3);
+      expect(await db().selectFrom('outbox').select('id').where('type', '=', 'job.succeeded').where('recipe', '=', 'calc').execute()).toHaveLength(3);
 
       // With the subscription enabled, a new job's event is written as it commits and delivered at once.
-      const live = await t.rt.queue.enqueue({ recipe: 'calc', recipe_version: 1, trigger: { body: { n: 4 } } });
+      const live = await api.rt.queue.enqueue({ recipe: 'calc', recipe_version: 1, trigger: { body: { n: 4 } } });
       await waitFor(async () => rx.requests.some((r) => JSON.parse(r.body).data?.id === live.id));
-      expect((await t.rt.store.db.selectFrom('jobs').select('event_deferred').where('id', '=', live.id).executeTakeFirstOrThrow()).event_deferred).toBeNull();
+      expect((await db().selectFrom('jobs').select('event_deferred').where('id', '=', live.id).executeTakeFirstOrThrow()).event_deferred).toBeNull();
       expect(rx.requests).toHaveLength(4);
     });
   });
