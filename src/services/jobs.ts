@@ -189,7 +189,7 @@ export class JobService {
     const job = await this.row(idOrNumber);
     if (which.field === 'trigger') return { job, text: job.trigger };
     const s = await this.store.db.selectFrom('job_steps').select(['input', 'output']).where('job_id', '=', job.id).where('step_id', '=', which.step ?? '').executeTakeFirst()
-      ?? (await this.#inlineSteps(job.id)).find((x) => x.step_id === which.step);
+      ?? (job.steps ? unpackSteps(job.id, job.steps).find((x) => x.step_id === which.step) : undefined);
     if (!s) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Step ${which.step} of job ${job.number}` });
     const text = s[which.field];
     if (text === null) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `The ${which.field} of step ${which.step}` });
