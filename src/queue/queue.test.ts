@@ -13,9 +13,9 @@ for (const dialect of DIALECTS) {
       q = new JobQueue(t.store);
     });
     afterEach(async () => { await t.cleanup(); });
-    /** An enabled subscription to job events: the final event of a job run before its insert is then written with it. */
-    const subscribe = (id = 'w-jobs') => t.store.db.insertInto('webhooks').values({
-      id, event: 'job.*', uri: 'http://127.0.0.1:1/x', uri_sealed: null, description: null, recipe: null, disabled: 0, disabled_reason: null,
+    /** A subscription to job events (enabled unless `disabled`): the final event of a job run before its insert is then written with it. */
+    const subscribe = (id = 'w-jobs', disabled = 0) => t.store.db.insertInto('webhooks').values({
+      id, event: 'job.*', uri: 'http://127.0.0.1:1/x', uri_sealed: null, description: null, recipe: null, disabled, disabled_reason: null,
       private_network: 1, mail_exceptions_to: '[]', max_concurrency: null, rate_limit: null, secrets: '[]', created_at: 1, updated_at: 1,
     } as any).execute();
 
@@ -148,13 +148,9 @@ for (const dialect of DIALECTS) {
         return row.dispatched_at === null ? null : Number(row.dispatched_at);
       };
       const none = await settleOne(1);
-      const sub = (id: string, disabled: number) => ({
-        id, event: 'job.*', uri: 'http://127.0.0.1:1/x', uri_sealed: null, description: null, recipe: null, disabled, disabled_reason: null,
-        private_network: 1, mail_exceptions_to: '[]', max_concurrency: null, rate_limit: null, secrets: '[]', created_at: t0, updated_at: t0,
-      });
-      await t.store.db.insertInto('webhooks').values(sub('w-off', 1) as any).execute();
+      await subscribe('w-off', 1);
       const onlyDisabled = await settleOne(2);
-      await t.store.db.insertInto('webhooks').values(sub('w-on', 0) as any).execute();
+      await subscribe('w-on');
       const enabled = await settleOne(3);
       // Kept for replay either way, but only the event a subscription exists for waits for the dispatcher.
       expect([await dispatchedAt(none), await dispatchedAt(onlyDisabled), await dispatchedAt(enabled)]).toEqual([t0 + 1, t0 + 2, null]);

@@ -3,7 +3,7 @@
  * Reading jobs for people and scripts, repeating and canceling them, and pruning old ones.
  */
 import type { Store } from '../store/types.js';
-import { RawJson, type JobQueue, type JobRow, type StepRow } from '../queue/index.js';
+import { RawJson, type JobQueue, type JobRow } from '../queue/index.js';
 import { unpackSteps } from '../queue/inline-steps.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../store/schema.js';
@@ -139,17 +139,18 @@ export class JobService {
   }
 
   async show(idOrNumber: string): Promise<JobView> {
-    const q = this.#jobs();
-    const r = (/^\d+$/.test(idOrNumber) ? await q.where('number', '=', Number(idOrNumber)).executeTakeFirst() : await q.where('id', '=', idOrNumber).executeTakeFirst()) as SizedJobRow | undefined;
+    // With the steps a job that ran before its insert may keep in its row (queue/inline-steps.ts).
+    const q = this.#jobs().select('steps');
+    const r = (/^\d+$/.test(idOrNumber) ? await q.where('number', '=', Number(idOrNumber)).executeTakeFirst() : await q.where('id', '=', idOrNumber).executeTakeFirst()) as (SizedJobRow & { steps: string | null }) | undefined;
     if (!r) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Job ${idOrNumber}` });
     const d = this.store.dialect;
     const lim = this.limits.bytes;
-    let steps = await this.store.db.selectFrom('job_steps')
-      .select(['step_id', 'status', 'attempts', 'error', 'idempotency_key', 'started_at', 'finished_at'])
-      .select([ifSmall(d, 'input', lim).as('input'), byteLength(d, 'input').as('input_bytes'), ifSmall(d, 'output', lim).as('output'), byteLength(d, 'output').as('output_bytes')])
-      .where('job_id', '=', r.id).orderBy('seq').execute();
-    // A job that ran before its insert may keep its (small) steps in its row instead.
-    if (steps.length === 0) steps = (await this.#inlineSteps(r.id)).map((s) => ({ ...s, input_bytes: bytesOf(s.input), output_bytes: bytesOf(s.output) }));
+    const steps = r.steps
+      ? unpackSteps(r.id, r.steps).map((s) => ({ ...s, input_bytes: bytesOf(s.input), output_bytes: bytesOf(s.output) }))
+      : await this.store.db.selectFrom('job_steps')
+        .select(['step_id', 'status', 'attempts', 'error', 'idempotency_key', 'started_at', 'finished_at'])
+        .select([ifSmall(d, 'input', lim).as('input'), byteLength(d, 'input').as('input_bytes'), ifSmall(d, 'output', lim).as('output'), byteLength(d, 'output').as('output_bytes')])
+        .where('job_id', '=', r.id).orderBy('seq').execute();
     return {
       ...jobView(r, this.limits),
       ...(await this.#links(r.id)),
@@ -160,12 +161,6 @@ export class JobService {
         idempotency_key: s.idempotency_key, started_at: iso(s.started_at), finished_at: iso(s.finished_at),
       })),
     };
-  }
-
-  /** The steps kept in the job's row (queue/inline-steps.ts), or none. */
-  async #inlineSteps(id: string): Promise<StepRow[]> {
-    const row = await this.store.db.selectFrom('jobs').select('steps').where('id', '=', id).executeTakeFirst();
-    return row?.steps ? unpackSteps(id, row.steps) : [];
   }
 
   async #repeats(id: string, of: string | null): Promise<{ repeat_of_job: JobRef | null; repeats: JobRef[] }> {
@@ -188,8 +183,8 @@ export class JobService {
   async value(idOrNumber: string, which: { step?: string; field: 'trigger' | 'input' | 'output' }): Promise<{ job: JobRow; text: string }> {
     const job = await this.row(idOrNumber);
     if (which.field === 'trigger') return { job, text: job.trigger };
-    const s = await this.store.db.selectFrom('job_steps').select(['input', 'output']).where('job_id', '=', job.id).where('step_id', '=', which.step ?? '').executeTakeFirst()
-      ?? (job.steps ? unpackSteps(job.id, job.steps).find((x) => x.step_id === which.step) : undefined);
+    const s = job.steps ? unpackSteps(job.id, job.steps).find((x) => x.step_id === which.step)
+      : await this.store.db.selectFrom('job_steps').select(['input', 'output']).where('job_id', '=', job.id).where('step_id', '=', which.step ?? '').executeTakeFirst();
     if (!s) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Step ${which.step} of job ${job.number}` });
     const text = s[which.field];
     if (text === null) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `The ${which.field} of step ${which.step}` });
