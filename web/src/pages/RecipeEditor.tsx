@@ -3,7 +3,7 @@
 // type, datapills that insert {{ }} expressions, test runs, versions with diff and restore.
 // Saving keeps a draft that does not run (a new recipe is created never published); Publish makes
 // it the running version. A changed name renames (after asking).
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { parseDocument, stringify } from 'yaml';
 import { api, ApiError, enc } from '../api';
 import { Link, navigate } from '../router';
@@ -62,7 +62,9 @@ export default function RecipeEditor({ name }: { name?: string }) {
   const triggers = catalog.data?.triggers ?? TRIGGERS.map((type) => ({ type }));
   const schemas = useLoad(async () => (isNew ? { items: [] } : api<{ items: Array<{ step_id: string; schema: any }> }>(`/recipes/${enc(name!)}/schemas`)), [name]);
 
-  useEffect(() => {
+  // A layout effect, so no frame (and no reader) sees a loaded version's facts beside the previous
+  // version's YAML and form: after a restore, "v3" and its fields appear together.
+  useLayoutEffect(() => {
     if (summary.data) {
       const def = summary.data.draftDefinition ?? summary.data.definition;
       const text = def ? stringify(def) : '';
