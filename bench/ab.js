@@ -6,7 +6,8 @@
  *   node bench/ab.js base=/other/checkout/dist/cli/index.js this=dist/cli/index.js
  *   AB_ENV='{"off":{"HOOKFLOW_WORKER_CONCURRENCY":"0"}}' node bench/ab.js on=dist/cli/index.js off=dist/cli/index.js
  *
- * Each variant is name=path-to-cli; AB_ENV gives extra environment per name, AB_ROUNDS (default
+ * Each variant is name=path-to-cli; AB_ENV gives extra environment per name (JSON), AB_NODE_ARGS
+ * node flags per name (JSON, e.g. {"b":["--single-threaded-gc"]}), AB_ROUNDS (default
  * 4) and AB_S (seconds per measurement, default 5) the length. Every server runs the two-step
  * recipe of `webhook_ack_with_workers` on SQLite with workers, kept up for all rounds; a round
  * measures them in turn, the order reversed every other round. One line per round and a summary:
@@ -22,6 +23,7 @@ const variants = process.argv.slice(2).map((a) => {
 });
 if (variants.length < 2) throw new Error('bench/ab: give at least two variants (name=path/to/cli/index.js)');
 const envs = JSON.parse(process.env.AB_ENV ?? '{}');
+const nodeArgs = JSON.parse(process.env.AB_NODE_ARGS ?? '{}');
 const rounds = Number(process.env.AB_ROUNDS ?? 4);
 const seconds = Number(process.env.AB_S ?? 5);
 const load = (url) => runLoad({ url, concurrency: 50, durationS: seconds, warmupS: 1, client: 'undici' });
@@ -31,7 +33,7 @@ const servers = [];
 try {
   for (const v of variants) {
     const dir = tempDir();
-    servers.push({ ...v, dir, h: await startHookflow({ env: envs[v.name] ?? {}, dataDir: dir, recipe: RECIPE_TWO_STEPS, label: v.name, cli: v.cli }), runs: [] });
+    servers.push({ ...v, dir, h: await startHookflow({ env: envs[v.name] ?? {}, nodeArgs: nodeArgs[v.name] ?? [], dataDir: dir, recipe: RECIPE_TWO_STEPS, label: v.name, cli: v.cli }), runs: [] });
   }
   for (let r = 0; r < rounds; r++) {
     const b = await load(bare.url);

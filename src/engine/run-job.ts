@@ -282,8 +282,8 @@ class JobRun {
     };
   }
 
-  #succeed(def: StepDef, output: unknown, input: string | null, attempts: number, f: Frame = this.#root): void {
-    const json = JSON.stringify(output ?? null);
+  #succeed(def: StepDef, output: unknown, input: string | null, attempts: number, f: Frame = this.#root, outputJson?: string): void {
+    const json = outputJson ?? JSON.stringify(output ?? null);
     // Bytes, not UTF-16 units: "€" is one unit but three bytes stored.
     const size = json.length > this.deps.limits.stepOutputBytes / 3 ? Buffer.byteLength(json) : json.length;
     if (size > this.deps.limits.stepOutputBytes) {
@@ -330,11 +330,13 @@ class JobRun {
     try {
       const input = await this.#compiled.input(def, f.ctx);
       inputJson = JSON.stringify(input ?? null);
+      let whole = true;
       // The input is kept for people to read; past the output limit, only its size is.
       if (inputJson.length > this.deps.limits.stepOutputBytes / 3 && Buffer.byteLength(inputJson) > this.deps.limits.stepOutputBytes) {
         inputJson = JSON.stringify({ truncated: true, bytes: Buffer.byteLength(inputJson) });
+        whole = false;
       }
-      return await this.#dispatch(def, input, inputJson, attempt, f);
+      return await this.#dispatch(def, input, inputJson, attempt, f, whole);
     } catch (e) {
       if (e instanceof StepFailure && def.action === 'foreach') {
         // The loop failed with one of its iterations: its row says so, naming the inner step.
@@ -367,7 +369,8 @@ class JobRun {
     return runForeach(this.#host, def, w, inputJson, tries, f);
   }
 
-  async #dispatch(def: StepDef, input: unknown, inputJson: string, attempt: number, f: Frame): Promise<Outcome> {
+  /** `whole`: `inputJson` is the input's JSON, not the note of a truncated one. */
+  async #dispatch(def: StepDef, input: unknown, inputJson: string, attempt: number, f: Frame, whole: boolean): Promise<Outcome> {
     const w = (input ?? {}) as Record<string, unknown>;
     const key = f.prefix + def.id;
     const block = this.#block(def, w, inputJson, attempt, f);
@@ -376,7 +379,7 @@ class JobRun {
       const taken = truthy(w.condition) ? 'then' : 'else';
       const output = { condition: truthy(w.condition), branch: taken };
       this.#succeed(def, output, inputJson, attempt, f);
-      return this.#runList(branch(def, output), f);
+      return this.#then(def, output, f);
     }
     if (def.action === 'fail') {
       throw new HookflowError('HF_ERR_FAIL_ACTION', { message: String(w.message ?? 'The recipe failed the job') }, { details: w.details });
@@ -407,8 +410,15 @@ class JobRun {
       for (const id of output.jobs) this.#waitingOn.add(id);
       return { kind: 'release', status: 'waiting', runAt: output.until ?? FOREVER };
     }
-    this.#succeed(def, output, inputJson, attempt, f);
-    return this.#runList(branch(def, output), f);
+    // An action that answers its input (transform) has the input's JSON for its output's.
+    this.#succeed(def, output, inputJson, attempt, f, whole && output === input ? inputJson : undefined);
+    return this.#then(def, output, f);
+  }
+
+  /** The steps an output's branch names, run; most steps name none, and then nothing is awaited. */
+  #then(def: StepDef, output: unknown, f: Frame): Outcome | Promise<Outcome> {
+    const next = branch(def, output);
+    return next.length === 0 ? null : this.#runList(next, f);
   }
 }
 

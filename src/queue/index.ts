@@ -169,8 +169,12 @@ export function toNewJob(input: EnqueueInput, now: number): NewJob {
     timeout_at: input.timeout_seconds ? now + input.timeout_seconds * 1000 : null,
     created_at: now,
     title: input.title ?? null,
-    ...(input.trigger instanceof RawJson && input.trigger.value !== undefined ? { triggerValue: input.trigger.value } : {}),
-    ...(input.dedup_keys?.length ? { dedup_keys: input.dedup_keys } : {}),
+    // Every job the same shape (the queue sets claim and finished later): the enqueue path's
+    // property reads stay monomorphic.
+    claim: undefined,
+    finished: undefined,
+    triggerValue: input.trigger instanceof RawJson ? input.trigger.value : undefined,
+    dedup_keys: input.dedup_keys?.length ? input.dedup_keys : undefined,
   };
 }
 

@@ -62,7 +62,7 @@ export class PostgresQueueSql implements QueueSql {
     // Jobs run before their insert (NewJob.finished): their steps and events go in the same statement.
     const steps: unknown[] = [];
     const events: unknown[] = [];
-    for (const j of fresh) if (j.finished && !finishedRows(j, steps, events)) delete j.finished;
+    for (const j of fresh) if (j.finished && !finishedRows(j, steps, events)) j.finished = undefined;
     const rows = JSON.stringify(fresh.map((j) => ({
       id: j.id, recipe: j.recipe, recipe_version: j.recipe_version, trigger: j.trigger, dedup_key: wellFormed(j.dedup_key), repeat_of: j.repeat_of,
       concurrency_key: j.concurrency_key, run_at: j.run_at, timeout_at: j.timeout_at, created_at: j.created_at, title: wellFormed(j.title),

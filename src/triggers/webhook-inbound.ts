@@ -26,7 +26,7 @@ async function accept(recipe: string, req: InboundDelivery, deps: InboundDeps): 
   // the first job) in the insert's own transaction: see NewJob.dedup_keys.
   const res = await deps.queue.enqueue({
     recipe: ep.recipe, recipe_version: ep.version, trigger: new RawJson(ev.triggerJson, ev.triggerValue),
-    ...(ev.dedupKey ? { dedup_keys: [ev.dedupKey] } : {}),
+    dedup_keys: ev.dedupKey ? [ev.dedupKey] : undefined,
     concurrency_key: ep.compiled.recipe.concurrency ? ep.recipe : null, title: ep.compiled.title ? await jobTitle(ep.compiled, ev.trigger) : null,
   });
   deps.metrics.inc('hookflow_events_accepted_total', { recipe: ep.recipe, duplicate: String(res.duplicate) });
