@@ -185,6 +185,6 @@ function claimedRow(j: NewJob, number: number): JobRow {
     repeat_of: j.repeat_of, error: null, concurrency_key: j.concurrency_key, run_at: j.run_at, locked_by: j.claim!.lease,
     locked_until: j.claim!.until, claims: 1, crashes: 0, parent_job_id: null, parent_step_id: null, call_depth: 0, result: null,
     timeout_at: j.timeout_at, created_at: j.created_at, started_at: j.created_at, finished_at: null, title: j.title, event_deferred: null, steps: null,
-    ...(j.triggerValue !== undefined ? { trigger_value: j.triggerValue } : {}),
+    trigger_value: j.triggerValue,
   };
 }

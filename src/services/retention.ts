@@ -27,7 +27,8 @@ async function inBatches<K>(store: Store, next: () => Promise<K[]>, remove: (trx
 
 export async function pruneJobs(store: Store, cutoff: number, batch = 1000): Promise<number> {
   return inBatches(store,
-    async () => (await store.db.selectFrom('jobs').select('id').where('finished_at', '<', cutoff)
+    // A job finishes after it is created: the created_at index bounds what is looked at.
+    async () => (await store.db.selectFrom('jobs').select('id').where('created_at', '<', cutoff).where('finished_at', '<', cutoff)
       .where('status', 'in', ['succeeded', 'failed', 'canceled']).limit(batch).execute()).map((r) => r.id),
     async (trx, ids) => {
       await trx.deleteFrom('job_steps').where('job_id', 'in', ids).execute();

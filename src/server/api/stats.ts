@@ -1,11 +1,12 @@
 /**
  * @module server/api/stats
  * `GET /api/v1/stats`: the dashboard's numbers from the jobs table. The window is read through
- * the `finished_at` index (and capped), so it costs the same with 100,000 old jobs as with ten;
+ * the finished-time indexes (store/finished.ts, capped), so it costs the same with 100,000 old jobs as with ten;
  * queue health comes from the status index and the leased-jobs partial index.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../runtime.js';
+import { finishedSince } from '../../store/finished.js';
 
 const MAX_ROWS = 50_000;
 
@@ -38,8 +39,7 @@ export async function statsRoutes(app: FastifyInstance, { rt }: { rt: Runtime })
     const now = Date.now();
     const startMinute = Math.floor((now - minutes * 60_000) / 60_000) * 60_000 + 60_000;
     const db = rt.store.db;
-    const rows = await db.selectFrom('jobs').select(['recipe', 'status', 'started_at', 'created_at', 'finished_at'])
-      .where('finished_at', '>=', startMinute).orderBy('finished_at', 'desc').limit(MAX_ROWS).execute();
+    const { rows, sampled } = await finishedSince(db, startMinute, MAX_ROWS);
     const buckets = new Map<number, { succeeded: number; failed: number; canceled: number }>();
     for (let t = startMinute; t <= now; t += 60_000) buckets.set(t, { succeeded: 0, failed: 0, canceled: 0 });
     const per = new Map<string, { finished: number; succeeded: number; failed: number; durations: number[] }>();
@@ -60,7 +60,7 @@ export async function statsRoutes(app: FastifyInstance, { rt }: { rt: Runtime })
       db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'running').where('locked_until', '<', now).executeTakeFirst(),
     ]);
     return {
-      window_minutes: minutes, since: new Date(startMinute).toISOString(), sampled: rows.length === MAX_ROWS,
+      window_minutes: minutes, since: new Date(startMinute).toISOString(), sampled,
       per_minute: [...buckets].map(([t, b]) => ({ minute: new Date(t).toISOString(), ...b })),
       recipes: [...per].map(([recipe, s]) => ({
         recipe, finished: s.finished, succeeded: s.succeeded, failed: s.failed,

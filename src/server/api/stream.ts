@@ -2,11 +2,12 @@
  * @module server/api/stream
  * `GET /api/v1/jobs/stream`: server-sent events for live job lists. Jobs this process settles are
  * announced at once (the runtime's `settled` event); what other processes do (workers, another
- * `start`) is noticed by one shared poll per process of three index-only aggregates, run only
+ * `start`) is noticed by one shared poll per process of a few index reads (store/finished.ts), run only
  * while someone listens, so a thousand open tabs cost one query a second, not a thousand.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Runtime } from '../../runtime.js';
+import { lastFinishedAt } from '../../store/finished.js';
 
 const POLL_MS = 1000;
 const KEEPALIVE_MS = 15_000;
@@ -65,10 +66,10 @@ class JobFeed {
     const db = this.rt.store.db;
     const [a, b, c] = await Promise.all([
       db.selectFrom('jobs').select((eb) => eb.fn.max('number').as('n')).executeTakeFirst(),
-      db.selectFrom('jobs').select((eb) => eb.fn.max('finished_at').as('f')).executeTakeFirst(),
+      lastFinishedAt(db),
       db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('r')).where('status', '=', 'running').executeTakeFirst(),
     ]);
-    return { max_number: Number(a?.n ?? 0), last_finished_at: Number(b?.f ?? 0), running: Number(c?.r ?? 0) };
+    return { max_number: Number(a?.n ?? 0), last_finished_at: b, running: Number(c?.r ?? 0) };
   }
 }
 

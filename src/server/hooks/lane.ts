@@ -93,8 +93,9 @@ export function hooksLane(o: LaneOptions): (req: IncomingMessage, res: ServerRes
 }
 
 /** Writes one whole answer, unless the sender is gone or an answer was already started. */
-function write(res: ServerResponse, status: number, text: string, type: string, headers: Record<string, string> = {}): void {
+function write(res: ServerResponse, status: number, text: string, type: string, headers?: Record<string, string>): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  const length = Buffer.byteLength(text);
+  res.writeHead(status, headers ? { ...headers, 'content-type': type, 'content-length': length } : { 'content-type': type, 'content-length': length });
   res.end(text);
 }

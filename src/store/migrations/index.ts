@@ -30,6 +30,7 @@ import { finishedPartial } from './0021_finished_partial.js';
 import { stepsWithoutRowid } from './0022_steps_without_rowid.js';
 import { jobEventDeferred } from './0023_job_event_deferred.js';
 import { jobStepsInline } from './0024_job_steps_inline.js';
+import { finishedSlow } from './0025_finished_slow.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001_core': core,
@@ -56,6 +57,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0022_steps_without_rowid': stepsWithoutRowid,
   '0023_job_event_deferred': jobEventDeferred,
   '0024_job_steps_inline': jobStepsInline,
+  '0025_finished_slow': finishedSlow,
 };
 
 class StaticProvider implements MigrationProvider {
