@@ -13,6 +13,19 @@ describe('steps kept in a job row', () => {
     expect(unpackSteps('j1', packSteps(rows)!)).toEqual([rows[1], rows[0]]);
   });
 
+  it('holds an output equal to its input, and a default idempotency key, once; other keys and outputs as they are', () => {
+    const same = step('a', 0, '{"q":"a\\"b"}');
+    const other = step('b', 1, '{"q":"c"}', { input: '{"q":"d"}', idempotency_key: 'j1:b:2', attempts: 2 });
+    const nulls = step('c', 2, null, { input: null });
+    const text = packSteps([same, other, nulls])!;
+    expect(text.split('j1:').length - 1).toBe(1); // only b's own key is spelled out
+    expect(text.split('{\\"q\\":\\"a').length - 1).toBe(1); // a's input, not again as its output
+    expect(unpackSteps('j1', text)).toEqual([same, other, nulls]);
+    // A row packed before these stand-ins reads back the same.
+    const old = JSON.stringify([['a', 0, 'succeeded', 1, same.input, same.output, null, 'j1:a:1', 10, 11]]);
+    expect(unpackSteps('j1', old)).toEqual([same]);
+  });
+
   it('keeps none and too much data out: those steps get rows of their own', () => {
     expect(packSteps([])).toBeNull();
     const half = 'x'.repeat(INLINE_STEPS_MAX / 2 - 10);
