@@ -9,6 +9,7 @@
  * and whether the cap or budget cut the scan short.
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { NOT_SUCCEEDED } from '../store/job-indexes.js';
 import type { DB } from '../store/schema.js';
 import type { Dialect, Store } from '../store/types.js';
 import { HookflowError, isHookflowError } from '../errors.js';
@@ -92,6 +93,8 @@ export function conditions(eb: ExpressionBuilder<DB, 'jobs'>, f: JobFilter, dial
   const c: Expression<SqlBool>[] = [];
   if (f.recipe) c.push(eb('recipe', '=', f.recipe));
   if (f.statuses.length) c.push(eb('status', 'in', f.statuses));
+  // Statuses other than succeeded are in jobs_status_live, which this term lets the planner use.
+  if (f.statuses.length && !f.statuses.includes('succeeded')) c.push(NOT_SUCCEEDED);
   if (f.number !== undefined) c.push(eb('number', '=', f.number));
   if (f.id) c.push(eb('id', '=', f.id));
   if (f.from !== undefined) c.push(eb('created_at', '>=', f.from));
@@ -110,7 +113,18 @@ function truthy(v: unknown): boolean {
 
 /** Jobs matching the SQL part of a filter. */
 export async function countMatches(store: Store, f: JobFilter): Promise<number> {
-  const r = await store.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => conditions(eb, f, store.dialect)).executeTakeFirst();
+  const count = (g: JobFilter) => store.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => conditions(eb, g, store.dialect));
+  // Succeeded jobs are in no status index (jobs_status_live): counted as the filter's jobs less
+  // those with the statuses not asked for, which are, in one statement.
+  const others = STATUSES.filter((s) => !f.statuses.includes(s));
+  if (f.statuses.includes('succeeded') && others.length > 0) {
+    const r = await store.db.selectNoFrom((eb) => [
+      eb.selectFrom('jobs').select((e) => e.fn.countAll<number>().as('n')).where((e) => conditions(e, { ...f, statuses: [] }, store.dialect)).as('all'),
+      eb.selectFrom('jobs').select((e) => e.fn.countAll<number>().as('n')).where((e) => conditions(e, { ...f, statuses: others }, store.dialect)).as('others'),
+    ]).executeTakeFirst();
+    return Number(r?.all ?? 0) - Number(r?.others ?? 0);
+  }
+  const r = await count(f).executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 

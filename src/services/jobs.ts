@@ -4,6 +4,7 @@
  */
 import type { Store } from '../store/types.js';
 import { RawJson, type JobQueue, type JobRow } from '../queue/index.js';
+import { NOT_SUCCEEDED, statusCounts } from '../store/job-indexes.js';
 import { unpackSteps } from '../queue/inline-steps.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../store/schema.js';
@@ -209,13 +210,12 @@ export class JobService {
     return this.show(r.id);
   }
 
-  async counts(): Promise<Record<string, number>> {
-    const rows = await this.store.db.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
-    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  counts(): Promise<Record<string, number>> {
+    return statusCounts(this.store.db);
   }
 
   async oldestQueuedAgeSeconds(): Promise<number> {
-    const r = await this.store.db.selectFrom('jobs').select((eb) => eb.fn.min('created_at').as('t')).where('status', '=', 'queued').where('run_at', '<=', Date.now()).executeTakeFirst();
+    const r = await this.store.db.selectFrom('jobs').select((eb) => eb.fn.min('created_at').as('t')).where('status', '=', 'queued').where(NOT_SUCCEEDED).where('run_at', '<=', Date.now()).executeTakeFirst();
     return r?.t ? (Date.now() - Number(r.t)) / 1000 : 0;
   }
 }

@@ -27,8 +27,7 @@ async function inBatches<K>(store: Store, next: () => Promise<K[]>, remove: (trx
 
 export async function pruneJobs(store: Store, cutoff: number, batch = 1000): Promise<number> {
   return inBatches(store,
-    // A job finishes after it is created: the created_at index bounds what is looked at.
-    async () => (await store.db.selectFrom('jobs').select('id').where('created_at', '<', cutoff).where('finished_at', '<', cutoff)
+    async () => (await store.db.selectFrom('jobs').select('id').where('finished_at', '<', cutoff)
       .where('status', 'in', ['succeeded', 'failed', 'canceled']).limit(batch).execute()).map((r) => r.id),
     async (trx, ids) => {
       await trx.deleteFrom('job_steps').where('job_id', 'in', ids).execute();

@@ -2,12 +2,12 @@
  * @module server/api/stream
  * `GET /api/v1/jobs/stream`: server-sent events for live job lists. Jobs this process settles are
  * announced at once (the runtime's `settled` event); what other processes do (workers, another
- * `start`) is noticed by one shared poll per process of a few index reads (store/finished.ts), run only
+ * `start`) is noticed by one shared poll per process of a few index reads (store/job-indexes.ts), run only
  * while someone listens, so a thousand open tabs cost one query a second, not a thousand.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Runtime } from '../../runtime.js';
-import { lastFinishedAt } from '../../store/finished.js';
+import { lastFinishedAt } from '../../store/job-indexes.js';
 
 const POLL_MS = 1000;
 const KEEPALIVE_MS = 15_000;

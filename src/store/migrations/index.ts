@@ -31,6 +31,7 @@ import { stepsWithoutRowid } from './0022_steps_without_rowid.js';
 import { jobEventDeferred } from './0023_job_event_deferred.js';
 import { jobStepsInline } from './0024_job_steps_inline.js';
 import { finishedSlow } from './0025_finished_slow.js';
+import { statusLive } from './0026_status_live.js';
 
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001_core': core,
@@ -58,6 +59,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0023_job_event_deferred': jobEventDeferred,
   '0024_job_steps_inline': jobStepsInline,
   '0025_finished_slow': finishedSlow,
+  '0026_status_live': statusLive,
 };
 
 class StaticProvider implements MigrationProvider {

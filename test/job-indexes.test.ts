@@ -1,12 +1,15 @@
 /**
- * Finished jobs by finish time (store/finished.ts) read from two indexes: `jobs_finished_slow`
- * for jobs that took over a second, `jobs_created_at` a second wider for the quick ones. They
- * must answer exactly what one scan of `finished_at` answers, and each read must use its index.
+ * The jobs table's partial indexes and their readers (store/job-indexes.ts). Finished jobs by
+ * finish time come from `jobs_finished_slow` for jobs that took over a second and from
+ * `jobs_created_at` a second wider for the quick ones; statuses other than succeeded from
+ * `jobs_status_live`, succeeded jobs counted as all less the others. Each must answer exactly
+ * what a scan of the table answers, and each read must use its index.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { DIALECTS, dialectAvailable, openTestStore, type TestStore } from './dialects.js';
-import { finishedSince, lastFinishedAt, SHORT_RUN_MS } from '../src/store/finished.js';
+import { finishedSince, lastFinishedAt, SHORT_RUN_MS, statusCounts } from '../src/store/job-indexes.js';
+import { countMatches, parseFilter, STATUSES } from '../src/services/job-search.js';
 
 const T = 1_800_000_000_000;
 
@@ -80,6 +83,30 @@ for (const dialect of DIALECTS) {
       };
       expect(await plan(`finished_at >= ${T} AND ${slowSql}`)).toMatch(/jobs_finished_slow/);
       expect(await plan(`created_at >= ${T - SHORT_RUN_MS} AND finished_at >= ${T} AND finished_at - created_at <= ${SHORT_RUN_MS}`)).toMatch(/jobs_created_at/);
+      expect(await plan(`status = 'failed' AND status <> 'succeeded'`)).toMatch(/jobs_status_live/);
+    });
+
+    it('counts jobs by status and by filter as a scan of the table does, succeeded ones included', async () => {
+      const statuses = ['succeeded', 'succeeded', 'failed', 'queued', 'succeeded', 'canceled', 'waiting', 'running', 'failed'];
+      for (const [i, st] of statuses.entries()) {
+        await t.store.db.insertInto('jobs').values({ id: `s${i}`, recipe: i % 2 ? 'odd' : 'even', recipe_version: 1, status: st, trigger: '{}', dedup_key: null, repeat_of: null, error: null,
+          concurrency_key: null, run_at: T, locked_by: null, locked_until: null, claims: 1, timeout_at: null, created_at: T + i, started_at: T, finished_at: null } as any).execute();
+      }
+      const all = await t.store.db.selectFrom('jobs').select(['status', 'recipe', 'created_at']).execute();
+      const byStatus: Record<string, number> = {};
+      for (const r of all) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+      expect(await statusCounts(t.store.db)).toEqual(byStatus);
+      const filters = [
+        { status: 'succeeded' }, { status: 'failed' }, { status: 'succeeded,failed' }, { status: STATUSES.join(',') },
+        { status: 'succeeded', recipe: 'odd' }, { status: 'queued,running', recipe: 'even' }, { recipe: 'odd' }, {},
+        { status: 'succeeded', from: new Date(T + 4).toISOString() },
+      ];
+      for (const q of filters) {
+        const want = new Set(q.status ? q.status.split(',') : STATUSES);
+        const from = q.from ? Date.parse(q.from) : -Infinity;
+        const expected = all.filter((r) => want.has(r.status as never) && (!q.recipe || r.recipe === q.recipe) && Number(r.created_at) >= from).length;
+        expect([q, await countMatches(t.store, parseFilter(q))]).toEqual([q, expected]);
+      }
     });
   });
 }

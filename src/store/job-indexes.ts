@@ -1,13 +1,39 @@
 /**
- * @module store/finished
+ * @module store/job-indexes
+ * Readers of the jobs table's partial indexes that must say exactly what a full index would.
+ *
  * Finished jobs by when they finished. `jobs_finished_slow` (migration 0025) indexes `finished_at`
  * only for jobs that took longer than `SHORT_RUN_MS` from creation to finish; a quicker job
  * finished within that much of its `created_at`, so `jobs_created_at`, read that much wider, finds
  * it. The two readers together see exactly what one index on `finished_at` would, and the job
  * that runs before its insert (most of them) writes one index entry less.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { DB } from './schema.js';
+
+/**
+ * `jobs_status_live` (migration 0026) indexes the jobs that have not succeeded. A query for such
+ * statuses adds this term, as the index's WHERE says it, so that both planners use the index.
+ */
+export const NOT_SUCCEEDED: Expression<SqlBool> = sql<SqlBool>`status <> 'succeeded'`;
+
+/**
+ * How many jobs have each status, as one GROUP BY status would answer (statuses with none are
+ * left out): the others from the index, succeeded ones as all jobs less those, in one statement.
+ */
+export async function statusCounts(db: Kysely<DB>): Promise<Record<string, number>> {
+  const r = await sql<{ status: string | null; n: number | string }>`SELECT status, count(*) AS n FROM jobs WHERE ${NOT_SUCCEEDED} GROUP BY status
+    UNION ALL SELECT NULL, count(*) FROM jobs`.execute(db);
+  const out: Record<string, number> = {};
+  let all = 0;
+  let others = 0;
+  for (const row of r.rows) {
+    if (row.status === null) all = Number(row.n);
+    else { out[row.status] = Number(row.n); others += Number(row.n); }
+  }
+  if (all > others) out.succeeded = all - others;
+  return out;
+}
 
 /** From creation to finish, at most this long: a quick job, not in `jobs_finished_slow`. */
 export const SHORT_RUN_MS = 1000;
