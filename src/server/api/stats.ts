@@ -2,7 +2,7 @@
  * @module server/api/stats
  * `GET /api/v1/stats`: the dashboard's numbers from the jobs table. The window is read through
  * the finished-time indexes (store/job-indexes.ts, capped), so it costs the same with 100,000 old jobs as with ten;
- * queue health comes from the status index and the leased-jobs partial index.
+ * queue health from the not-succeeded status index (store/job-indexes.ts) and the leased-jobs partial index.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../runtime.js';
