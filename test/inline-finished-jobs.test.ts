@@ -92,4 +92,30 @@ for (const dialect of DIALECTS) {
       expect(rx.requests).toHaveLength(4);
     });
   });
+
+  describe.skipIf(!dialectAvailable(dialect))(`a replay of a backlog on ${dialect}`, () => {
+    const api = apiSuite(dialect);
+    let rx: WebhookReceiver;
+    beforeAll(async () => { rx = await startWebhookReceiver(); });
+    afterAll(async () => { await rx?.close(); });
+
+    it('delivers a backlog of several batches (500 a step) once each, and a second replay nothing', async () => {
+      await api.req('PUT', '/recipes/bulk', { name: 'bulk', trigger: { type: 'webhook' }, steps: [{ id: 'a', action: 'transform', with: { n: '{{ trigger.body.n }}' } }] });
+      const before = Date.now();
+      const n = 1_100;
+      const ids = new Set<string>();
+      for (let i = 0; i < n; i += 100) {
+        for (const j of await Promise.all(Array.from({ length: 100 }, (_, k) => api.rt.queue.enqueue({ recipe: 'bulk', recipe_version: 1, trigger: { body: { n: i + k } } })))) ids.add(j.id);
+      }
+      const sub = await api.req('POST', '/webhooks', { event: 'job.succeeded', uri: rx.url, private_network: true, recipe: 'bulk' });
+      const replay = () => api.req('POST', `/webhooks/${sub.body.id}/replay`, { since: new Date(before - 1000).toISOString() });
+      expect((await replay()).body).toEqual({ requeued: 0, created: n });
+      await waitFor(async () => rx.requests.length >= n, 30_000);
+      const got = rx.requests.map((r) => JSON.parse(r.body).data.id as string);
+      expect(new Set(got)).toEqual(ids);
+      expect(got).toHaveLength(n);
+      expect((await replay()).body).toEqual({ requeued: 0, created: 0 });
+      expect(await api.rt.store.db.selectFrom('jobs').select('id').where('event_deferred', '=', 1).execute()).toEqual([]);
+    });
+  });
 }

@@ -77,44 +77,58 @@ export async function resend(store: Store, webhookId: string, deliveryId: string
   if (Number(r.numUpdatedRows) === 0) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Delivery ${deliveryId} of webhook ${webhookId}` });
 }
 
+/** Rows a replay reads and writes per step. */
+const REPLAY_BATCH = 500;
+
+/**
+ * Requeues the subscription's failed deliveries since `since` and creates one for every event
+ * since then it has none for. A step at a time, each its own statement or transaction: a backlog
+ * of any size is never in memory at once and holds the store's write lock (on SQLite, every
+ * webhook's acknowledgement waits on it) one batch at a time. Every step can be done twice
+ * (deferred events are unmarked as they are written, a delivery is unique per event and
+ * subscription), so a replay cut short is completed by asking again.
+ */
 export async function replay(store: Store, webhookId: string, since: number, now: number): Promise<{ requeued: number; created: number }> {
-  return store.tx(async (trx) => {
-    const sub = await trx.selectFrom('webhooks').select(['event', 'recipe']).where('id', '=', webhookId).executeTakeFirst();
-    if (!sub) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Webhook ${webhookId}` });
-    const requeued = await trx.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: now, locked_by: null, updated_at: now })
-      .where('webhook_id', '=', webhookId).where('status', '=', 'failed').where('created_at', '>=', since).executeTakeFirst();
-    await writeDeferredEvents(trx, since);
-    // Undispatched rows are left to the dispatcher, which fans them out to this subscription anyway.
-    const events = await trx.selectFrom('outbox').selectAll().where('created_at', '>=', since).where('dispatched_at', 'is not', null)
-      .orderBy('created_at').orderBy('id').execute();
+  const sub = await store.db.selectFrom('webhooks').select(['event', 'recipe']).where('id', '=', webhookId).executeTakeFirst();
+  if (!sub) throw new HookflowError('HF_ERR_NOT_FOUND', { what: `Webhook ${webhookId}` });
+  const requeued = await store.db.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: now, locked_by: null, updated_at: now })
+    .where('webhook_id', '=', webhookId).where('status', '=', 'failed').where('created_at', '>=', since).executeTakeFirst();
+  let number = 0;
+  while (number >= 0) number = await store.tx((trx) => writeDeferredEvents(trx, since, number));
+  // Undispatched rows are left to the dispatcher, which fans them out to this subscription anyway.
+  let created = 0;
+  for (let after = 0; ;) {
+    const events = await store.db.selectFrom('outbox').selectAll().where('id', '>', after).where('created_at', '>=', since).where('dispatched_at', 'is not', null)
+      .orderBy('id').limit(REPLAY_BATCH).execute();
+    if (events.length === 0) break;
+    after = Number(events[events.length - 1]!.id);
     const rows = events.filter((e) => eventMatches(sub.event, e.type) && (!sub.recipe || sub.recipe === e.recipe)).map((e) => ({
       id: newMessageId(), webhook_id: webhookId, outbox_id: Number(e.id), event_type: e.type, payload: envelope(e.type, JSON.parse(e.payload), Number(e.created_at)),
       status: 'pending', attempts: 0, next_attempt_at: now, locked_by: null, last_status: null, last_error: null, created_at: now, updated_at: now,
     }));
-    let created = 0;
     for (let i = 0; i < rows.length; i += 200) {
-      const r = await trx.insertInto('webhook_deliveries').values(rows.slice(i, i + 200)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      const r = await store.db.insertInto('webhook_deliveries').values(rows.slice(i, i + 200)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
       created += Number(r.numInsertedOrUpdatedRows ?? 0);
     }
-    return { requeued: Number(requeued.numUpdatedRows), created };
-  });
+  }
+  return { requeued: Number(requeued.numUpdatedRows), created };
 }
 
 /**
  * The final events of jobs that committed finished while no subscription was enabled
  * (`jobs.event_deferred`, queue/sqlite.ts), written to the outbox from their rows — as they
  * would have been written then, already dispatched — and unmarked, so a later replay finds them
- * there and does not write them twice.
+ * there and does not write them twice. One batch, of the jobs numbered after `after`; answers the
+ * last number it took, or -1 when there were none.
  */
-async function writeDeferredEvents(trx: Transaction<DB>, since: number): Promise<void> {
-  for (;;) {
-    const jobs = await trx.selectFrom('jobs').select(['id', 'number', 'recipe', 'recipe_version', 'status', 'repeat_of', 'error', 'created_at', 'finished_at'])
-      .where('event_deferred', '=', 1).where('finished_at', '>=', since).orderBy('number').limit(500).execute();
-    if (jobs.length === 0) return;
-    await trx.insertInto('outbox').values(jobs.map((j) => {
-      const ev = jobEvent({ ...j, created_at: Number(j.created_at) }, Number(j.number), j.status as 'succeeded' | 'failed', j.error, Number(j.finished_at));
-      return { type: ev.type, recipe: ev.recipe, payload: ev.payload, created_at: ev.created_at, dispatched_at: ev.created_at };
-    })).execute();
-    await trx.updateTable('jobs').set({ event_deferred: null }).where('id', 'in', jobs.map((j) => j.id)).execute();
-  }
+async function writeDeferredEvents(trx: Transaction<DB>, since: number, after: number): Promise<number> {
+  const jobs = await trx.selectFrom('jobs').select(['id', 'number', 'recipe', 'recipe_version', 'status', 'repeat_of', 'error', 'created_at', 'finished_at'])
+    .where('number', '>', after).where('event_deferred', '=', 1).where('finished_at', '>=', since).orderBy('number').limit(REPLAY_BATCH).execute();
+  if (jobs.length === 0) return -1;
+  await trx.insertInto('outbox').values(jobs.map((j) => {
+    const ev = jobEvent({ ...j, created_at: Number(j.created_at) }, Number(j.number), j.status as 'succeeded' | 'failed', j.error, Number(j.finished_at));
+    return { type: ev.type, recipe: ev.recipe, payload: ev.payload, created_at: ev.created_at, dispatched_at: ev.created_at };
+  })).execute();
+  await trx.updateTable('jobs').set({ event_deferred: null }).where('id', 'in', jobs.map((j) => j.id)).execute();
+  return Number(jobs[jobs.length - 1]!.number);
 }
