@@ -18,6 +18,7 @@ import { retryDelayMs } from './backoff.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import { scrubText } from '../security/index.js';
 import { jobEvent } from '../queue/job-event.js';
+import { stepKey } from '../queue/ids.js';
 import type { CompiledSteps, EngineDeps } from './types.js';
 import { runForeach, runStop, runSwitch, stopOutcome, switchSteps, type BlockHost, type Frame, type Outcome, type Scope } from './blocks.js';
 // Registers recipe.call (callable recipes) with the action registry.
@@ -277,7 +278,7 @@ class JobRun {
     const prev = this.#rows.get(key);
     return {
       job_id: this.job.id, step_id: key, seq: prev?.seq ?? this.#seq++, status: 'running', attempts: prev?.attempts ?? 0,
-      input: prev?.input ?? null, output: null, error: null, idempotency_key: prev?.idempotency_key ?? `${this.job.id}:${key}:1`,
+      input: prev?.input ?? null, output: null, error: null, idempotency_key: prev?.idempotency_key ?? stepKey(this.job.id, key),
       started_at: prev?.started_at ?? this.deps.now(), finished_at: null, ...patch,
     };
   }
@@ -403,7 +404,7 @@ class JobRun {
     }
     const connection = def.connection ? await fromStore(this.deps.connections.resolve(def.connection)) : undefined;
     const actx = new StepContext(this.#actxJob ??= { id: this.job.id, number: this.job.number, recipe: this.job.recipe, recipe_version: this.job.recipe_version },
-      def, key, attempt, prev?.idempotency_key ?? `${this.job.id}:${key}:1`, connection, this.deps, this.#signalOf);
+      def, key, attempt, prev?.idempotency_key ?? stepKey(this.job.id, key), connection, this.deps, this.#signalOf);
     const output = suspended && action.resume ? await action.resume(suspended, input, actx) : await action.run(input, actx);
     if (output instanceof Suspend) {
       this.#put(this.#row(key, { attempts: attempt, input: inputJson, output: JSON.stringify({ suspended: output.state }) }));

@@ -38,3 +38,8 @@ export function jobId(now = Date.now()): string {
   }
   return text.toString('latin1', 0, 36);
 }
+
+/** A step's idempotency key, given by its first attempt and kept by the later ones (and by a resume). */
+export function stepKey(jobId: string, stepId: string): string {
+  return `${jobId}:${stepId}:1`;
+}

@@ -8,12 +8,13 @@
  * such a job is finished, so nothing runs or resumes it again.
  */
 import type { StepRow, StepStatus } from './types.js';
+import { stepKey } from './ids.js';
 
 /** Step text (inputs, outputs, errors: UTF-16 units) up to which a finished job keeps its steps in its row. */
 export const INLINE_STEPS_MAX = 16 * 1024;
 
 // An output the same as its step's input (a transform's) is kept as SAME_AS_INPUT, and an
-// idempotency key the engine's default for a first attempt (`{job}:{step}:1`) as DEFAULT_KEY:
+// idempotency key the engine's default (`stepKey`, queue/ids.ts) as DEFAULT_KEY:
 // numbers, where the text they stand for is a string, so the row holds each once. Rows written
 // before either was used hold the text, and read back the same.
 const SAME_AS_INPUT = 1;
@@ -28,7 +29,7 @@ export function packSteps(steps: StepRow[]): string | null {
   if (size > INLINE_STEPS_MAX) return null;
   return JSON.stringify(steps.map((s): Packed => [s.step_id, s.seq, s.status, s.attempts, s.input,
     s.output !== null && s.output === s.input ? SAME_AS_INPUT : s.output, s.error,
-    s.idempotency_key === `${s.job_id}:${s.step_id}:1` ? DEFAULT_KEY : s.idempotency_key, s.started_at, s.finished_at]));
+    s.idempotency_key === stepKey(s.job_id, s.step_id) ? DEFAULT_KEY : s.idempotency_key, s.started_at, s.finished_at]));
 }
 
 /** The rows `packSteps` packed, in step order, as `job_steps` would answer them. */
@@ -36,7 +37,7 @@ export function unpackSteps(jobId: string, text: string): StepRow[] {
   return (JSON.parse(text) as Packed[])
     .map(([step_id, seq, status, attempts, input, output, error, key, started_at, finished_at]) => ({
       job_id: jobId, step_id, seq, status: status as StepStatus, attempts, input, output: output === SAME_AS_INPUT ? input : output, error,
-      idempotency_key: key === DEFAULT_KEY ? `${jobId}:${step_id}:1` : key, started_at, finished_at,
+      idempotency_key: key === DEFAULT_KEY ? stepKey(jobId, step_id) : key, started_at, finished_at,
     }))
     .sort((a, b) => a.seq - b.seq);
 }

@@ -118,10 +118,7 @@ export async function countMatches(store: Store, f: JobFilter): Promise<number> 
   // those with the statuses not asked for, which are, in one statement.
   const others = STATUSES.filter((s) => !f.statuses.includes(s));
   if (f.statuses.includes('succeeded') && others.length > 0) {
-    const r = await store.db.selectNoFrom((eb) => [
-      eb.selectFrom('jobs').select((e) => e.fn.countAll<number>().as('n')).where((e) => conditions(e, { ...f, statuses: [] }, store.dialect)).as('all'),
-      eb.selectFrom('jobs').select((e) => e.fn.countAll<number>().as('n')).where((e) => conditions(e, { ...f, statuses: others }, store.dialect)).as('others'),
-    ]).executeTakeFirst();
+    const r = await store.db.selectNoFrom([count({ ...f, statuses: [] }).as('all'), count({ ...f, statuses: others }).as('others')]).executeTakeFirst();
     return Number(r?.all ?? 0) - Number(r?.others ?? 0);
   }
   const r = await count(f).executeTakeFirst();
